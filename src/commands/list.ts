@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import type { Context } from '../context.js';
+import { printJson } from '../context.js';
+import { AuditStore } from '../store/store.js';
+import { t } from '../ui/i18n.js';
+
+export async function run(ctx: Context, _args: string[], opts: { all?: boolean; drills?: boolean }): Promise<number> {
+  const filter = opts.all ? 'all' : opts.drills ? 'drill' : 'real';
+  let rows: ReturnType<AuditStore['list']> = [];
+  if (existsSync(ctx.db)) {
+    const store = AuditStore.open(ctx.db, { readonly: true });
+    rows = store.list(filter);
+    store.close();
+  }
+  if (ctx.json) {
+    printJson(ctx, rows);
+    return 0;
+  }
+  if (rows.length === 0) {
+    ctx.out(t('list.empty'));
+    return 0;
+  }
+  const { renderTable } = await import('../ui/table.js');
+  const { formatShort } = await import('../time/zone.js');
+  ctx.out(
+    renderTable(
+      ['ID', t('status.col.title'), t('pb.list.id'), t('grade.tier'), t('grade.direction'), t('status.col.status'), t('status.opened', { at: '' }).trim()],
+      rows.map((r) => [
+        r.id,
+        r.title,
+        r.type,
+        t(`tier.${r.tier as 'mild'}`),
+        r.direction,
+        `${r.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${t(`state.${r.state}`)}`,
+        formatShort(Date.parse(r.openedAt), ctx.timezone),
+      ]),
+    ),
+  );
+  return 0;
+}

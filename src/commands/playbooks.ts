@@ -1,0 +1,82 @@
+import { formatProblem } from '../errors.js';
+import type { Context } from '../context.js';
+import { printJson } from '../context.js';
+import { loadPlaybook, loadTeams, playbookIds } from '../playbook/library.js';
+import { TIERS, type StepDefinition } from '../playbook/schema.js';
+import { validateLibrary } from '../playbook/validate.js';
+import { localDate, toLocal } from '../time/zone.js';
+import { t, text } from '../ui/i18n.js';
+import { renderTable } from '../ui/table.js';
+
+export async function list(ctx: Context): Promise<number> {
+  const teams = loadTeams(ctx.playbooksDir);
+  const playbooks = playbookIds(ctx.playbooksDir).map((id) => loadPlaybook(ctx.playbooksDir, id, teams).definition);
+  if (ctx.json) {
+    printJson(
+      ctx,
+      playbooks.map((p) => ({ id: p.id, version: p.version, name: p.name, steps: p.steps.length, reviewed: p.reviewed ?? null })),
+    );
+    return 0;
+  }
+  ctx.out(
+    renderTable(
+      [t('pb.list.id'), t('pb.list.name'), t('pb.list.version'), t('pb.list.steps'), t('pb.list.reviewed')],
+      playbooks.map((p) => [p.id, text(p.name), String(p.version), String(p.steps.length), p.reviewed ?? '—']),
+    ),
+  );
+  return 0;
+}
+
+export function dueLabel(step: StepDefinition): string {
+  const parts: string[] = [];
+  if (typeof step.due === 'string') parts.push(step.due);
+  else if (step.due) parts.push(TIERS.filter((tier) => step.due && tier in (step.due as object)).map((tier) => `${t(`tier.${tier}`)} ${(step.due as Record<string, string>)[tier]}`).join(', '));
+  if (step.from === 'recovered') parts.push(t('pb.show.fromRecovery'));
+  if (step.repeat) parts.push(t('pb.show.repeat', { d: step.repeat }));
+  return parts.join(' · ') || '—';
+}
+
+export async function show(ctx: Context, [type]: string[]): Promise<number> {
+  const teams = loadTeams(ctx.playbooksDir);
+  const { definition: p, sha256 } = loadPlaybook(ctx.playbooksDir, type!, teams);
+  if (ctx.json) {
+    printJson(ctx, { ...p, sha256 });
+    return 0;
+  }
+  const lines = [`${text(p.name)} (${p.id} v${p.version})`, text(p.description), ''];
+  lines.push(
+    renderTable(
+      [t('pb.show.step'), t('pb.list.name'), t('pb.show.owner'), t('pb.show.tiers'), t('pb.show.directions'), t('pb.show.due')],
+      p.steps.map((s) => [
+        s.id,
+        `${t(`phase.${s.phase}`)} · ${text(s.title)}`,
+        text(teams.find((team) => team.id === s.owner)?.name) || s.owner,
+        s.tiers ? s.tiers.map((tier) => t(`tier.${tier}`)).join('/') : t('pb.show.all'),
+        s.directions ? s.directions.join('/') : t('pb.show.all'),
+        dueLabel(s),
+      ]),
+    ),
+  );
+  ctx.out(lines.join('\n'));
+  return 0;
+}
+
+export async function validate(ctx: Context): Promise<number> {
+  const today = localDate(toLocal(ctx.now(), ctx.timezone));
+  const { files, problems } = validateLibrary(ctx.playbooksDir, ctx.templatesDir, today);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  if (ctx.json) {
+    printJson(ctx, { ok: errors === 0, files: files.length, errors, warnings, problems });
+  } else {
+    for (const p of problems) ctx.err(formatProblem(p));
+    const summary =
+      errors > 0
+        ? t('validate.failed', { count: files.length, errors, warnings })
+        : warnings > 0
+          ? t('validate.okWarnings', { count: files.length, warnings })
+          : t('validate.ok', { count: files.length });
+    (errors > 0 ? ctx.err : ctx.out)(summary);
+  }
+  return errors > 0 ? 2 : 0;
+}

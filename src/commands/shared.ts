@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { Context } from '../context.js';
+import { defaultActor } from '../config.js';
+import { loadCalendar } from '../playbook/library.js';
+import { Incidents } from '../service.js';
+import { auditKey } from '../store/hash.js';
+import { AuditStore } from '../store/store.js';
+import { t } from '../ui/i18n.js';
+
+export function openStore(ctx: Context, readonly = false): AuditStore {
+  return AuditStore.open(ctx.db, { readonly, key: auditKey(ctx.env) });
+}
+
+export function incidents(ctx: Context, readonly = false): Incidents {
+  return new Incidents(openStore(ctx, readonly), loadCalendar(ctx.playbooksDir));
+}
+
+/** Reading commands on a database that does not exist yet: unknown id, not a new empty file. */
+export function incidentsForReading(ctx: Context, id: string): Incidents {
+  if (!existsSync(ctx.db)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+  return incidents(ctx, true);
+}
+
+
+export function actorOf(ctx: Context, opts: { actor?: unknown }): string {
+  return typeof opts.actor === 'string' && opts.actor.trim() ? opts.actor.trim() : defaultActor(ctx.env);
+}
+
+export function parseVars(raw: readonly string[] | undefined): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const item of raw ?? []) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new InputError(t('arg.kv', { flag: '--var', value: item }));
+    vars[item.slice(0, at).trim()] = item.slice(at + 1);
+  }
+  return vars;
+}

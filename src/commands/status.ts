@@ -1,0 +1,22 @@
+import type { Context } from '../context.js';
+import { printJson } from '../context.js';
+import { judgedAt } from '../engine/fold.js';
+import { statusJson } from '../engine/views.js';
+import { playbookDrift } from '../service.js';
+import { incidentsForReading } from './shared.js';
+
+export async function run(ctx: Context, [id]: string[]): Promise<number> {
+  const service = incidentsForReading(ctx, id!);
+  const state = service.load(id!);
+  service.store.close();
+  const asOf = judgedAt(state, ctx.now());
+  const drift = playbookDrift(state);
+  if (drift) ctx.err(drift);
+  if (ctx.json) {
+    printJson(ctx, statusJson(state, asOf));
+  } else {
+    const { renderStatus } = await import('../ui/status-view.js');
+    ctx.out(renderStatus(state, asOf, ctx.color));
+  }
+  return 0;
+}

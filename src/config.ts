@@ -1,0 +1,104 @@
+// Where settings come from: flags, then environment, then sec-incident.yaml, then defaults (SPEC §4).
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from './errors.js';
+import { langFromLocale, t, type Lang } from './ui/i18n.js';
+import { isValidTimeZone } from './time/zone.js';
+
+export interface GlobalFlags {
+  db?: string;
+  playbooks?: string;
+  templates?: string;
+  config?: string;
+  lang?: string;
+  color?: boolean;
+}
+
+export interface Firm {
+  name?: string;
+  hotline?: string;
+  website?: string;
+}
+
+export interface Settings {
+  lang: Lang;
+  color: boolean;
+  db: string;
+  playbooksDir: string;
+  templatesDir: string;
+  timezone: string;
+  firm: Firm;
+  configFile?: string;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BUNDLED_PLAYBOOKS = join(packageRoot, 'playbooks');
+export const BUNDLED_TEMPLATES = join(packageRoot, 'templates');
+
+export function defaultDbPath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'sec-incident', 'audit.db');
+}
+
+export function parseLang(value: string): Lang {
+  if (value !== 'zh' && value !== 'en') throw new InputError(t('arg.lang', { value }));
+  return value;
+}
+
+/** The language before anything else is read, so even usage errors speak it. */
+export function earlyLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const flag = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  if (flag === 'zh' || flag === 'en') return flag;
+  if (env.SEC_INCIDENT_LANG === 'zh' || env.SEC_INCIDENT_LANG === 'en') return env.SEC_INCIDENT_LANG;
+  return langFromLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
+}
+
+export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Settings> {
+  const explicit = flags.config ?? env.SEC_INCIDENT_CONFIG;
+  const configFile = explicit ? resolve(cwd, explicit) : join(cwd, 'sec-incident.yaml');
+  if (explicit && !existsSync(configFile)) throw new InputError(t('config.notFound', { file: configFile }));
+  let file: import('./playbook/schema.js').ConfigFile = {};
+  let base = cwd;
+  if (existsSync(configFile)) {
+    // yaml and zod load only when there is a file to check
+    const [{ parseFile }, { configSchema }] = await Promise.all([import('./playbook/library.js'), import('./playbook/schema.js')]);
+    const parsed = parseFile(configFile, configSchema);
+    if (!parsed.ok) throw new InputError(t('config.invalid'), parsed.problems);
+    file = parsed.value;
+    base = dirname(configFile);
+  }
+
+  // SEC_INCIDENT_LANG and the file's lang are deliberate choices; LANG is only the system default
+  const lang = flags.lang
+    ? parseLang(flags.lang)
+    : env.SEC_INCIDENT_LANG
+      ? parseLang(env.SEC_INCIDENT_LANG)
+      : (file.lang ?? langFromLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG));
+  const timezone = env.SEC_INCIDENT_TIMEZONE || file.timezone || 'Asia/Shanghai';
+  if (!isValidTimeZone(timezone)) throw new InputError(t('config.timezone', { tz: timezone }));
+
+  const pick = (flag: string | undefined, envName: string, fromFile: string | undefined, fallback: string) =>
+    flag ? resolve(cwd, flag) : env[envName] ? resolve(cwd, env[envName]!) : fromFile ? resolve(base, fromFile) : fallback;
+
+  return {
+    lang,
+    color: flags.color !== false && !env.NO_COLOR,
+    db: pick(flags.db, 'SEC_INCIDENT_DB', file.db, defaultDbPath(env)),
+    playbooksDir: pick(flags.playbooks, 'SEC_INCIDENT_PLAYBOOKS', file.playbooks, BUNDLED_PLAYBOOKS),
+    templatesDir: pick(flags.templates, 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES),
+    timezone,
+    firm: { ...file.firm },
+    configFile: existsSync(configFile) ? configFile : undefined,
+  };
+}
+
+export function defaultActor(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER || env.USERNAME || 'unknown';
+  }
+}

@@ -1,0 +1,16 @@
+import type { Settings } from './config.js';
+
+/** What every command receives: resolved settings, output streams, and the clock at the edge. */
+export interface Context extends Settings {
+  json: boolean;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  now: () => number;
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+}
+
+export function printJson(ctx: Context, value: unknown): void {
+  ctx.out(JSON.stringify(value, null, 2));
+}

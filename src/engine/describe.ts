@@ -1,0 +1,45 @@
+import { t } from '../ui/i18n.js';
+import type { EventDraft } from './events.js';
+
+/** One line saying what an event recorded, in the current language. */
+export function describeEvent(event: EventDraft): string {
+  switch (event.type) {
+    case 'incident.opened': {
+      const p = event.payload;
+      return t('ev.opened', { title: p.title, type: p.type, playbook: p.playbook.id, version: p.playbook.version });
+    }
+    case 'incident.graded': {
+      const p = event.payload;
+      const base = t('ev.graded', { score: p.result.score, tier: t(`tier.${p.tier}`), direction: p.result.direction });
+      return p.override
+        ? `${base}; ${t('ev.gradedOverride', { tier: t(`tier.${p.tier}`), computed: t(`tier.${p.result.tier}`), reason: p.reason ?? '' })}`
+        : p.reason
+          ? `${base}: ${p.reason}`
+          : base;
+    }
+    case 'team.activated':
+      return t('ev.activated', { team: event.payload.team });
+    case 'team.reached':
+      return t('ev.reached', {
+        member: event.payload.member,
+        team: event.payload.team,
+        reached: t(event.payload.reached ? 'ev.reachedYes' : 'ev.reachedNo'),
+      }) + (event.payload.note ? ` — ${event.payload.note}` : '');
+    case 'step.completed':
+      return t('ev.completed', { step: event.payload.step }) + (event.payload.note ? ` — ${event.payload.note}` : '');
+    case 'step.skipped':
+      return t('ev.skipped', { step: event.payload.step, reason: event.payload.reason });
+    case 'step.withdrawn':
+      return t('ev.withdrawn', { step: event.payload.step, cause: t(`ev.cause.${event.payload.cause}`) });
+    case 'note.added':
+      return (event.payload.step ? `[${event.payload.step}] ` : '') + t('ev.note', { text: event.payload.text });
+    case 'statement.rendered':
+      return t('ev.statement', { template: event.payload.template, lang: event.payload.lang });
+    case 'incident.recovered':
+      return t('ev.recovered') + (event.payload.note ? ` — ${event.payload.note}` : '');
+    case 'incident.closed':
+      return event.payload.forced
+        ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })
+        : t('ev.closed') + (event.payload.summary ? ` — ${event.payload.summary}` : '');
+  }
+}

@@ -1,0 +1,272 @@
+// An incident's state is a fold over its events (SPEC §1, §4). No clock, no I/O.
+import type { GradingInputs, GradingResult } from '../grading/grade.js';
+import type { HandlingDirection, Phase, StepDefinition, Tier } from '../playbook/schema.js';
+import type { TimeContext } from '../time/duration.js';
+import type { EventDraft, OpenedPayload, PinnedPlaybook } from './events.js';
+import { applies, dueFrom, earlier, isLate, repeatAfter } from './rules.js';
+
+export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
+
+export interface StepInstance {
+  /** `<step-id>` for the first occurrence, `<step-id>#N` for repeats. */
+  id: string;
+  stepId: string;
+  occurrence: number;
+  phase: Phase;
+  owner: string;
+  status: StepStatus;
+  applicableAt: number;
+  dueAt: number | null;
+  completedAt: number | null;
+  withdrawnAt: number | null;
+  withdrawnBy: 'not-applicable' | 'recovered' | null;
+  note?: string;
+  reason?: string;
+  actor?: string;
+  notes: { at: number; actor: string; text: string }[];
+}
+
+export interface GradingRecord {
+  at: number;
+  actor: string;
+  inputs: GradingInputs;
+  result: GradingResult;
+  tier: Tier;
+  previousTier: Tier | null;
+  override: boolean;
+  reason?: string;
+}
+
+export interface IncidentState {
+  id: string;
+  opened: OpenedPayload;
+  playbook: PinnedPlaybook;
+  mode: OpenedPayload['mode'];
+  openedAt: number;
+  recoveredAt: number | null;
+  closedAt: number | null;
+  closed: { summary?: string; forced: boolean; reason?: string; pending: string[] } | null;
+  tier: Tier;
+  direction: HandlingDirection;
+  inputs: GradingInputs;
+  gradings: GradingRecord[];
+  tierHistory: { at: number; tier: Tier }[];
+  maxTier: Tier;
+  steps: StepInstance[];
+  teams: { team: string; at: number; tier: Tier }[];
+  reached: { team: string; member: string; reached: boolean; at: number; actor: string; note?: string }[];
+  notes: { at: number; actor: string; text: string; step?: string }[];
+  statements: { at: number; actor: string; step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string }[];
+  lastAt: number;
+  events: number;
+}
+
+export type Lifecycle = 'open' | 'recovered' | 'closed';
+
+export function lifecycle(state: IncidentState): Lifecycle {
+  return state.closedAt !== null ? 'closed' : state.recoveredAt !== null ? 'recovered' : 'open';
+}
+
+const TIER_ORDER: Tier[] = ['mild', 'moderate', 'severe', 'critical'];
+
+function definitionOf(state: IncidentState, stepId: string): StepDefinition {
+  const def = state.opened.definition.steps.find((s) => s.id === stepId);
+  if (!def) throw new Error(`event names step ${stepId}, which the pinned playbook does not have`);
+  return def;
+}
+
+function newInstance(def: StepDefinition, occurrence: number, at: number, dueAt: number | null): StepInstance {
+  return {
+    id: occurrence === 1 ? def.id : `${def.id}#${occurrence}`,
+    stepId: def.id,
+    occurrence,
+    phase: def.phase,
+    owner: def.owner,
+    status: 'pending',
+    applicableAt: at,
+    dueAt,
+    completedAt: null,
+    withdrawnAt: null,
+    withdrawnBy: null,
+    notes: [],
+  };
+}
+
+/** Due time for a step that becomes applicable at `at` (SPEC §4). */
+function initialDue(def: StepDefinition, state: IncidentState, at: number, time: TimeContext): number | null {
+  if (def.from === 'recovered' && state.recoveredAt === null) return null;
+  return dueFrom(def, state.tier, at, time) ?? null;
+}
+
+function applyGrading(
+  state: IncidentState,
+  at: number,
+  previous: Tier | null,
+  tier: Tier,
+  direction: HandlingDirection,
+  time: TimeContext,
+): void {
+  const tierChanged = previous !== null && previous !== tier;
+  state.tier = tier;
+  state.direction = direction;
+  for (const def of state.opened.definition.steps) {
+    const instances = state.steps.filter((s) => s.stepId === def.id);
+    const current = instances[instances.length - 1];
+    if (applies(def, tier, direction)) {
+      if (!current) {
+        state.steps.push(newInstance(def, 1, at, initialDue(def, state, at, time)));
+      } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable') {
+        // applies again: pending again, due from this moment
+        Object.assign(current, { status: 'pending', applicableAt: at, withdrawnAt: null, withdrawnBy: null });
+        current.dueAt = current.occurrence === 1 ? initialDue(def, state, at, time) : (repeatAfter(def, at, time) ?? null);
+      } else if (current.status === 'pending' && tierChanged) {
+        // every pending step: min(its due time, t + due(new tier)); de-escalation never relaxes
+        const waiting = def.from === 'recovered' && state.recoveredAt === null;
+        if (!waiting) current.dueAt = earlier(current.dueAt, dueFrom(def, tier, at, time));
+      }
+    } else if (current?.status === 'pending') {
+      Object.assign(current, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'not-applicable' });
+    }
+  }
+}
+
+function findInstance(state: IncidentState, id: string): StepInstance {
+  const instance = state.steps.find((s) => s.id === id);
+  if (!instance) throw new Error(`event names step ${id}, which never applied`);
+  return instance;
+}
+
+function evolve(state: IncidentState, event: EventDraft, time: TimeContext): void {
+  const { at, actor } = event;
+  switch (event.type) {
+    case 'incident.opened':
+      break;
+    case 'incident.graded': {
+      const p = event.payload;
+      const previousTier = state.gradings.length ? state.tier : null;
+      state.gradings.push({
+        at,
+        actor,
+        inputs: p.inputs,
+        result: p.result,
+        tier: p.tier,
+        previousTier,
+        override: p.override,
+        reason: p.reason,
+      });
+      state.inputs = p.inputs;
+      if (state.tierHistory.length === 0 || state.tier !== p.tier) state.tierHistory.push({ at, tier: p.tier });
+      if (TIER_ORDER.indexOf(p.tier) > TIER_ORDER.indexOf(state.maxTier)) state.maxTier = p.tier;
+      applyGrading(state, at, previousTier, p.tier, p.result.direction, time);
+      break;
+    }
+    case 'team.activated':
+      state.teams.push({ team: event.payload.team, at, tier: event.payload.tier });
+      break;
+    case 'team.reached':
+      state.reached.push({ ...event.payload, at, actor });
+      break;
+    case 'step.completed':
+    case 'step.skipped': {
+      const step = findInstance(state, event.payload.step);
+      step.status = event.type === 'step.completed' ? 'done' : 'skipped';
+      step.completedAt = at;
+      step.actor = actor;
+      if (event.type === 'step.completed') step.note = event.payload.note;
+      else step.reason = event.payload.reason;
+      const def = definitionOf(state, step.stepId);
+      // a repeating step recurs after each outcome until recovery
+      if (def.repeat && state.recoveredAt === null && !state.steps.some((s) => s.stepId === def.id && s.occurrence > step.occurrence)) {
+        state.steps.push(newInstance(def, step.occurrence + 1, at, repeatAfter(def, at, time) ?? null));
+      }
+      break;
+    }
+    case 'step.withdrawn': {
+      const step = findInstance(state, event.payload.step);
+      if (step.status === 'pending') Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: event.payload.cause });
+      break;
+    }
+    case 'note.added': {
+      state.notes.push({ at, actor, text: event.payload.text, step: event.payload.step });
+      if (event.payload.step) findInstance(state, event.payload.step).notes.push({ at, actor, text: event.payload.text });
+      break;
+    }
+    case 'statement.rendered':
+      state.statements.push({ ...event.payload, at, actor });
+      break;
+    case 'incident.recovered': {
+      state.recoveredAt = at;
+      for (const step of state.steps) {
+        const def = definitionOf(state, step.stepId);
+        if (step.status !== 'pending') continue;
+        if (def.repeat) {
+          // no occurrence after recovery; an open one is withdrawn (SPEC §4)
+          Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'recovered' });
+        } else if (def.from === 'recovered') {
+          step.dueAt = dueFrom(def, state.tier, Math.max(at, step.applicableAt), time) ?? null;
+        }
+      }
+      break;
+    }
+    case 'incident.closed':
+      state.closedAt = at;
+      state.closed = event.payload;
+      break;
+  }
+}
+
+function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): IncidentState {
+  return {
+    id,
+    opened: opened.payload,
+    playbook: opened.payload.playbook,
+    mode: opened.payload.mode,
+    openedAt: opened.at,
+    recoveredAt: null,
+    closedAt: null,
+    closed: null,
+    tier: 'mild',
+    direction: 'A',
+    inputs: { indicators: {}, metrics: {}, impact: 'none' },
+    gradings: [],
+    tierHistory: [],
+    maxTier: 'mild',
+    steps: [],
+    teams: [],
+    reached: [],
+    notes: [],
+    statements: [],
+    lastAt: opened.at,
+    events: 0,
+  };
+}
+
+/** Folds an incident's events, oldest first, into its state. */
+export function fold(id: string, events: readonly EventDraft[], time: TimeContext): IncidentState {
+  const first = events[0];
+  if (!first || first.type !== 'incident.opened') throw new Error(`incident ${id} does not begin with incident.opened`);
+  const state = initial(id, first);
+  for (const event of events) {
+    evolve(state, event, time);
+    state.lastAt = Math.max(state.lastAt, event.at);
+    state.events++;
+  }
+  return state;
+}
+
+/** Folding one more event onto a state (for the engine's look-ahead); mutates and returns it. */
+export function step(state: IncidentState, event: EventDraft, time: TimeContext): IncidentState {
+  evolve(state, event, time);
+  state.lastAt = Math.max(state.lastAt, event.at);
+  state.events++;
+  return state;
+}
+
+export function lateSteps(state: IncidentState, asOf: number): StepInstance[] {
+  return state.steps.filter((s) => isLate(s, asOf));
+}
+
+/** The moment lateness is judged: now for a live incident, the close for a closed one. */
+export function judgedAt(state: IncidentState, now: number): number {
+  return state.closedAt ?? now;
+}

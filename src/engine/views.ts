@@ -1,0 +1,57 @@
+// Plain-data views of an incident for JSON output, drills and reports (SPEC §5 shapes).
+import { formatInZone } from '../time/zone.js';
+import { lifecycle, type IncidentState, type StepInstance } from './fold.js';
+import { isLate } from './rules.js';
+
+export interface StepView {
+  id: string;
+  step: string;
+  phase: string;
+  owner: string;
+  status: StepInstance['status'];
+  applicableAt: string;
+  dueAt: string | null;
+  completedAt: string | null;
+  late: boolean;
+}
+
+export function stepView(s: StepInstance, asOf: number, tz: string): StepView {
+  return {
+    id: s.id,
+    step: s.stepId,
+    phase: s.phase,
+    owner: s.owner,
+    status: s.status,
+    applicableAt: formatInZone(s.applicableAt, tz),
+    dueAt: s.dueAt === null ? null : formatInZone(s.dueAt, tz),
+    completedAt: s.completedAt === null ? null : formatInZone(s.completedAt, tz),
+    late: isLate(s, asOf),
+  };
+}
+
+/** `status --json`: {id, tier, direction, state, steps: [...]} plus context fields. */
+export function statusJson(state: IncidentState, asOf: number) {
+  const tz = state.opened.timezone;
+  return {
+    id: state.id,
+    title: state.opened.title,
+    type: state.opened.type,
+    mode: state.mode,
+    tier: state.tier,
+    maxTier: state.maxTier,
+    direction: state.direction,
+    state: lifecycle(state),
+    openedAt: formatInZone(state.openedAt, tz),
+    recoveredAt: state.recoveredAt === null ? null : formatInZone(state.recoveredAt, tz),
+    closedAt: state.closedAt === null ? null : formatInZone(state.closedAt, tz),
+    asOf: formatInZone(asOf, tz),
+    playbook: state.playbook,
+    steps: state.steps.map((s) => stepView(s, asOf, tz)),
+  };
+}
+
+/** Steps in playbook order, repeat occurrences after their step. */
+export function orderedSteps(state: IncidentState): StepInstance[] {
+  const order = new Map(state.opened.definition.steps.map((s, i) => [s.id, i]));
+  return [...state.steps].sort((a, b) => order.get(a.stepId)! - order.get(b.stepId)! || a.occurrence - b.occurrence);
+}

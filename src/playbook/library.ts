@@ -1,0 +1,120 @@
+// Reading the firm's playbooks and templates from disk: the I/O edge of the playbook language.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join, resolve, sep } from 'node:path';
+import type { z } from 'zod';
+import { InputError, type Problem } from '../errors.js';
+import type { WorkCalendar } from '../time/calendar.js';
+import { t } from '../ui/i18n.js';
+import { MAX_FILE_BYTES, parseYaml, type Parsed } from './yaml.js';
+import {
+  calendarFileSchema,
+  gradingSchema,
+  playbookSchema,
+  teamsFileSchema,
+  type GradingConfig,
+  type Playbook,
+  type Team,
+} from './schema.js';
+import { checkGrading, checkPlaybook, checkTeams } from './checks.js';
+
+export interface LoadedPlaybook {
+  definition: Playbook;
+  file: string;
+  sha256: string;
+}
+
+const RESERVED = new Set(['grading', 'teams', 'calendar']);
+
+export function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function readFile(file: string): { content: Buffer } | { problem: Problem } {
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_FILE_BYTES) {
+      return { problem: { file, line: 1, col: 1, severity: 'error', message: t('yaml.tooLarge', { size: (size / 1048576).toFixed(1), limit: 1 }) } };
+    }
+    return { content: readFileSync(file) };
+  } catch (e) {
+    const detail = (e as NodeJS.ErrnoException).code === 'ENOENT' ? t('pb.missingFile') : (e as Error).message;
+    return { problem: { file, line: 1, col: 1, severity: 'error', message: t('yaml.unreadable', { detail }) } };
+  }
+}
+
+export function parseFile<S extends z.ZodType>(file: string, schema: S): Parsed<z.output<S>> & { content?: Buffer } {
+  const read = readFile(file);
+  if ('problem' in read) return { ok: false, problems: [read.problem] };
+  return { ...parseYaml(file, read.content, schema), content: read.content };
+}
+
+function orThrow<T>(parsed: Parsed<T>, extra: Problem[] = []): T {
+  const problems = parsed.ok ? extra : parsed.problems;
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!parsed.ok || errors.length > 0) throw new InputError(t('config.invalid'), errors);
+  return parsed.value;
+}
+
+export function loadGrading(dir: string): GradingConfig {
+  const parsed = parseFile(join(dir, 'grading.yaml'), gradingSchema);
+  return orThrow(parsed, parsed.ok ? checkGrading(parsed.value, parsed.source) : []);
+}
+
+export function loadTeams(dir: string): Team[] {
+  const parsed = parseFile(join(dir, 'teams.yaml'), teamsFileSchema);
+  return orThrow(parsed, parsed.ok ? checkTeams(parsed.value.teams, parsed.source) : []).teams;
+}
+
+export function playbookIds(dir: string): string[] {
+  if (!existsSync(dir)) throw new InputError(t('pb.dirMissing', { dir }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !RESERVED.has(basename(f, '.yaml')))
+    .map((f) => basename(f, '.yaml'))
+    .sort();
+}
+
+export function loadPlaybook(dir: string, type: string, teams: Team[]): LoadedPlaybook {
+  const file = join(dir, `${type}.yaml`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(type) || !existsSync(file)) {
+    throw new InputError(t('pb.notFound', { type, dir, known: playbookIds(dir).join(', ') || '—' }));
+  }
+  const parsed = parseFile(file, playbookSchema);
+  const definition = orThrow(parsed, parsed.ok ? checkPlaybook(parsed.value, parsed.source, teams) : []);
+  return { definition, file, sha256: sha256(parsed.content!) };
+}
+
+/** The public-holiday calendar (chinese-days data) with the firm's own playbooks/calendar.yaml on top. */
+export function loadCalendar(dir: string): WorkCalendar {
+  const require = createRequire(import.meta.url);
+  const data = JSON.parse(readFileSync(require.resolve('chinese-days/dist/chinese-days.json'), 'utf8')) as {
+    holidays: Record<string, string>;
+    workdays: Record<string, string>;
+  };
+  const holidays = new Set(Object.keys(data.holidays));
+  const workdays = new Set(Object.keys(data.workdays));
+  const file = join(dir, 'calendar.yaml');
+  if (existsSync(file)) {
+    const own = orThrow(parseFile(file, calendarFileSchema));
+    // the firm's word wins: a date it lists as a holiday is not a make-up workday, and vice versa
+    for (const d of own.holidays) (holidays.add(d), workdays.delete(d));
+    for (const d of own.workdays) (workdays.add(d), holidays.delete(d));
+  }
+  return { holidays, workdays };
+}
+
+/** Path of a template inside the templates folder; undefined if it would leave the folder. */
+export function templatePath(templatesDir: string, id: string, lang: 'zh' | 'en'): string | undefined {
+  const root = resolve(templatesDir);
+  const file = resolve(root, `${id}.${lang}.md`);
+  return file.startsWith(root + sep) && /^[a-z0-9][a-z0-9-]*$/.test(id) ? file : undefined;
+}
+
+export function readTemplate(templatesDir: string, id: string, lang: 'zh' | 'en'): string {
+  const file = templatePath(templatesDir, id, lang);
+  if (!file) throw new InputError(t('tpl.outside', { id }));
+  const read = readFile(file);
+  if ('problem' in read) throw new InputError(read.problem.message, [read.problem]);
+  return read.content.toString('utf8');
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from '../time/duration.js';
+
+// The vocabulary of SPEC §2: stable ids used in files, flags and JSON.
+export const TIERS = ['mild', 'moderate', 'severe', 'critical'] as const;
+export const DIRECTIONS = ['A', 'B', 'C'] as const;
+export const PHASES = [
+  'grading',
+  'activation',
+  'monitoring',
+  'response',
+  'investors',
+  'media',
+  'reputation',
+  'review',
+] as const;
+export const INDICATORS = ['eventLevel', 'impactScope', 'propagation', 'durationTrend'] as const;
+
+export type Tier = (typeof TIERS)[number];
+export type HandlingDirection = (typeof DIRECTIONS)[number];
+export type Phase = (typeof PHASES)[number];
+export type Indicator = (typeof INDICATORS)[number];
+
+export const tierSchema = z.enum(TIERS);
+export const directionSchema = z.enum(DIRECTIONS);
+export const phaseSchema = z.enum(PHASES);
+export const indicatorSchema = z.enum(INDICATORS);
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
+
+/** A text field: one string for both languages, or {zh, en}. */
+export const textSchema = z.union([z.string().min(1), z.strictObject({ zh: z.string(), en: z.string() })]);
+export type Text = z.infer<typeof textSchema>;
+
+export const durationSchema = z.string().regex(DURATION_PATTERN);
+const levelSchema = z.number().int().min(1).max(4);
+
+const indicatorConfigSchema = z.strictObject({
+  name: textSchema,
+  weight: z.number().min(0).max(100).default(1),
+  levels: z.tuple([textSchema, textSchema, textSchema, textSchema]),
+});
+
+const metricSchema = z.union([
+  z.strictObject({
+    name: textSchema.optional(),
+    indicator: indicatorSchema,
+    thresholds: z.tuple([z.number(), z.number(), z.number()]),
+  }),
+  z.strictObject({
+    name: textSchema.optional(),
+    indicator: indicatorSchema,
+    values: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), levelSchema),
+  }),
+]);
+
+export const gradingSchema = z.strictObject({
+  indicators: z.strictObject({
+    eventLevel: indicatorConfigSchema,
+    impactScope: indicatorConfigSchema,
+    propagation: indicatorConfigSchema,
+    durationTrend: indicatorConfigSchema,
+  }),
+  metrics: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), metricSchema).default({}),
+  bands: z.strictObject({ mild: z.number(), moderate: z.number(), severe: z.number(), critical: z.number() }),
+  floors: z
+    .array(
+      z.strictObject({
+        id: idSchema,
+        when: z.partialRecord(indicatorSchema, levelSchema),
+        atLeast: tierSchema,
+      }),
+    )
+    .default([]),
+});
+export type GradingConfig = z.infer<typeof gradingSchema>;
+export type MetricConfig = z.infer<typeof metricSchema>;
+
+export const memberSchema = z.strictObject({
+  name: z.string().min(1),
+  role: textSchema.optional(),
+  phone: z.string().optional(),
+});
+
+export const teamSchema = z.strictObject({
+  id: idSchema,
+  name: textSchema,
+  duties: z.array(textSchema).default([]),
+  activate: z.array(tierSchema),
+  members: z.array(memberSchema).default([]),
+});
+export const teamsFileSchema = z.strictObject({ teams: z.array(teamSchema).min(1) });
+export type Team = z.infer<typeof teamSchema>;
+
+export const varSchema = z.strictObject({
+  id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/),
+  prompt: textSchema,
+  required: z.boolean().default(false),
+});
+
+export const stepSchema = z.strictObject({
+  id: idSchema,
+  phase: phaseSchema,
+  title: textSchema,
+  detail: textSchema.optional(),
+  owner: idSchema,
+  tiers: z.array(tierSchema).min(1).optional(),
+  directions: z.array(directionSchema).min(1).optional(),
+  due: z.union([durationSchema, z.partialRecord(tierSchema, durationSchema)]).optional(),
+  from: z.enum(['start', 'recovered']).default('start'),
+  repeat: durationSchema.optional(),
+  template: idSchema.optional(),
+  checklist: z.array(textSchema).default([]),
+  requires: z.array(z.enum(['note'])).default([]),
+});
+export type StepDefinition = z.infer<typeof stepSchema>;
+
+export const playbookSchema = z.strictObject({
+  id: idSchema,
+  version: z.number().int().min(1),
+  name: textSchema,
+  description: textSchema.optional(),
+  reviewed: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  vars: z.array(varSchema).default([]),
+  steps: z.array(stepSchema).min(1),
+});
+export type Playbook = z.infer<typeof playbookSchema>;
+
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** Optional playbooks/calendar.yaml: the firm's own additions to the public-holiday calendar. */
+export const calendarFileSchema = z.strictObject({
+  holidays: z.array(dateSchema).default([]),
+  workdays: z.array(dateSchema).default([]),
+});
+
+export const configSchema = z.strictObject({
+  firm: z
+    .strictObject({ name: z.string().optional(), hotline: z.string().optional(), website: z.string().optional() })
+    .optional(),
+  lang: z.enum(['zh', 'en']).optional(),
+  timezone: z.string().optional(),
+  db: z.string().optional(),
+  playbooks: z.string().optional(),
+  templates: z.string().optional(),
+});
+export type ConfigFile = z.infer<typeof configSchema>;

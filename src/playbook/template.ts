@@ -1,0 +1,68 @@
+import Mustache from 'mustache';
+
+/** The variables every template may use (SPEC §4); a playbook adds its own `vars`. */
+export const GLOBAL_TEMPLATE_VARS = [
+  'firm.name',
+  'firm.hotline',
+  'firm.website',
+  'incident.id',
+  'incident.title',
+  'incident.type',
+  'incident.tier',
+  'incident.startedAt',
+  'incident.recoveredAt',
+] as const;
+
+export type TemplateIssue =
+  | { kind: 'syntax'; offset: number; detail: string }
+  | { kind: 'partial'; offset: number }
+  | { kind: 'delimiters'; offset: number }
+  | { kind: 'unknownVar'; offset: number; name: string };
+
+type Span = [string, string, number, number, ...unknown[]];
+
+/** Checks a logic-less template: no partials, no delimiter changes, only known variables. */
+export function checkTemplate(source: string, known: ReadonlySet<string>): TemplateIssue[] {
+  let tokens: Span[];
+  try {
+    tokens = Mustache.parse(source) as unknown as Span[];
+  } catch (e) {
+    const detail = (e as Error).message;
+    const at = /at (\d+)/.exec(detail);
+    return [{ kind: 'syntax', offset: at ? Number(at[1]) : 0, detail }];
+  }
+  const issues: TemplateIssue[] = [];
+  const walk = (spans: Span[]) => {
+    for (const span of spans) {
+      const [type, name, start] = span;
+      if (type === '>') issues.push({ kind: 'partial', offset: start });
+      else if (type === '=') issues.push({ kind: 'delimiters', offset: start });
+      else if (type === 'name' || type === '&' || type === '#' || type === '^') {
+        if (name !== '.' && !known.has(name)) issues.push({ kind: 'unknownVar', offset: start, name });
+      }
+      if ((type === '#' || type === '^') && Array.isArray(span[4])) walk(span[4] as Span[]);
+    }
+  };
+  walk(tokens);
+  return issues;
+}
+
+export type TemplateView = Record<string, unknown>;
+
+/** Renders plain text: no HTML escaping, no partials; a missing optional value renders empty. */
+export function renderTemplate(source: string, view: TemplateView): string {
+  return Mustache.render(source, view, undefined, { escape: (s: string) => s });
+}
+
+/** Turns flat names (firm.name) into the nested view Mustache resolves dotted names against. */
+export function nestView(flat: Record<string, string | undefined>): TemplateView {
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    if (value === undefined || value === '') continue;
+    const parts = key.split('.');
+    let node = view;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]!] = value;
+  }
+  return view;
+}

@@ -1,0 +1,120 @@
+// `playbooks validate`: every file of the playbooks and templates folders, every problem listed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { LineCounter } from 'yaml';
+import type { Problem } from '../errors.js';
+import { t } from '../ui/i18n.js';
+import { checkGrading, checkPlaybook, checkReviewed, checkTeams } from './checks.js';
+import { parseFile, templatePath } from './library.js';
+import { calendarFileSchema, gradingSchema, playbookSchema, teamsFileSchema, type Playbook, type Team } from './schema.js';
+import { checkTemplate, GLOBAL_TEMPLATE_VARS, type TemplateIssue } from './template.js';
+import { locate, type YamlSource } from './yaml.js';
+
+export interface ValidationReport {
+  files: string[];
+  problems: Problem[];
+}
+
+const LANGS = ['zh', 'en'] as const;
+
+export function validateLibrary(playbooksDir: string, templatesDir: string, today: string): ValidationReport {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  if (!existsSync(playbooksDir)) {
+    return { files, problems: [{ file: playbooksDir, line: 1, col: 1, severity: 'error', message: t('pb.dirMissing', { dir: playbooksDir }) }] };
+  }
+  const names = readdirSync(playbooksDir).filter((f) => f.endsWith('.yaml')).sort();
+
+  const grading = join(playbooksDir, 'grading.yaml');
+  files.push(grading);
+  const g = parseFile(grading, gradingSchema);
+  problems.push(...(g.ok ? checkGrading(g.value, g.source) : g.problems));
+
+  const teamsFile = join(playbooksDir, 'teams.yaml');
+  files.push(teamsFile);
+  const tm = parseFile(teamsFile, teamsFileSchema);
+  problems.push(...(tm.ok ? checkTeams(tm.value.teams, tm.source) : tm.problems));
+  const teams: Team[] = tm.ok ? tm.value.teams : [];
+
+  if (names.includes('calendar.yaml')) {
+    const file = join(playbooksDir, 'calendar.yaml');
+    files.push(file);
+    const c = parseFile(file, calendarFileSchema);
+    if (!c.ok) problems.push(...c.problems);
+  }
+
+  const playbooks: { playbook: Playbook; source: YamlSource }[] = [];
+  for (const name of names) {
+    if (['grading.yaml', 'teams.yaml', 'calendar.yaml'].includes(name)) continue;
+    const file = join(playbooksDir, name);
+    files.push(file);
+    const p = parseFile(file, playbookSchema);
+    if (!p.ok) {
+      problems.push(...p.problems);
+      continue;
+    }
+    // owners can only be checked against a teams file that loaded
+    const checks = checkPlaybook(p.value, p.source, teams).filter((pr) => tm.ok || !pr.message.includes('teams.yaml'));
+    problems.push(...checks, ...checkReviewed(p.value, p.source, today));
+    playbooks.push({ playbook: p.value, source: p.source });
+  }
+
+  const { files: templateFiles, problems: templateProblems } = validateTemplates(templatesDir, playbooks);
+  return { files: [...files, ...templateFiles], problems: [...problems, ...templateProblems] };
+}
+
+function validateTemplates(templatesDir: string, playbooks: { playbook: Playbook; source: YamlSource }[]): ValidationReport {
+  const problems: Problem[] = [];
+  const varsByTemplate = new Map<string, Set<string>>();
+  const allVars = new Set<string>(GLOBAL_TEMPLATE_VARS);
+
+  for (const { playbook, source } of playbooks) {
+    for (const v of playbook.vars) allVars.add(v.id);
+    playbook.steps.forEach((step, i) => {
+      if (!step.template) return;
+      const known = varsByTemplate.get(step.template) ?? new Set<string>(GLOBAL_TEMPLATE_VARS);
+      for (const v of playbook.vars) known.add(v.id);
+      varsByTemplate.set(step.template, known);
+      for (const lang of LANGS) {
+        const file = templatePath(templatesDir, step.template, lang);
+        if (!file || !existsSync(file)) {
+          problems.push({
+            ...locate(source, ['steps', i, 'template']),
+            message: t('pb.missingTemplate', { step: step.id, template: step.template, file: `${step.template}.${lang}.md` }),
+          });
+        }
+      }
+    });
+  }
+
+  const files: string[] = [];
+  const entries = existsSync(templatesDir) ? readdirSync(templatesDir).filter((f) => /\.(zh|en)\.md$/.test(f)).sort() : [];
+  for (const name of entries) {
+    const file = join(templatesDir, name);
+    files.push(file);
+    const id = basename(name).replace(/\.(zh|en)\.md$/, '');
+    const known = varsByTemplate.get(id) ?? allVars;
+    const source = readFileSync(file, 'utf8');
+    problems.push(...checkTemplate(source, known).map((issue) => templateProblem(file, source, issue, known)));
+  }
+  return { files, problems };
+}
+
+function templateProblem(file: string, source: string, issue: TemplateIssue, known: Set<string>): Problem {
+  const lines = new LineCounter();
+  let offset = 0;
+  for (const line of source.split('\n')) {
+    lines.addNewLine(offset);
+    offset += line.length + 1;
+  }
+  const { line, col } = lines.linePos(issue.offset);
+  const message =
+    issue.kind === 'syntax'
+      ? t('tpl.syntax', { detail: issue.detail })
+      : issue.kind === 'partial'
+        ? t('tpl.partial')
+        : issue.kind === 'delimiters'
+          ? t('tpl.delimiters')
+          : t('tpl.unknownVar', { name: issue.name, known: [...known].join(', ') });
+  return { file, line, col, severity: 'error', message };
+}

@@ -1,0 +1,156 @@
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import type { Problem } from '../errors.js';
+import { t } from '../ui/i18n.js';
+
+/** Files the firm edits are small; anything larger is refused before parsing. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_ALIASES = 100;
+
+export interface YamlSource {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+export type Parsed<T> = { ok: true; value: T; source: YamlSource } | { ok: false; problems: Problem[] };
+
+function problemAt(file: string, lines: LineCounter | undefined, offset: number | undefined, message: string): Problem {
+  const pos = lines && offset !== undefined ? lines.linePos(offset) : { line: 1, col: 1 };
+  return { file, line: pos.line, col: pos.col, severity: 'error', message };
+}
+
+/** Parses YAML text and validates it against a schema; every problem carries file:line:col. */
+export function parseYaml<S extends z.ZodType>(file: string, content: string | Buffer, schema: S): Parsed<z.output<S>> {
+  const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+  if (size > MAX_FILE_BYTES) {
+    return { ok: false, problems: [problemAt(file, undefined, undefined, t('yaml.tooLarge', { size: (size / 1048576).toFixed(1), limit: 1 }))] };
+  }
+  const text = typeof content === 'string' ? content : content.toString('utf8');
+  if (text.trim() === '') return { ok: false, problems: [problemAt(file, undefined, undefined, t('yaml.empty'))] };
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => problemAt(file, lines, e.pos[0], t('yaml.syntax', { detail: e.message.split('\n')[0] ?? '' }))),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    return { ok: false, problems: [problemAt(file, lines, firstAliasOffset(doc), t('yaml.aliasBomb', { limit: MAX_ALIASES }))] };
+  }
+  if (data === null || data === undefined) return { ok: false, problems: [problemAt(file, undefined, undefined, t('yaml.empty'))] };
+
+  const result = schema.safeParse(data);
+  const source: YamlSource = { file, doc, lines };
+  if (result.success) return { ok: true, value: result.data, source };
+  return { ok: false, problems: result.error.issues.map((issue) => issueToProblem(source, issue)) };
+}
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+/** Position of the node at a path; for a missing key, the map that lacks it. */
+export function locate(source: YamlSource, path: readonly PropertyKey[], key?: string): Problem {
+  let node: unknown = source.doc.contents;
+  let offset = (source.doc.contents as Node | null)?.range?.[0];
+  for (const part of path) {
+    const next = isMap(node) || isSeq(node) ? node.get(part, true) : undefined;
+    if (next === undefined || next === null) break;
+    node = next;
+    offset = (node as Node).range?.[0] ?? offset;
+  }
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+    if (pair && isScalar(pair.key)) offset = pair.key.range?.[0] ?? offset;
+  }
+  const pos = offset !== undefined ? source.lines.linePos(offset) : { line: 1, col: 1 };
+  return { file: source.file, line: pos.line, col: pos.col, severity: 'error', message: '' };
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || t('yaml.root');
+}
+
+function issueToProblem(source: YamlSource, issue: z.core.$ZodIssue): Problem {
+  const where = describePath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const key = issue.keys[0] ?? '';
+      return { ...locate(source, issue.path, key), message: t('schema.unknownKey', { key, where }) };
+    }
+    case 'invalid_type': {
+      const missing = issue.input === undefined;
+      if (missing) {
+        const parent = issue.path.slice(0, -1);
+        const name = String(issue.path[issue.path.length - 1] ?? '');
+        return { ...locate(source, parent), message: t('schema.missing', { key: name, where: describePath(parent) }) };
+      }
+      return { ...locate(source, issue.path), message: t('schema.type', { where, expected: t(expectedKey(issue.expected)) }) };
+    }
+    case 'invalid_value':
+      return {
+        ...locate(source, issue.path),
+        message: t('schema.oneOf', { where, values: issue.values.map((v) => String(v)).join(', ') }),
+      };
+    case 'invalid_format':
+      return { ...locate(source, issue.path), message: t('schema.format', { where, pattern: formatHint(issue) }) };
+    case 'too_small':
+    case 'too_big':
+      return {
+        ...locate(source, issue.path),
+        message: t(issue.code === 'too_small' ? 'schema.tooSmall' : 'schema.tooBig', {
+          where,
+          limit: String(issue.code === 'too_small' ? issue.minimum : issue.maximum),
+        }),
+      };
+    case 'invalid_union':
+      return { ...locate(source, issue.path), message: t('schema.union', { where, hint: unionHint(issue.path) }) };
+    default:
+      return { ...locate(source, issue.path), message: `${where}: ${issue.message}` };
+  }
+}
+
+function expectedKey(expected: string) {
+  switch (expected) {
+    case 'string':
+      return 'type.string' as const;
+    case 'number':
+    case 'int':
+      return 'type.number' as const;
+    case 'boolean':
+      return 'type.boolean' as const;
+    case 'array':
+    case 'tuple':
+      return 'type.array' as const;
+    default:
+      return 'type.object' as const;
+  }
+}
+
+function formatHint(issue: z.core.$ZodIssueInvalidStringFormat): string {
+  const pattern = 'pattern' in issue ? String(issue.pattern) : issue.format;
+  if (pattern.includes('wd')) return t('hint.duration');
+  if (pattern.includes('\\d{4}')) return t('hint.date');
+  if (pattern.includes('a-z0-9')) return t('hint.id');
+  return pattern;
+}
+
+function unionHint(path: readonly PropertyKey[]): string {
+  const last = String(path[path.length - 1] ?? '');
+  if (last === 'due') return t('hint.due');
+  if (path.includes('metrics')) return t('hint.metric');
+  return t('hint.text');
+}

@@ -1,0 +1,62 @@
+// The edge where the engine meets the store: read the log, fold, decide, append, in one
+// IMMEDIATE transaction. Every front end (start, the script commands, drill) comes through here.
+import { existsSync, readFileSync } from 'node:fs';
+import { InputError } from './errors.js';
+import type { EventDraft, OpenedPayload } from './engine/events.js';
+import { fold, step as foldOne, type IncidentState } from './engine/fold.js';
+import { sha256 } from './playbook/library.js';
+import type { AuditStore } from './store/store.js';
+import type { WorkCalendar } from './time/calendar.js';
+import type { TimeContext } from './time/duration.js';
+import { localDate, toLocal } from './time/zone.js';
+import { t } from './ui/i18n.js';
+
+export class Incidents {
+  constructor(
+    readonly store: AuditStore,
+    readonly calendar: WorkCalendar,
+  ) {}
+
+  time(timeZone: string): TimeContext {
+    return { calendar: this.calendar, timeZone };
+  }
+
+  private foldEvents(id: string): IncidentState {
+    const events = this.store.events(id);
+    if (events.length === 0) throw new InputError(t('incident.unknown', { id, db: this.store.file }));
+    return fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
+  }
+
+  load(id: string): IncidentState {
+    return this.foldEvents(id);
+  }
+
+  /** Opens an incident under a fresh id (INC-/DRL-YYYYMMDD-NNN, by the opening day in the firm's zone). */
+  open(mode: OpenedPayload['mode'], at: number, timeZone: string, build: (id: string) => EventDraft[]): IncidentState {
+    return this.store.transact(() => {
+      const id = this.store.nextId(mode === 'drill' ? 'DRL' : 'INC', localDate(toLocal(Date.now(), timeZone)));
+      const drafts = build(id);
+      this.store.append(id, drafts);
+      return this.foldEvents(id);
+    });
+  }
+
+  /** Decides against the current state and appends, with no other writer in between. */
+  act(id: string, decide: (state: IncidentState, time: TimeContext) => EventDraft[]): IncidentState {
+    return this.store.transact(() => {
+      const state = this.foldEvents(id);
+      const time = this.time(state.opened.timezone);
+      const drafts = decide(state, time);
+      if (drafts.length > 0) this.store.append(id, drafts);
+      for (const draft of drafts) foldOne(state, draft, time);
+      return state;
+    });
+  }
+}
+
+/** A warning when the playbook file differs from the definition the incident pinned, else undefined. */
+export function playbookDrift(state: IncidentState): string | undefined {
+  const { file, id, version, sha256: pinned } = state.playbook;
+  if (!existsSync(file)) return t('drift.missing', { file });
+  return sha256(readFileSync(file)) === pinned ? undefined : t('drift.changed', { id, version, sha: pinned.slice(0, 12) });
+}

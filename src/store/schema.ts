@@ -1,0 +1,50 @@
+import type Database from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 1;
+
+// Each entry moves the schema from version i to i + 1; `PRAGMA user_version` records where a file is.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE events (
+    incident_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (incident_id, seq)
+  );
+  CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;
+  CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END;
+  -- a projection for listing, rebuildable from events at any time
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    mode TEXT NOT NULL,
+    type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    state TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    events INTEGER NOT NULL
+  );
+  CREATE INDEX incidents_by_mode ON incidents (mode, opened_at);
+  `,
+];
+
+export function migrate(db: Database.Database, from: number): void {
+  db.transaction(() => {
+    // another process may have migrated between our read and this write lock
+    const current = Math.max(from, db.pragma('user_version', { simple: true }) as number);
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}

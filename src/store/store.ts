@@ -1,0 +1,222 @@
+// The audit store: an append-only, hash-chained event log in SQLite (SPEC §6). The only module
+// that touches the database.
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { InputError } from '../errors.js';
+import type { EventDraft, IncidentEvent } from '../engine/events.js';
+import { t } from '../ui/i18n.js';
+import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from './hash.js';
+import { migrate, SCHEMA_VERSION } from './schema.js';
+
+export interface IncidentSummary {
+  id: string;
+  mode: 'real' | 'drill';
+  type: string;
+  title: string;
+  tier: string;
+  direction: string;
+  state: 'open' | 'recovered' | 'closed';
+  openedAt: string;
+  updatedAt: string;
+  events: number;
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+  key?: string;
+}
+
+function translate(file: string, error: unknown): never {
+  const code = (error as { code?: string }).code ?? '';
+  const detail = (error as Error).message;
+  if (code === 'SQLITE_NOTADB' || /not a database/.test(detail)) throw new InputError(t('db.notSqlite', { file }));
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS') throw new InputError(t('db.readonly', { file }));
+  if (code === 'SQLITE_BUSY') throw new InputError(t('db.busy', { file }));
+  if (error instanceof InputError) throw error;
+  throw new InputError(t('db.cannotOpen', { file, detail }));
+}
+
+export class AuditStore {
+  private constructor(
+    readonly file: string,
+    readonly db: Database.Database,
+    private readonly key: string | undefined,
+  ) {}
+
+  /** Opens (and for writers creates, mode 0600) the database, migrating it forward. */
+  static open(file: string, options: OpenOptions = {}): AuditStore {
+    try {
+      if (!options.readonly && !existsSync(file)) {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        closeSync(openSync(file, 'wx', 0o600));
+      }
+      const db = new Database(file, { readonly: Boolean(options.readonly), fileMustExist: true, timeout: 10_000 });
+      const store = new AuditStore(file, db, options.key);
+      store.prepare(Boolean(options.readonly));
+      return store;
+    } catch (error) {
+      translate(file, error);
+    }
+  }
+
+  private prepare(readonly: boolean): void {
+    this.db.pragma('busy_timeout = 10000');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new InputError(t('db.newer', { file: this.file, found: version, known: SCHEMA_VERSION }));
+    if (readonly) {
+      if (version === 0) {
+        const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'").get() as { n: number };
+        if (tables.n === 0 && this.hasAnyTable()) throw new InputError(t('db.foreign', { file: this.file }));
+      }
+      return;
+    }
+    if (version === 0 && this.hasAnyTable()) {
+      const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'").get() as { n: number };
+      if (tables.n === 0) throw new InputError(t('db.foreign', { file: this.file }));
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    if (version < SCHEMA_VERSION) migrate(this.db, version);
+  }
+
+  private hasAnyTable(): boolean {
+    return (this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
+  }
+
+  get isEmpty(): boolean {
+    return !this.hasAnyTable();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs fn in an IMMEDIATE transaction: the write lock is taken before anything is read. */
+  transact<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_')) translate(this.file, error);
+      throw error;
+    }
+  }
+
+  /** The next human-friendly id for a day: INC-YYYYMMDD-NNN or DRL-YYYYMMDD-NNN. */
+  nextId(prefix: 'INC' | 'DRL', date: string): string {
+    const stem = `${prefix}-${date.replaceAll('-', '')}-`;
+    const row = this.db
+      .prepare('SELECT max(CAST(substr(id, ?) AS INTEGER)) AS n FROM incidents WHERE id LIKE ?')
+      .get(stem.length + 1, `${stem}%`) as { n: number | null };
+    return `${stem}${String((row.n ?? 0) + 1).padStart(3, '0')}`;
+  }
+
+  private headStatement?: Database.Statement<[string], { seq: number; hash: string }>;
+  private insertStatement?: Database.Statement<EventRow>;
+
+  /** Appends events to an incident's chain. Call inside transact() so the head cannot move. */
+  append(incidentId: string, drafts: readonly EventDraft[]): IncidentEvent[] {
+    this.headStatement ??= this.db.prepare('SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1');
+    this.insertStatement ??= this.db.prepare(
+      'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @payload, @prev_hash, @hash)',
+    );
+    const head = this.headStatement.get(incidentId);
+    let seq = head?.seq ?? 0;
+    let prev = head?.hash ?? GENESIS;
+    const recordedAt = new Date().toISOString();
+    const stored: IncidentEvent[] = [];
+    for (const draft of drafts) {
+      seq += 1;
+      const row = {
+        incident_id: incidentId,
+        seq,
+        at: new Date(draft.at).toISOString(),
+        recorded_at: recordedAt,
+        type: draft.type,
+        actor: draft.actor,
+        payload: canonicalJson(draft.payload),
+      };
+      const hash = chainHash(prev, canonicalEvent(row), this.key);
+      this.insertStatement.run({ ...row, prev_hash: prev, hash });
+      stored.push({ ...draft, incidentId, seq, recordedAt, prevHash: prev, hash } as IncidentEvent);
+      prev = hash;
+    }
+    this.project(incidentId, drafts, seq);
+    return stored;
+  }
+
+  /** Keeps the listing projection in step with the log (rebuildable: rebuildProjection). */
+  private project(incidentId: string, drafts: readonly EventDraft[], lastSeq: number): void {
+    for (const d of drafts) {
+      const at = new Date(d.at).toISOString();
+      if (d.type === 'incident.opened') {
+        this.db
+          .prepare(
+            "INSERT INTO incidents (id, mode, type, title, tier, direction, state, opened_at, updated_at, events) VALUES (?, ?, ?, ?, 'mild', 'A', 'open', ?, ?, 0)",
+          )
+          .run(incidentId, d.payload.mode, d.payload.type, d.payload.title, at, at);
+      } else if (d.type === 'incident.graded') {
+        this.db.prepare('UPDATE incidents SET tier = ?, direction = ? WHERE id = ?').run(d.payload.tier, d.payload.result.direction, incidentId);
+      } else if (d.type === 'incident.recovered') {
+        this.db.prepare("UPDATE incidents SET state = 'recovered' WHERE id = ?").run(incidentId);
+      } else if (d.type === 'incident.closed') {
+        this.db.prepare("UPDATE incidents SET state = 'closed' WHERE id = ?").run(incidentId);
+      }
+    }
+    const last = drafts[drafts.length - 1];
+    if (last) this.db.prepare('UPDATE incidents SET updated_at = ?, events = ? WHERE id = ?').run(new Date(last.at).toISOString(), lastSeq, incidentId);
+  }
+
+  rebuildProjection(): void {
+    this.transact(() => {
+      this.db.exec('DELETE FROM incidents');
+      const ids = this.db.prepare('SELECT DISTINCT incident_id AS id FROM events ORDER BY incident_id').all() as { id: string }[];
+      for (const { id } of ids) {
+        const events = this.events(id);
+        this.project(id, events, events.length ? events[events.length - 1]!.seq : 0);
+      }
+    });
+  }
+
+  rows(incidentId: string): EventRow[] {
+    return this.db.prepare('SELECT * FROM events WHERE incident_id = ? ORDER BY seq').all(incidentId) as EventRow[];
+  }
+
+  hasIncident(incidentId: string): boolean {
+    if (this.isEmpty) return false;
+    return this.db.prepare('SELECT 1 FROM events WHERE incident_id = ? LIMIT 1').get(incidentId) !== undefined;
+  }
+
+  events(incidentId: string): IncidentEvent[] {
+    return this.rows(incidentId).map(rowToEvent);
+  }
+
+  incidentIds(): string[] {
+    if (this.isEmpty) return [];
+    return (this.db.prepare('SELECT DISTINCT incident_id AS id FROM events ORDER BY incident_id').all() as { id: string }[]).map((r) => r.id);
+  }
+
+  list(filter: 'real' | 'drill' | 'all'): IncidentSummary[] {
+    if (this.isEmpty) return [];
+    const where = filter === 'all' ? '' : 'WHERE mode = ?';
+    const rows = this.db
+      .prepare(`SELECT id, mode, type, title, tier, direction, state, opened_at AS openedAt, updated_at AS updatedAt, events FROM incidents ${where} ORDER BY opened_at DESC, id DESC`)
+      .all(...(filter === 'all' ? [] : [filter])) as IncidentSummary[];
+    return rows;
+  }
+}
+
+export function rowToEvent(row: EventRow): IncidentEvent {
+  return {
+    incidentId: row.incident_id,
+    seq: row.seq,
+    at: Date.parse(row.at),
+    recordedAt: row.recorded_at,
+    type: row.type,
+    actor: row.actor,
+    payload: JSON.parse(row.payload),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  } as IncidentEvent;
+}

@@ -1,0 +1,39 @@
+import type { AuditStore } from './store.js';
+import { canonicalEvent, chainHash, GENESIS, type EventRow } from './hash.js';
+
+export type ChainProblem = 'missing' | 'sequence' | 'link' | 'hash' | 'truncated';
+
+export interface ChainReport {
+  id: string;
+  events: number;
+  ok: boolean;
+  firstBadSeq: number | null;
+  problem: ChainProblem | null;
+  head: string | null;
+}
+
+/** Walks one incident's chain in order; the first event that does not check out is named. */
+export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | undefined, expectedEvents?: number): ChainReport {
+  let expected = 1;
+  let prev = GENESIS;
+  let count = 0;
+  let bad: { seq: number; problem: ChainProblem } | null = null;
+  for (const row of rows) {
+    count++;
+    if (bad) continue;
+    if (row.seq !== expected) bad = { seq: Math.min(expected, row.seq), problem: row.seq > expected ? 'missing' : 'sequence' };
+    else if (row.prev_hash !== prev) bad = { seq: row.seq, problem: 'link' };
+    else if (chainHash(prev, canonicalEvent(row), key) !== row.hash) bad = { seq: row.seq, problem: 'hash' };
+    prev = row.hash;
+    expected++;
+  }
+  // events the listing recorded but the log no longer has: the tail was cut off
+  if (!bad && expectedEvents !== undefined && expectedEvents > count) bad = { seq: count + 1, problem: 'truncated' };
+  return { id, events: count, ok: bad === null, firstBadSeq: bad?.seq ?? null, problem: bad?.problem ?? null, head: count ? prev : null };
+}
+
+export function verifyIncident(store: AuditStore, id: string, key: string | undefined): ChainReport {
+  const rows = store.db.prepare('SELECT * FROM events WHERE incident_id = ? ORDER BY seq').iterate(id) as Iterable<EventRow>;
+  const recorded = store.db.prepare('SELECT events FROM incidents WHERE id = ?').get(id) as { events: number } | undefined;
+  return verifyRows(id, rows, key, recorded?.events);
+}

@@ -1,0 +1,101 @@
+// Wall-clock arithmetic in the firm's time zone, without a date library: Intl knows the zones.
+
+const partsCache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = partsCache.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsCache.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalDateTime {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function toLocal(epochMs: number, timeZone: string): LocalDateTime {
+  const parts = formatter(timeZone).formatToParts(new Date(epochMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+    ms: ((epochMs % 1000) + 1000) % 1000,
+  };
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (Asia/Shanghai: 480). */
+export function offsetMinutes(epochMs: number, timeZone: string): number {
+  const l = toLocal(epochMs, timeZone);
+  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.ms);
+  return Math.round((asUtc - epochMs) / 60000);
+}
+
+/** The instant at which the zone's wall clock shows the given local time. */
+export function fromLocal(l: LocalDateTime, timeZone: string): number {
+  const guess = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.ms);
+  let t = guess - offsetMinutes(guess, timeZone) * 60000;
+  // a second pass settles instants near an offset change
+  t = guess - offsetMinutes(t, timeZone) * 60000;
+  return t;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+export function localDate(l: Pick<LocalDateTime, 'year' | 'month' | 'day'>): string {
+  return `${pad(l.year, 4)}-${pad(l.month)}-${pad(l.day)}`;
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2026-03-16T09:35:00+08:00. */
+export function formatInZone(epochMs: number, timeZone: string): string {
+  const l = toLocal(epochMs, timeZone);
+  const off = offsetMinutes(epochMs, timeZone);
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  const ms = l.ms ? `.${pad(l.ms, 3)}` : '';
+  return `${localDate(l)}T${pad(l.hour)}:${pad(l.minute)}:${pad(l.second)}${ms}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Short human form in the zone: 2026-03-16 09:35. */
+export function formatShort(epochMs: number, timeZone: string): string {
+  const l = toLocal(epochMs, timeZone);
+  return `${localDate(l)} ${pad(l.hour)}:${pad(l.minute)}`;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Parses an ISO 8601 instant that names its offset; undefined when it is not one. */
+export function parseInstant(text: string): number | undefined {
+  if (!ISO.test(text)) return undefined;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? undefined : t;
+}

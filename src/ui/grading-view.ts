@@ -1,0 +1,48 @@
+import { INDICATORS, type GradingConfig } from '../playbook/schema.js';
+import type { GradingResult } from '../grading/grade.js';
+import { t, text } from './i18n.js';
+import { painter, paintTier } from './style.js';
+import { renderTable } from './table.js';
+
+export function sourceLabel(source: string): string {
+  if (source === 'explicit') return t('source.explicit');
+  if (source === 'default') return t('source.default');
+  return t('source.metric', { name: source });
+}
+
+/** The grading table: each indicator, its level, source and weight, then score, band, floors, tier. */
+export function renderGrading(result: GradingResult, config: GradingConfig, color: boolean): string {
+  const c = painter(color);
+  const rows = INDICATORS.map((i) => [
+    `${text(config.indicators[i].name)} (${i})`,
+    String(result.levels[i]),
+    sourceLabel(result.sources[i]),
+    String(result.weights[i]),
+  ]);
+  const table = renderTable([t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows);
+  const tierLabel = `${t(`tier.${result.tier}`)} (${result.tier})`;
+  return [
+    table,
+    '',
+    `${t('grade.score')}: ${result.score}`,
+    `${t('grade.band')}: ${t(`tier.${result.bandTier}`)} (${result.bandTier})`,
+    `${t('grade.floors')}: ${result.floors.length ? result.floors.join(', ') : t('grade.none')}`,
+    `${t('grade.tier')}: ${paintTier(c, result.tier, c.bold(tierLabel))}`,
+    `${t('grade.direction')}: ${t(`direction.${result.direction}`)}`,
+  ].join('\n');
+}
+
+/** The JSON shape scripts rely on (SPEC §5); fields may be added, never renamed. */
+export function gradingJson(result: GradingResult) {
+  return {
+    tier: result.tier,
+    score: result.score,
+    levels: result.levels,
+    sources: result.sources,
+    weights: result.weights,
+    bandTier: result.bandTier,
+    floors: result.floors,
+    direction: result.direction,
+    impact: result.impact,
+  };
+}

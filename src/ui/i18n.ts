@@ -1,0 +1,37 @@
+import { en, type MessageKey } from './messages.en.js';
+import { zh } from './messages.zh.js';
+import type { Text } from '../playbook/schema.js';
+
+export type Lang = 'zh' | 'en';
+export type { MessageKey };
+
+let current: Lang = 'en';
+
+export function setLang(lang: Lang): void {
+  current = lang;
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+/** LANG=zh_CN.UTF-8 ⇒ zh; anything else ⇒ en (SPEC §5). */
+export function langFromLocale(locale: string | undefined): Lang {
+  return locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+const catalogues = { en, zh } as const;
+
+/** A message from the catalogue, with {name} placeholders filled in. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}, lang: Lang = current): string {
+  const template: string = catalogues[lang][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** A playbook text field in the chosen language. */
+export function text(value: Text | undefined, lang: Lang = current): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : value[lang] || value.en || value.zh;
+}
