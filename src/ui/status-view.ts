@@ -9,9 +9,9 @@ import { painter, paintTier } from './style.js';
 import { renderTable } from './table.js';
 
 /** `due in 12 min` / `overdue 5 min` / `late by 3 min`, red when late. */
-export function dueText(s: StepInstance, now: number, tz: string, color: boolean): string {
+export function dueText(s: StepInstance, now: number, tz: string, color: boolean, waitsForRecovery = false): string {
   const c = painter(color);
-  if (s.dueAt === null) return s.status === 'pending' && s.completedAt === null ? t('due.none') : '';
+  if (s.dueAt === null) return s.status === 'pending' ? t(waitsForRecovery ? 'due.waitRecovery' : 'due.none') : '';
   if (s.status === 'pending') {
     const left = s.dueAt - now;
     return left >= 0 ? `${t('due.in', { d: formatSpan(left) })} (${formatShort(s.dueAt, tz)})` : c.red(t('due.overdue', { d: formatSpan(-left) }));
@@ -64,7 +64,7 @@ export function renderStatus(state: IncidentState, now: number, color: boolean):
           text(def(s.stepId).title),
           team(s.owner),
           s.status === 'pending' ? c.bold(status) : c.dim(status),
-          dueText(s, now, tz, color),
+          dueText(s, now, tz, color, def(s.stepId).from === 'recovered' && state.recoveredAt === null),
         ];
       }),
     ),

@@ -1,0 +1,35 @@
+// The variables a statement template sees (SPEC §4), built from the incident's state alone.
+import { nestView, renderTemplate, type TemplateView } from '../playbook/template.js';
+import { formatShort } from '../time/zone.js';
+import { t, text, type Lang } from '../ui/i18n.js';
+import type { IncidentState } from './fold.js';
+
+export function templateVariables(state: IncidentState, lang: Lang): Record<string, string | undefined> {
+  const tz = state.opened.timezone;
+  const o = state.opened;
+  const vars: Record<string, string | undefined> = {
+    'firm.name': o.firm.name,
+    'firm.hotline': o.firm.hotline,
+    'firm.website': o.firm.website,
+    'incident.id': state.id,
+    'incident.title': o.title,
+    'incident.type': text(o.definition.name, lang),
+    'incident.tier': t(`tier.${state.tier}`, {}, lang),
+    'incident.startedAt': formatShort(state.openedAt, tz),
+    'incident.recoveredAt': state.recoveredAt === null ? undefined : formatShort(state.recoveredAt, tz),
+  };
+  for (const v of o.definition.vars) {
+    const given = o.vars[v.id];
+    // a required fact nobody supplied shows as a visible gap, never as silence
+    vars[v.id] = given?.trim() ? given : v.required ? t('var.missing', { prompt: text(v.prompt, lang) }, lang) : undefined;
+  }
+  return vars;
+}
+
+export function templateView(state: IncidentState, lang: Lang): TemplateView {
+  return nestView(templateVariables(state, lang));
+}
+
+export function renderStatement(state: IncidentState, source: string, lang: Lang): string {
+  return renderTemplate(source, templateView(state, lang));
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // e2e tests spawn the built CLI; two cores, so keep the pool small
+    maxWorkers: 2,
+    env: { NO_COLOR: '1', SEC_INCIDENT_CONFIG: '', LANG: 'en_US.UTF-8' },
+  },
+});
