@@ -1,7 +1,128 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import type { Context } from '../context.js';
-import { WorkError } from '../errors.js';
+import { printJson } from '../context.js';
+import { InputError, type Problem } from '../errors.js';
+import { drillJson } from '../drill/json.js';
+import { runDrill, type DrillOutcome } from '../drill/run.js';
+import { checkScenario, scenarioSchema, type Scenario } from '../drill/scenario.js';
+import { isLate } from '../engine/rules.js';
+import { onTimeShare } from '../drill/verdict.js';
+import { parseFile } from '../playbook/library.js';
+import { locate } from '../playbook/yaml.js';
+import { t } from '../ui/i18n.js';
+import { assembleRequest, loadLibrary, type Library } from './open.js';
+import { incidents } from './shared.js';
 
-export async function run(_ctx: Context): Promise<number> {
-  throw new WorkError('not yet available');
+function scenarioFiles(target: string): string[] {
+  if (!existsSync(target)) throw new InputError(t('drill.notFound', { file: target }));
+  if (!statSync(target).isDirectory()) return [target];
+  const files = readdirSync(target)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(target, f));
+  if (files.length === 0) throw new InputError(t('drill.noFiles', { dir: target }));
+  return files;
 }
-export const resume = run;
+
+interface Prepared {
+  file: string;
+  scenario: Scenario;
+  lib: Library;
+}
+
+/** Every scenario is checked before any is run: bad input never leaves a partial write. */
+function prepare(ctx: Context, files: string[]): Prepared[] {
+  const problems: Problem[] = [];
+  const prepared: Prepared[] = [];
+  const libraries = new Map<string, Library>();
+  for (const file of files) {
+    const parsed = parseFile(file, scenarioSchema);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const scenario = parsed.value;
+    let lib = libraries.get(scenario.type);
+    if (!lib) {
+      try {
+        lib = loadLibrary(ctx, scenario.type);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        problems.push(...(error.problems.length ? error.problems : [{ ...locate(parsed.source, ['type']), message: error.message }]));
+        continue;
+      }
+      libraries.set(scenario.type, lib);
+    }
+    const found = checkScenario(scenario, parsed.source, lib.playbook.definition, lib.grading);
+    if (found.length) problems.push(...found);
+    else prepared.push({ file, scenario, lib });
+  }
+  if (problems.length) throw new InputError(problems[0]!.message, problems);
+  return prepared;
+}
+
+function humanVerdict(ctx: Context, outcome: DrillOutcome, file: string, single: boolean): string {
+  const { state } = outcome;
+  const verdict = outcome.passed ? t('drill.passed') : t('drill.failed');
+  if (!single) return t('drill.line', { verdict, id: state.id, title: state.opened.title, file: relative(process.cwd(), file) || basename(file) });
+  const late = state.steps.filter((s) => isLate(s, outcome.endAt)).length;
+  const lines = [
+    t('drill.header', { id: state.id, title: state.opened.title }),
+    t('drill.result', {
+      tier: t(`tier.${state.tier}`),
+      maxTier: t(`tier.${state.maxTier}`),
+      direction: state.direction,
+      late,
+      share: onTimeShare(state, outcome.endAt).share.toFixed(3),
+    }),
+    ...outcome.expectations.map((x) => `  ${x.passed ? '✓' : '✗'} ${x.name}: ${x.detail}`),
+    verdict,
+  ];
+  return lines.join('\n');
+}
+
+export async function run(ctx: Context, [target]: string[], opts: { reportDir?: string }): Promise<number> {
+  const files = scenarioFiles(target!);
+  const prepared = prepare(ctx, files);
+  const service = incidents(ctx);
+  const results: { file: string; outcome: DrillOutcome }[] = [];
+  for (const { file, scenario, lib } of prepared) {
+    // one transaction per drill: one durable write, and no half-recorded drill
+    const outcome = service.store.transact(() =>
+      runDrill(
+        service,
+        scenario,
+        assembleRequest(ctx, lib, {
+          title: scenario.drill,
+          mode: 'drill',
+          vars: scenario.vars,
+          inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
+          drill: { scenario: basename(file), start: scenario.start },
+        }),
+      ),
+    );
+    results.push({ file, outcome });
+  }
+  service.store.close();
+
+  if (opts.reportDir) {
+    const { writeReport } = await import('../report/write.js');
+    for (const { outcome } of results) {
+      await writeReport(ctx, outcome.state.id, { out: join(opts.reportDir, `${outcome.state.id}.md`), format: 'md', force: true });
+    }
+  }
+
+  const single = results.length === 1 && !statSync(target!).isDirectory();
+  if (ctx.json) {
+    const docs = results.map(({ file, outcome }) => drillJson(outcome, file));
+    printJson(ctx, single ? docs[0] : docs);
+  } else {
+    for (const { file, outcome } of results) ctx.out(humanVerdict(ctx, outcome, file, single));
+    if (!single) {
+      const passed = results.filter((r) => r.outcome.passed).length;
+      ctx.out(t('drill.summary', { total: results.length, passed, failed: results.length - passed }));
+    }
+  }
+  return results.every((r) => r.outcome.passed) ? 0 : 1;
+}

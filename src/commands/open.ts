@@ -3,7 +3,8 @@ import { printJson } from '../context.js';
 import { openIncident, type OpenRequest } from '../engine/decide.js';
 import { EMPTY_INPUTS, inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { mergeInputs } from '../grading/grade.js';
-import { loadGrading, loadPlaybook, loadTeams } from '../playbook/library.js';
+import { loadGrading, loadPlaybook, loadTeams, type LoadedPlaybook } from '../playbook/library.js';
+import type { GradingConfig, Team } from '../playbook/schema.js';
 import { localDate, toLocal } from '../time/zone.js';
 import { t, text } from '../ui/i18n.js';
 import { actorOf, incidents, parseVars } from './shared.js';
@@ -18,29 +19,49 @@ export interface OpenFlags extends GradingFlags {
   reason?: string;
 }
 
-/** Everything needed to open an incident of a type, read from the firm's files. */
-export function openRequest(ctx: Context, type: string, flags: OpenFlags, at: number): OpenRequest {
+export interface Library {
+  grading: GradingConfig;
+  teams: Team[];
+  playbook: LoadedPlaybook;
+}
+
+export function loadLibrary(ctx: Context, type: string): Library {
   const grading = loadGrading(ctx.playbooksDir);
   const teams = loadTeams(ctx.playbooksDir);
-  const playbook = loadPlaybook(ctx.playbooksDir, type, teams);
-  const inputs = mergeInputs(EMPTY_INPUTS, inputsFromFlags(flags, grading));
-  const title =
-    flags.title?.trim() ||
-    t('title.default', { name: text(playbook.definition.name, ctx.lang), date: localDate(toLocal(at, ctx.timezone)) });
+  return { grading, teams, playbook: loadPlaybook(ctx.playbooksDir, type, teams) };
+}
+
+/** The one place an OpenRequest is put together, for open, start and drill alike. */
+export function assembleRequest(
+  ctx: Context,
+  lib: Library,
+  fields: Pick<OpenRequest, 'title' | 'mode' | 'vars' | 'inputs'> & Partial<Pick<OpenRequest, 'override' | 'drill'>>,
+): OpenRequest {
   return {
-    type,
-    title,
-    mode: flags.drill ? 'drill' : 'real',
-    playbook,
-    grading,
-    teams,
-    vars: parseVars(flags.var),
-    inputs,
-    ...(flags.tier ? { override: { tier: parseTier(flags.tier), reason: flags.reason ?? '' } } : {}),
+    type: lib.playbook.definition.id,
+    playbook: lib.playbook,
+    grading: lib.grading,
+    teams: lib.teams,
     timezone: ctx.timezone,
     lang: ctx.lang,
     firm: ctx.firm,
+    ...fields,
   };
+}
+
+/** Everything needed to open an incident of a type, from command-line flags. */
+export function openRequest(ctx: Context, type: string, flags: OpenFlags, at: number): OpenRequest {
+  const lib = loadLibrary(ctx, type);
+  const title =
+    flags.title?.trim() ||
+    t('title.default', { name: text(lib.playbook.definition.name, ctx.lang), date: localDate(toLocal(at, ctx.timezone)) });
+  return assembleRequest(ctx, lib, {
+    title,
+    mode: flags.drill ? 'drill' : 'real',
+    vars: parseVars(flags.var),
+    inputs: mergeInputs(EMPTY_INPUTS, inputsFromFlags(flags, lib.grading)),
+    ...(flags.tier ? { override: { tier: parseTier(flags.tier), reason: flags.reason ?? '' } } : {}),
+  });
 }
 
 export async function run(ctx: Context, _args: string[], flags: OpenFlags): Promise<number> {

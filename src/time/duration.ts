@@ -26,11 +26,3 @@ export function addDuration(epochMs: number, d: Duration, ctx: TimeContext): num
   if (d.unit === 'wd') return addWorkingDays(epochMs, d.amount, ctx.calendar, ctx.timeZone);
   return epochMs + d.amount * MS[d.unit];
 }
-
-/** Offsets in drill timelines: the same units except working days, plus seconds. */
-export function parseOffset(text: string): number | undefined {
-  const m = /^(\d{1,7})(s|m|h|d)$/.exec(text.trim());
-  if (!m) return undefined;
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}

@@ -1,0 +1,36 @@
+// The drill's simulated responder (SPEC §7): when it acts on steps the timeline does not mention.
+import type { IncidentState, StepInstance } from '../engine/fold.js';
+import { lifecycle } from '../engine/fold.js';
+import { orderedSteps } from '../engine/views.js';
+
+export type ResponderPolicy = 'on-time' | 'late' | 'idle';
+
+const MINUTE = 60_000;
+
+/**
+ * on-time: done one minute before due, never before the step applies; late: ten minutes after due;
+ * idle: never. A step without a due time is done the moment it applies; a `from: recovered` step
+ * has no due time before recovery, so it waits for it.
+ */
+export function responderTime(step: StepInstance, waitsForRecovery: boolean, policy: ResponderPolicy): number | undefined {
+  if (policy === 'idle' || step.status !== 'pending') return undefined;
+  if (step.dueAt === null) return waitsForRecovery ? undefined : step.applicableAt;
+  return policy === 'on-time' ? Math.max(step.applicableAt, step.dueAt - MINUTE) : step.dueAt + 10 * MINUTE;
+}
+
+/** The responder's next completion: the earliest, ties in playbook order. */
+export function nextResponderAction(
+  state: IncidentState,
+  policy: ResponderPolicy,
+  mentioned: ReadonlySet<string>,
+): { at: number; step: StepInstance } | undefined {
+  if (lifecycle(state) === 'closed') return undefined;
+  let best: { at: number; step: StepInstance } | undefined;
+  for (const step of orderedSteps(state)) {
+    if (mentioned.has(step.stepId)) continue;
+    const def = state.opened.definition.steps.find((s) => s.id === step.stepId)!;
+    const at = responderTime(step, def.from === 'recovered' && state.recoveredAt === null, policy);
+    if (at !== undefined && (!best || at < best.at)) best = { at, step };
+  }
+  return best;
+}

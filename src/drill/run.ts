@@ -1,0 +1,96 @@
+// Replays a scenario on a virtual clock through the same engine calls as a real incident.
+import { CliError, WorkError } from '../errors.js';
+import { addNote, closeIncident, openIncident, recordStep, recover, regrade, type OpenRequest } from '../engine/decide.js';
+import type { IncidentState } from '../engine/fold.js';
+import type { GradingInputs } from '../grading/grade.js';
+import type { Incidents } from '../service.js';
+import { formatOffset, parseOffset } from '../time/offset.js';
+import { parseInstant } from '../time/zone.js';
+import { t } from '../ui/i18n.js';
+import { nextResponderAction } from './responder.js';
+import { entryAction, type Scenario, type TimelineEntry } from './scenario.js';
+import { judge, type Expectation } from './verdict.js';
+
+export interface DrillOutcome {
+  state: IncidentState;
+  endAt: number;
+  expectations: Expectation[];
+  passed: boolean;
+}
+
+const MAX_RESPONDER_ACTIONS = 10_000;
+export const DRILL_ACTOR = 'drill';
+
+function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
+  return {
+    ...(e.indicators ? { indicators: e.indicators } : {}),
+    ...(e.metrics ? { metrics: e.metrics } : {}),
+    ...(e.impact ? { impact: e.impact } : {}),
+  };
+}
+
+/**
+ * Order of play (documented in docs/decisions.md): entries in offset order, file order within an
+ * offset; at an offset the entries apply before any responder completion at that offset; the
+ * drill ends at its last entry, and responder completions up to that moment are included.
+ */
+export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest): DrillOutcome {
+  const start = parseInstant(scenario.start)!;
+  const entries = scenario.timeline
+    .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at as string)! }))
+    .sort((a, b) => a.at - b.at || a.index - b.index);
+  const endAt = entries.length ? entries[entries.length - 1]!.at : start;
+  const mentioned = new Set(
+    scenario.timeline.flatMap((e) => [e.complete, e.skip]).filter((id): id is string => Boolean(id)).map((id) => id.split('#')[0]!),
+  );
+  const failures: Expectation[] = [];
+  const actor = DRILL_ACTOR;
+
+  let state = service.open('drill', start, request.timezone, (id) => openIncident(id, request, start, actor, service.time(request.timezone)));
+  const id = state.id;
+  let next = 0;
+  for (let actions = 0; ; ) {
+    const entry = entries[next];
+    const responder = nextResponderAction(state, scenario.responder, mentioned);
+    if (responder && responder.at <= endAt && (!entry || responder.at < entry.at)) {
+      if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
+      const def = state.opened.definition.steps.find((s) => s.id === responder.step.stepId)!;
+      const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
+      state = service.act(id, (s) => recordStep(s, responder.step.id, 'done', { note }, responder.at, actor));
+      continue;
+    }
+    if (!entry) break;
+    next++;
+    const { at } = entry;
+    const e = entry.entry;
+    const action = entryAction(e)!;
+    try {
+      state = service.act(id, (s, time) => {
+        switch (action.kind) {
+          case 'regrade':
+            return regrade(s, { change: regradeChange(e), ...(e.tier ? { override: { tier: e.tier, reason: e.reason } } : {}), reason: e.reason }, at, actor, time);
+          case 'complete':
+            return recordStep(s, action.step, 'done', { note: e.note }, at, actor);
+          case 'skip':
+            return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor);
+          case 'note':
+            return addNote(s, e.note!, at, actor);
+          case 'recover':
+            return recover(s, e.note, at, actor, time);
+          case 'close':
+            return closeIncident(s, { summary: e.summary, force: e.force, reason: e.reason }, at, actor);
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      const when = formatOffset(at - start);
+      failures.push(
+        action.kind === 'close'
+          ? { name: 'close', passed: false, detail: t('drill.closeRefused', { at: when, message: error.message }) }
+          : { name: 'timeline', passed: false, detail: t('drill.entryFailed', { at: when, message: error.message }) },
+      );
+    }
+  }
+  const expectations = [...failures, ...judge(scenario.expect, state, endAt)];
+  return { state, endAt, expectations, passed: expectations.every((x) => x.passed) };
+}

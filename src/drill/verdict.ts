@@ -1,0 +1,73 @@
+// Whether a drill's expectations held (SPEC §7). Pure: the state and the moment it ends.
+import type { IncidentState } from '../engine/fold.js';
+import { isLate } from '../engine/rules.js';
+import type { Tier } from '../playbook/schema.js';
+import { t } from '../ui/i18n.js';
+import type { Scenario } from './scenario.js';
+
+export interface Expectation {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+const list = (ids: readonly string[]) => ids.join(', ') || '—';
+
+/**
+ * Share of the steps that applied that were done by their due time. Counted: steps done or
+ * skipped, and steps still open past their due time. Not counted: withdrawn steps (never late),
+ * and open steps whose due time has not come (they cannot be judged yet). docs/decisions.md.
+ */
+export function onTimeShare(state: IncidentState, asOf: number): { share: number; done: number; total: number } {
+  const counted = state.steps.filter(
+    (s) => s.status === 'done' || s.status === 'skipped' || (s.status === 'pending' && isLate(s, asOf)),
+  );
+  const done = counted.filter((s) => s.status === 'done' && !isLate(s, asOf)).length;
+  return { share: counted.length ? done / counted.length : 1, done, total: counted.length };
+}
+
+export function judge(expect: Scenario['expect'], state: IncidentState, asOf: number): Expectation[] {
+  const out: Expectation[] = [];
+  const tierName = (tier: Tier) => tier;
+  if (expect.tier) {
+    out.push({ name: 'tier', passed: state.tier === expect.tier, detail: t('drill.exp.tier', { expected: expect.tier, actual: tierName(state.tier) }) });
+  }
+  if (expect.maxTier) {
+    out.push({ name: 'maxTier', passed: state.maxTier === expect.maxTier, detail: t('drill.exp.maxTier', { expected: expect.maxTier, actual: state.maxTier }) });
+  }
+  if (expect.direction) {
+    out.push({ name: 'direction', passed: state.direction === expect.direction, detail: t('drill.exp.direction', { expected: expect.direction, actual: state.direction }) });
+  }
+  const applied = new Set(state.steps.map((s) => s.stepId));
+  if (expect.includes) {
+    const missing = expect.includes.filter((id) => !applied.has(id));
+    out.push({
+      name: 'includes',
+      passed: missing.length === 0,
+      detail: missing.length ? t('drill.exp.includes', { missing: list(missing) }) : t('drill.exp.includesOk', { steps: list(expect.includes) }),
+    });
+  }
+  if (expect.excludes) {
+    const found = expect.excludes.filter((id) => applied.has(id));
+    out.push({
+      name: 'excludes',
+      passed: found.length === 0,
+      detail: found.length ? t('drill.exp.excludes', { found: list(found) }) : t('drill.exp.excludesOk', { steps: list(expect.excludes) }),
+    });
+  }
+  if (expect.late) {
+    const actual = state.steps.filter((s) => isLate(s, asOf)).map((s) => s.id).sort();
+    const expected = [...expect.late].map((id) => id.replace(/#1$/, '')).sort();
+    const passed = actual.length === expected.length && actual.every((id, i) => id === expected[i]);
+    out.push({ name: 'late', passed, detail: t('drill.exp.late', { expected: expected.join(', '), actual: actual.join(', ') }) });
+  }
+  if (expect.onTime !== undefined) {
+    const { share, done, total } = onTimeShare(state, asOf);
+    out.push({
+      name: 'onTime',
+      passed: share >= expect.onTime,
+      detail: t('drill.exp.onTime', { expected: expect.onTime, actual: share.toFixed(3), done, total }),
+    });
+  }
+  return out;
+}
