@@ -1,0 +1,122 @@
+import { readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, hasStackTrace, json, ROOT, tempDir } from '../helpers.js';
+
+const DRILLS = join(ROOT, 'drills');
+const examples = readdirSync(DRILLS).filter((f) => f.endsWith('.yaml')).sort();
+
+let dir: string;
+let db: string;
+beforeAll(() => {
+  dir = tempDir();
+  db = join(dir, 'audit.db');
+});
+const run = (args: string[]) => cli([...args, '--db', db]);
+
+describe('example drills', () => {
+  it('there are at least four, covering every tier and all three directions', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    const results = json<any[]>(run(['drill', DRILLS, '--json']));
+    expect(new Set(results.flatMap((r) => r.tierHistory.map((h: any) => h.tier)))).toEqual(new Set(['mild', 'moderate', 'severe', 'critical']));
+    expect(new Set(results.map((r) => r.direction))).toEqual(new Set(['A', 'B', 'C']));
+  });
+
+  it.each(examples)('%s passes through the built CLI', (file) => {
+    const r = run(['drill', join(DRILLS, file)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('PASS');
+  });
+
+  it('a folder prints one line per drill and a summary; --json is an array of the SPEC shape', () => {
+    const human = run(['drill', DRILLS]);
+    expect(human.code).toBe(0);
+    expect(human.stdout.trim().split('\n')).toHaveLength(examples.length + 1);
+    expect(human.stdout).toContain(`${examples.length} drill(s): ${examples.length} passed, 0 failed`);
+    const docs = json<any[]>(run(['drill', DRILLS, '--json']));
+    expect(docs).toHaveLength(examples.length);
+    for (const d of docs) {
+      expect(d.incident).toMatch(/^DRL-\d{8}-\d{3,}$/);
+      expect(d.passed).toBe(true);
+      expect(Object.keys(d)).toEqual(expect.arrayContaining(['incident', 'passed', 'tier', 'tierHistory', 'direction', 'steps', 'expectations']));
+      for (const s of d.steps) expect(Object.keys(s)).toEqual(expect.arrayContaining(['id', 'phase', 'status', 'dueAt', 'completedAt', 'late']));
+    }
+  });
+
+  it('drills stay apart: hidden from list unless --drills or --all', () => {
+    run(['drill', join(DRILLS, examples[0]!)]);
+    expect(json<any[]>(run(['list', '--json']))).toEqual([]);
+    const drills = json<any[]>(run(['list', '--drills', '--json']));
+    expect(drills.length).toBeGreaterThan(0);
+    expect(drills.every((d) => d.mode === 'drill' && d.id.startsWith('DRL-'))).toBe(true);
+  });
+
+  it('is deterministic: the same scenario twice gives the same JSON but for the id', () => {
+    const file = join(DRILLS, examples[1]!);
+    const strip = (doc: any) => ({ ...doc, incident: undefined });
+    expect(strip(json(run(['drill', file, '--json'])))).toEqual(strip(json(run(['drill', file, '--json']))));
+  });
+});
+
+const scenario = (body: string) => {
+  const file = join(dir, `s-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, body);
+  return file;
+};
+const BASE = `drill: Test
+type: trading-outage
+start: 2026-03-16T09:35:00+08:00
+impact: partial
+indicators: {eventLevel: 2}
+metrics: {affectedClients: 20000}
+`;
+
+describe('verdicts and bad scenarios', () => {
+  it('a wrong expectation exits 1 and names it', () => {
+    const r = run(['drill', scenario(`${BASE}timeline:\n  - {at: 1h, recover: true}\nexpect:\n  tier: critical\n  direction: B\n`)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ tier: final tier critical: was moderate/);
+    expect(r.stdout).toMatch(/✓ direction/);
+    const doc = json(run(['drill', scenario(`${BASE}expect: {tier: critical}\n`), '--json']));
+    expect(doc.passed).toBe(false);
+    expect(doc.expectations).toEqual([expect.objectContaining({ name: 'tier', passed: false })]);
+  });
+
+  it('a close the engine refuses fails the drill and says why', () => {
+    const r = run(['drill', scenario(`${BASE}timeline:\n  - {at: 1h, close: true}\n`)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/close at 1h refused: cannot close DRL-\d+-\d+: \d+ applicable step\(s\) still pending/);
+  });
+
+  it.each([
+    ['an unknown step', `${BASE}timeline:\n  - {at: 5m, complete: no-such-step}\n`, 8, 'step "no-such-step" is not in playbook trading-outage'],
+    ['a bad offset', `${BASE}timeline:\n  - {at: soon, recover: true}\n`, 8, 'timeline[0].at must be an offset'],
+    ['an unknown key', `${BASE}colour: red\n`, 7, 'unknown key "colour"'],
+    ['a bad start', BASE.replace('2026-03-16T09:35:00+08:00', 'monday'), 3, 'start must be an ISO 8601 time'],
+    ['a skip without reason', `${BASE}timeline:\n  - {at: 5m, skip: media-qa}\n`, 8, 'skip needs a `reason:`'],
+    ['an unknown type', BASE.replace('trading-outage', 'meteor-strike'), 2, 'no playbook "meteor-strike"'],
+    ['a YAML syntax error', `${BASE}timeline: [\n`, 8, 'YAML syntax error'],
+  ])('%s exits 2 with file:line:col and writes nothing', (_name, body, line, message) => {
+    const file = scenario(body);
+    const fresh = join(dir, `fresh-${Math.random().toString(36).slice(2)}.db`);
+    const r = cli(['drill', file, '--db', fresh]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}:${line}:`);
+    expect(r.stderr).toContain(message);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('a folder with one broken scenario runs none of them', () => {
+    const folder = tempDir();
+    writeFileSync(join(folder, 'a.yaml'), readFileSync(join(DRILLS, examples[0]!)));
+    writeFileSync(join(folder, 'b.yaml'), `${BASE}timeline:\n  - {at: 5m, complete: nope}\n`);
+    const fresh = join(folder, 'x.db');
+    const r = cli(['drill', folder, '--db', fresh]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('b.yaml:8:');
+    expect(existsSync(fresh)).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { responderTime, nextResponderAction } from '../../src/drill/responder.js';
+import { judge, onTimeShare } from '../../src/drill/verdict.js';
+import { entryAction } from '../../src/drill/scenario.js';
+import { recordStep, recover } from '../../src/engine/decide.js';
+import type { StepInstance } from '../../src/engine/fold.js';
+import { formatOffset, parseOffset } from '../../src/time/offset.js';
+import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
+
+const pending = (over: Partial<StepInstance>): StepInstance => ({
+  id: 's',
+  stepId: 's',
+  occurrence: 1,
+  phase: 'response',
+  owner: 'opinion',
+  status: 'pending',
+  applicableAt: T0,
+  dueAt: T0 + HOUR,
+  completedAt: null,
+  withdrawnAt: null,
+  withdrawnBy: null,
+  notes: [],
+  ...over,
+});
+
+describe('drill clock: offsets', () => {
+  it.each([
+    ['20m', 20 * MIN],
+    ['2h', 2 * HOUR],
+    ['1h30m', 90 * MIN],
+    ['90s', 90_000],
+    ['1d', 24 * HOUR],
+    ['0', 0],
+  ])('%s', (text, ms) => expect(parseOffset(text)).toBe(ms));
+  it.each(['', '20', 'm', '2x', '-5m', '1.5h'])('rejects %j', (text) => expect(parseOffset(text)).toBeUndefined());
+  it('formats back', () => expect(formatOffset(90 * MIN)).toBe('1h30m'));
+});
+
+describe('responder policy (SPEC §7)', () => {
+  it('on-time acts one minute before due', () => expect(responderTime(pending({}), false, 'on-time')).toBe(T0 + HOUR - MIN));
+  it('on-time never acts before the step applies', () =>
+    expect(responderTime(pending({ applicableAt: T0 + 59 * MIN + 30_000 }), false, 'on-time')).toBe(T0 + 59 * MIN + 30_000));
+  it('late acts ten minutes after due', () => expect(responderTime(pending({}), false, 'late')).toBe(T0 + 70 * MIN));
+  it('idle never acts', () => expect(responderTime(pending({}), false, 'idle')).toBeUndefined());
+  it('a step without a due time is done the moment it applies', () => {
+    expect(responderTime(pending({ dueAt: null, applicableAt: T0 + 5 * MIN }), false, 'on-time')).toBe(T0 + 5 * MIN);
+    expect(responderTime(pending({ dueAt: null, applicableAt: T0 + 5 * MIN }), false, 'late')).toBe(T0 + 5 * MIN);
+  });
+  it('a from: recovered step waits for recovery', () => expect(responderTime(pending({ dueAt: null }), true, 'on-time')).toBeUndefined());
+  it('a step that is not pending is left alone', () => expect(responderTime(pending({ status: 'done' }), false, 'on-time')).toBeUndefined());
+
+  it('picks the earliest action, ties in playbook order, skipping steps the timeline mentions', () => {
+    const h = new Harness(
+      playbook([
+        { id: 'b', due: '30m' },
+        { id: 'a', due: '30m' },
+        { id: 'c', due: '10m' },
+      ]),
+      inputs('moderate'),
+    );
+    expect(nextResponderAction(h.state, 'on-time', new Set())).toMatchObject({ at: T0 + 9 * MIN, step: { id: 'c' } });
+    expect(nextResponderAction(h.state, 'on-time', new Set(['c']))).toMatchObject({ at: T0 + 29 * MIN, step: { id: 'b' } });
+  });
+});
+
+describe('timeline entries', () => {
+  it.each([
+    [{ at: '5m', metrics: { reposts: 1 }, impact: 'partial' }, 'regrade'],
+    [{ at: '5m', complete: 'x', note: 'n' }, 'complete'],
+    [{ at: '5m', recover: true, note: 'n' }, 'recover'],
+    [{ at: '5m', note: 'n' }, 'note'],
+    [{ at: '5m', close: true }, 'close'],
+  ] as const)('%j is one %s', (entry, kind) => expect(entryAction(entry as never)?.kind).toBe(kind));
+  it('an entry that does two things is not an action', () =>
+    expect(entryAction({ at: '5m', complete: 'x', recover: true } as never)).toBeUndefined());
+});
+
+describe('verdict', () => {
+  const pb = playbook([
+    { id: 'fast', due: '10m' },
+    { id: 'slow', due: '1h' },
+    { id: 'later', from: 'recovered', due: '1d' },
+  ]);
+
+  it('late is an exact set and onTime counts what could be judged', () => {
+    const h = new Harness(pb, inputs('moderate'));
+    h.apply((s) => recordStep(s, 'fast', 'done', {}, T0 + 20 * MIN, 'drill'));
+    h.apply((s, time) => recover(s, undefined, T0 + 30 * MIN, 'drill', time));
+    const end = T0 + 2 * HOUR;
+    // fast done late, slow open past due, later not yet due (not judged)
+    expect(onTimeShare(h.state, end)).toEqual({ share: 0, done: 0, total: 2 });
+    const verdict = judge({ late: ['slow', 'fast'], tier: 'moderate', onTime: 0 }, h.state, end);
+    expect(verdict.map((x) => [x.name, x.passed])).toEqual([
+      ['tier', true],
+      ['late', true],
+      ['onTime', true],
+    ]);
+    expect(judge({ late: ['fast'] }, h.state, end)[0]).toMatchObject({ name: 'late', passed: false });
+    expect(judge({ excludes: ['later'], includes: ['slow'] }, h.state, end).map((x) => x.passed)).toEqual([true, false]);
+  });
+});
