@@ -39,7 +39,8 @@ async function makeContext(opts: GlobalFlags & { json?: boolean }): Promise<Cont
 function action(load: Loader) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const positional = args.slice(0, -2).map(String);
+    // optional arguments that were not given stay undefined
+    const positional = args.slice(0, -2) as string[];
     const opts = command.optsWithGlobals() as Record<string, unknown>;
     const ctx = await makeContext(opts as GlobalFlags & { json?: boolean });
     const { run } = await load();

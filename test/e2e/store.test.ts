@@ -1,0 +1,198 @@
+// The audit store through the built CLI and the sqlite3 client: tampering, concurrency, crashes.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { canonicalEvent, chainHash, canonicalJson } from '../../src/store/hash.js';
+import { cli, hasStackTrace, json, ROOT, tempDir } from '../helpers.js';
+
+const hasSqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+const sql = (db: string, statements: string) => execFileSync('sqlite3', [db, statements], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+let dir: string;
+let db: string;
+const KEY = 'correct horse battery staple';
+const run = (args: string[], env: Record<string, string> = {}) => cli([...args, '--db', db], { env });
+
+function incidentWithEvents(env: Record<string, string> = {}): string {
+  const opened = json(run(['open', '--type', 'trading-outage', '--title', 'Tamper target', '--impact', 'partial', '--json'], env));
+  for (const text of ['first', 'second', 'third', 'fourth']) run(['step', opened.id, 'confirm-grading', 'note', '--note', text], env);
+  return opened.id;
+}
+
+beforeEach(() => {
+  dir = tempDir();
+  db = join(dir, 'audit.db');
+});
+
+describe('tamper-evident log (SPEC §6)', () => {
+  it('the sqlite3 client is installed (CI installs it)', () => expect(hasSqlite3).toBe(true));
+
+  it('UPDATE and DELETE are refused by triggers', () => {
+    const id = incidentWithEvents();
+    expect(() => sql(db, `UPDATE events SET actor='x' WHERE incident_id='${id}'`)).toThrow(/append-only/);
+    expect(() => sql(db, `DELETE FROM events WHERE incident_id='${id}'`)).toThrow(/append-only/);
+  });
+
+  it('creates the database with mode 0600 and a WAL journal', () => {
+    incidentWithEvents();
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+    expect(sql(db, 'PRAGMA journal_mode').trim()).toBe('wal');
+  });
+
+  it('an intact chain verifies', () => {
+    const id = incidentWithEvents();
+    const r = run(['verify', '--json']);
+    expect(r.code).toBe(0);
+    expect(json(r)).toEqual({ ok: true, incidents: [expect.objectContaining({ id, ok: true, firstBadSeq: null })] });
+  });
+
+  const dropTriggers = 'DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;';
+  it.each([
+    ['a changed payload', (id: string) => `UPDATE events SET payload = replace(payload, 'first', 'FIRST') WHERE incident_id='${id}' AND seq = 5`, 'hash'],
+    ['a deleted middle event', (id: string) => `DELETE FROM events WHERE incident_id='${id}' AND seq = 5`, 'missing'],
+    [
+      'two swapped events',
+      (id: string) =>
+        `UPDATE events SET seq = -1 WHERE incident_id='${id}' AND seq = 5; UPDATE events SET seq = 5 WHERE incident_id='${id}' AND seq = 6; UPDATE events SET seq = 6 WHERE incident_id='${id}' AND seq = -1;`,
+      'link',
+    ],
+    ['a changed time', (id: string) => `UPDATE events SET at = '2020-01-01T00:00:00.000Z' WHERE incident_id='${id}' AND seq = 5`, 'hash'],
+  ])('verify catches %s, names the event and exits 3', (_name, tamper, problem) => {
+    const id = incidentWithEvents();
+    const other = incidentWithEvents();
+    sql(db, dropTriggers + tamper(id));
+    const r = run(['verify', '--json']);
+    expect(r.code).toBe(3);
+    const doc = json(r);
+    expect(doc.ok).toBe(false);
+    const bad = doc.incidents.find((x: any) => x.id === id);
+    expect(bad).toMatchObject({ ok: false, firstBadSeq: 5, problem });
+    expect(doc.incidents.find((x: any) => x.id === other)).toMatchObject({ ok: true });
+    const human = run(['verify', id]);
+    expect(human.code).toBe(3);
+    expect(human.stdout).toContain(`${id}: chain BROKEN at event 5`);
+  });
+
+  it('with the HMAC key set, a forged event with a recomputed plain SHA-256 is caught', () => {
+    const env = { SEC_INCIDENT_AUDIT_KEY: KEY };
+    const id = incidentWithEvents(env);
+    expect(run(['verify', id], env).code).toBe(0);
+    const head = new Database(db).prepare('SELECT seq, hash FROM events WHERE incident_id=? ORDER BY seq DESC LIMIT 1').get(id) as { seq: number; hash: string };
+    const row = {
+      incident_id: id,
+      seq: head.seq + 1,
+      at: new Date().toISOString(),
+      recorded_at: new Date().toISOString(),
+      type: 'step.completed',
+      actor: 'mallory',
+      payload: canonicalJson({ step: 'reportability', note: 'reported on time (forged)' }),
+    };
+    const forged = chainHash(head.hash, canonicalEvent(row), undefined);
+    sql(db, `INSERT INTO events VALUES ('${id}', ${row.seq}, '${row.at}', '${row.recorded_at}', '${row.type}', '${row.actor}', '${row.payload}', '${head.hash}', '${forged}')`);
+    const r = run(['verify', '--json'], env);
+    expect(r.code).toBe(3);
+    expect(json(r).incidents[0]).toMatchObject({ id, ok: false, firstBadSeq: head.seq + 1, problem: 'hash' });
+    // and without the key nothing verifies: the chain was written with HMAC from the first event
+    expect(json(run(['verify', id, '--json'])).incidents[0]).toMatchObject({ ok: false, firstBadSeq: 1 });
+  });
+});
+
+describe('bad databases', () => {
+  it('a file that is not SQLite: exit 2, clear message, no stack trace', () => {
+    writeFileSync(db, 'this is not a database, it is a shopping list\n'.repeat(100));
+    for (const args of [['list'], ['status', 'INC-20260101-001'], ['open', '--type', 'trading-outage']]) {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('is not a sec-incident database');
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
+  it('a database from a newer schema is refused', () => {
+    incidentWithEvents();
+    sql(db, 'PRAGMA user_version = 99');
+    const r = run(['open', '--type', 'trading-outage']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/newer sec-incident \(schema 99/);
+  });
+
+  it('a read-only database cannot take events: exit 2, nothing written', () => {
+    const id = incidentWithEvents();
+    sql(db, 'PRAGMA wal_checkpoint(TRUNCATE)');
+    const before = json(run(['log', id, '--json'])).length;
+    // root ignores file modes, so as root the file is made immutable instead
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) execFileSync('chattr', ['+i', db]);
+    else chmodSync(db, 0o400);
+    try {
+      const r = run(['step', id, 'confirm-grading', 'note', '--note', 'x']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('read-only');
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    } finally {
+      if (asRoot) execFileSync('chattr', ['-i', db]);
+      else chmodSync(db, 0o600);
+    }
+    expect(json(run(['log', id, '--json'])).length).toBe(before);
+  });
+
+  it('an unknown incident id is bad input', () => {
+    incidentWithEvents();
+    const r = run(['status', 'INC-19990101-001']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no incident "INC-19990101-001"');
+  });
+});
+
+const APPENDER = `
+import { AuditStore } from '${ROOT}/dist/store/store.js';
+const [db, id, count, label] = process.argv.slice(2);
+const store = AuditStore.open(db);
+for (let i = 0; i < Number(count); i++) {
+  store.transact(() => store.append(id, [{ type: 'note.added', at: Date.now(), actor: label, payload: { text: label + ' ' + i } }]));
+  if (process.send) process.send(i);
+}
+store.close();
+`;
+
+describe('concurrency and crashes', () => {
+  it('two processes appending 500 events each to one incident: 1 000 events, no gaps, chain valid', async () => {
+    const id = incidentWithEvents();
+    const base = json(run(['log', id, '--json'])).length;
+    const script = join(dir, 'append.mjs');
+    writeFileSync(script, APPENDER);
+    const child = (label: string) =>
+      new Promise<number>((resolve) => spawn(process.execPath, [script, db, id, '500', label], { stdio: 'inherit' }).on('exit', resolve));
+    expect(await Promise.all([child('a'), child('b')])).toEqual([0, 0]);
+    const seqs = (new Database(db).prepare('SELECT seq FROM events WHERE incident_id=? ORDER BY seq').all(id) as { seq: number }[]).map((r) => r.seq);
+    expect(seqs).toHaveLength(base + 1000);
+    expect(seqs).toEqual(Array.from({ length: base + 1000 }, (_, i) => i + 1));
+    expect(json(run(['verify', id, '--json'])).ok).toBe(true);
+  }, 120_000);
+
+  it('a child killed with SIGKILL at random moments never loses a committed event or breaks the chain', async () => {
+    const id = incidentWithEvents();
+    const script = join(dir, 'append.mjs');
+    writeFileSync(script, APPENDER);
+    let committed = 0;
+    for (let round = 0; round < 20; round++) {
+      const reported = await new Promise<number>((resolve) => {
+        let last = -1;
+        const child = spawn(process.execPath, [script, db, id, '100000', `r${round}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        child.on('message', (i) => (last = Number(i)));
+        setTimeout(() => child.kill('SIGKILL'), 150 + Math.floor(Math.random() * 250));
+        child.on('exit', () => resolve(last + 1));
+      });
+      committed += reported;
+      const check = new Database(db, { readonly: true });
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+      const texts = new Set((check.prepare("SELECT payload FROM events WHERE incident_id=? AND type='note.added'").all(id) as { payload: string }[]).map((r) => JSON.parse(r.payload).text));
+      check.close();
+      for (let i = 0; i < reported; i++) expect(texts.has(`r${round} ${i}`)).toBe(true);
+      expect(json(run(['verify', id, '--json'])).ok).toBe(true);
+    }
+    expect(committed).toBeGreaterThan(0);
+  }, 180_000);
+});
