@@ -21,7 +21,6 @@ export async function run(ctx: Context, _args: string[], opts: { all?: boolean; 
     return 0;
   }
   const { renderTable } = await import('../ui/table.js');
-  const { formatShort } = await import('../time/zone.js');
   ctx.out(
     renderTable(
       ['ID', t('status.col.title'), t('pb.list.id'), t('grade.tier'), t('grade.direction'), t('status.col.status'), t('status.opened', { at: '' }).trim()],
@@ -32,7 +31,7 @@ export async function run(ctx: Context, _args: string[], opts: { all?: boolean; 
         t(`tier.${r.tier as 'mild'}`),
         r.direction,
         `${r.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${t(`state.${r.state}`)}`,
-        formatShort(Date.parse(r.openedAt), ctx.timezone),
+        r.openedAt.slice(0, 16).replace('T', ' '),
       ]),
     ),
   );

@@ -30,11 +30,14 @@ const MIGRATIONS: string[] = [
     tier TEXT NOT NULL,
     direction TEXT NOT NULL,
     state TEXT NOT NULL,
-    opened_at TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    opened_ms INTEGER NOT NULL,
+    opened_at TEXT NOT NULL, -- ISO 8601 in the incident's time zone, ready to show
     updated_at TEXT NOT NULL,
     events INTEGER NOT NULL
   );
-  CREATE INDEX incidents_by_mode ON incidents (mode, opened_at);
+  CREATE INDEX incidents_by_mode ON incidents (mode, opened_ms DESC, id DESC);
+  CREATE INDEX incidents_by_opened ON incidents (opened_ms DESC, id DESC);
   `,
 ];
 

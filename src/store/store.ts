@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { t } from '../ui/i18n.js';
+import { formatInZone } from '../time/zone.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from './hash.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 
@@ -149,13 +150,14 @@ export class AuditStore {
   /** Keeps the listing projection in step with the log (rebuildable: rebuildProjection). */
   private project(incidentId: string, drafts: readonly EventDraft[], lastSeq: number): void {
     for (const d of drafts) {
-      const at = new Date(d.at).toISOString();
       if (d.type === 'incident.opened') {
+        const tz = d.payload.timezone ?? 'Asia/Shanghai';
+        const at = formatInZone(d.at, tz);
         this.db
           .prepare(
-            "INSERT INTO incidents (id, mode, type, title, tier, direction, state, opened_at, updated_at, events) VALUES (?, ?, ?, ?, 'mild', 'A', 'open', ?, ?, 0)",
+            "INSERT INTO incidents (id, mode, type, title, tier, direction, state, timezone, opened_ms, opened_at, updated_at, events) VALUES (?, ?, ?, ?, 'mild', 'A', 'open', ?, ?, ?, ?, 0)",
           )
-          .run(incidentId, d.payload.mode, d.payload.type, d.payload.title, at, at);
+          .run(incidentId, d.payload.mode, d.payload.type, d.payload.title, tz, d.at, at, at);
       } else if (d.type === 'incident.graded') {
         this.db.prepare('UPDATE incidents SET tier = ?, direction = ? WHERE id = ?').run(d.payload.tier, d.payload.result.direction, incidentId);
       } else if (d.type === 'incident.recovered') {
@@ -165,7 +167,9 @@ export class AuditStore {
       }
     }
     const last = drafts[drafts.length - 1];
-    if (last) this.db.prepare('UPDATE incidents SET updated_at = ?, events = ? WHERE id = ?').run(new Date(last.at).toISOString(), lastSeq, incidentId);
+    if (!last) return;
+    const row = this.db.prepare('SELECT timezone FROM incidents WHERE id = ?').get(incidentId) as { timezone: string } | undefined;
+    if (row) this.db.prepare('UPDATE incidents SET updated_at = ?, events = ? WHERE id = ?').run(formatInZone(last.at, row.timezone), lastSeq, incidentId);
   }
 
   rebuildProjection(): void {
@@ -201,7 +205,7 @@ export class AuditStore {
     if (this.isEmpty) return [];
     const where = filter === 'all' ? '' : 'WHERE mode = ?';
     const rows = this.db
-      .prepare(`SELECT id, mode, type, title, tier, direction, state, opened_at AS openedAt, updated_at AS updatedAt, events FROM incidents ${where} ORDER BY opened_at DESC, id DESC`)
+      .prepare(`SELECT id, mode, type, title, tier, direction, state, opened_at AS openedAt, updated_at AS updatedAt, events FROM incidents ${where} ORDER BY opened_ms DESC, id DESC`)
       .all(...(filter === 'all' ? [] : [filter])) as IncidentSummary[];
     return rows;
   }

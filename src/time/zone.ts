@@ -39,7 +39,24 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+// Zones whose offset has not changed since 1992 need no Intl (which is slow to start up).
+const FIXED_OFFSET: Record<string, number> = { 'Asia/Shanghai': 480, 'Asia/Hong_Kong': 480, UTC: 0, 'Etc/UTC': 0 };
+const FIXED_SINCE = Date.UTC(1992, 0, 1);
+
 export function toLocal(epochMs: number, timeZone: string): LocalDateTime {
+  const fixed = FIXED_OFFSET[timeZone];
+  if (fixed !== undefined && epochMs >= FIXED_SINCE) {
+    const d = new Date(epochMs + fixed * 60000);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      ms: d.getUTCMilliseconds(),
+    };
+  }
   const parts = formatter(timeZone).formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return {
@@ -55,6 +72,8 @@ export function toLocal(epochMs: number, timeZone: string): LocalDateTime {
 
 /** Offset of the zone from UTC at an instant, in minutes (Asia/Shanghai: 480). */
 export function offsetMinutes(epochMs: number, timeZone: string): number {
+  const fixed = FIXED_OFFSET[timeZone];
+  if (fixed !== undefined && epochMs >= FIXED_SINCE) return fixed;
   const l = toLocal(epochMs, timeZone);
   const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.ms);
   return Math.round((asUtc - epochMs) / 60000);
