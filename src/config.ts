@@ -78,7 +78,8 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
       ? parseLang(env.SEC_INCIDENT_LANG)
       : (file.lang ?? langFromLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG));
   const timezone = env.SEC_INCIDENT_TIMEZONE || file.timezone || 'Asia/Shanghai';
-  if (!isValidTimeZone(timezone)) throw new InputError(t('config.timezone', { tz: timezone }));
+  // Intl's time-zone data is slow to wake: only a zone someone configured is checked
+  if (timezone !== 'Asia/Shanghai' && !isValidTimeZone(timezone)) throw new InputError(t('config.timezone', { tz: timezone }));
 
   const pick = (flag: string | undefined, envName: string, fromFile: string | undefined, fallback: string) =>
     flag ? resolve(cwd, flag) : env[envName] ? resolve(cwd, env[envName]!) : fromFile ? resolve(base, fromFile) : fallback;
