@@ -8,7 +8,8 @@ export function templateVariables(state: IncidentState, lang: Lang): Record<stri
   const tz = state.opened.timezone;
   const o = state.opened;
   const vars: Record<string, string | undefined> = {
-    'firm.name': o.firm.name,
+    // a statement must never go out unsigned: an unset firm name shows as a gap to fill
+    'firm.name': o.firm.name || t('var.missing', { prompt: t('firm.nameMissing', {}, lang) }, lang),
     'firm.hotline': o.firm.hotline,
     'firm.website': o.firm.website,
     'incident.id': state.id,
