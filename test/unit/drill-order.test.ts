@@ -1,0 +1,59 @@
+// The drill's order of play at equal times (SPEC §7; docs/decisions.md "Order of play").
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDrill } from '../../src/drill/run.js';
+import { scenarioSchema } from '../../src/drill/scenario.js';
+import { Incidents } from '../../src/service.js';
+import { AuditStore } from '../../src/store/store.js';
+import { formatInZone } from '../../src/time/zone.js';
+import { tempDir } from '../helpers.js';
+import { inputs, NO_HOLIDAYS, playbook, request } from '../support/engine.js';
+
+const pb = playbook([
+  { id: 'update', due: '30m', repeat: '1h' },
+  { id: 'call', due: '45m' },
+]);
+
+function drill(timeline: unknown[], responder = 'on-time') {
+  const service = new Incidents(AuditStore.open(join(tempDir(), 'd.db')), NO_HOLIDAYS.calendar);
+  const scenario = scenarioSchema.parse({ drill: 'order', type: 'test', start: '2026-03-16T09:30:00+08:00', responder, timeline });
+  return runDrill(service, scenario, request(pb, inputs('moderate'), { mode: 'drill' }));
+}
+const at = (ms: number) => formatInZone(ms, 'Asia/Shanghai');
+
+describe('order of play', () => {
+  it('an entry at the same offset as a responder completion applies first', () => {
+    // the on-time responder would complete `update` at 29m; recovery at 29m comes first and withdraws it
+    const { state } = drill([{ at: '29m', recover: true }]);
+    expect(state.steps.find((s) => s.id === 'update')).toMatchObject({ status: 'withdrawn', withdrawnBy: 'recovered' });
+  });
+
+  it('a responder completion one minute earlier than an entry happens before it', () => {
+    const { state } = drill([{ at: '30m', recover: true }]);
+    const update = state.steps.find((s) => s.id === 'update')!;
+    expect(update.status).toBe('done');
+    expect(at(update.completedAt!)).toBe('2026-03-16T09:59:00+08:00');
+    expect(state.steps.find((s) => s.id === 'update#2')).toMatchObject({ status: 'withdrawn' });
+  });
+
+  it('the drill ends at its last entry: nothing due later is done or late', () => {
+    const { state, endAt, expectations } = drill([{ at: '40m', note: 'end' }]);
+    expect(at(endAt)).toBe('2026-03-16T10:10:00+08:00');
+    expect(state.steps.find((s) => s.id === 'call')).toMatchObject({ status: 'pending' });
+    expect(expectations).toEqual([]);
+  });
+
+  it('entries at one offset apply in file order', () => {
+    const { state } = drill([
+      { at: '10m', indicators: { eventLevel: 4 }, reason: 'first' },
+      { at: '10m', indicators: { eventLevel: 1 }, reason: 'second' },
+    ]);
+    expect(state.gradings.map((g) => g.reason)).toEqual([undefined, 'first', 'second']);
+  });
+
+  it('the same scenario twice gives the same steps and times', () => {
+    const timeline = [{ at: '20m', indicators: { eventLevel: 3 } }, { at: '2h', recover: true }];
+    const strip = (r: ReturnType<typeof drill>) => r.state.steps.map(({ id, status, dueAt, completedAt }) => ({ id, status, dueAt, completedAt }));
+    expect(strip(drill(timeline, 'late'))).toEqual(strip(drill(timeline, 'late')));
+  });
+});
