@@ -1,25 +1,10 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../time/duration.js';
 
-// The vocabulary of SPEC §2: stable ids used in files, flags and JSON.
-export const TIERS = ['mild', 'moderate', 'severe', 'critical'] as const;
-export const DIRECTIONS = ['A', 'B', 'C'] as const;
-export const PHASES = [
-  'grading',
-  'activation',
-  'monitoring',
-  'response',
-  'investors',
-  'media',
-  'reputation',
-  'review',
-] as const;
-export const INDICATORS = ['eventLevel', 'impactScope', 'propagation', 'durationTrend'] as const;
+import { DIRECTIONS, INDICATORS, PHASES, TIERS } from './vocabulary.js';
 
-export type Tier = (typeof TIERS)[number];
-export type HandlingDirection = (typeof DIRECTIONS)[number];
-export type Phase = (typeof PHASES)[number];
-export type Indicator = (typeof INDICATORS)[number];
+export { DIRECTIONS, INDICATORS, PHASES, TIERS } from './vocabulary.js';
+export type { HandlingDirection, Indicator, Phase, Tier } from './vocabulary.js';
 
 export const tierSchema = z.enum(TIERS);
 export const directionSchema = z.enum(DIRECTIONS);

@@ -1,0 +1,46 @@
+// Which pending step a responder should see next: the walk's agenda. Pure: time is an argument.
+import { PHASES } from '../playbook/vocabulary.js';
+import type { IncidentState, StepInstance } from './fold.js';
+
+/** A `from: recovered` step before recovery: it has no due time and nothing to do yet. */
+export function waitsForRecovery(state: IncidentState, step: StepInstance): boolean {
+  const def = state.opened.definition.steps.find((s) => s.id === step.stepId);
+  return def?.from === 'recovered' && state.recoveredAt === null;
+}
+
+// 0: to do now; 1: a later occurrence of a repeating step not yet due (the work was just done, the
+// next round is only scheduled); 2: waiting for recovery.
+function urgency(state: IncidentState, step: StepInstance, now: number): 0 | 1 | 2 {
+  if (waitsForRecovery(state, step)) return 2;
+  if (step.occurrence > 1 && step.dueAt !== null && step.dueAt > now) return 1;
+  return 0;
+}
+
+const byDue = (a: StepInstance, b: StepInstance) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity);
+
+/**
+ * The pending steps in the order the walk offers them: steps to do now in phase order, then by due
+ * time, then playbook order; then scheduled repeats by due time; then steps that wait for recovery.
+ */
+export function agenda(state: IncidentState, now: number): StepInstance[] {
+  const position = new Map(state.opened.definition.steps.map((s, i) => [s.id, i]));
+  const ranked = state.steps
+    .filter((s) => s.status === 'pending')
+    .map((step) => ({ step, rank: urgency(state, step, now) }));
+  return ranked
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        (a.rank === 1 ? byDue(a.step, b.step) : 0) ||
+        PHASES.indexOf(a.step.phase) - PHASES.indexOf(b.step.phase) ||
+        byDue(a.step, b.step) ||
+        position.get(a.step.stepId)! - position.get(b.step.stepId)! ||
+        a.step.occurrence - b.step.occurrence,
+    )
+    .map((r) => r.step);
+}
+
+/** The step the walk shows next, or undefined when nothing is pending. */
+export function nextStep(state: IncidentState, now: number): StepInstance | undefined {
+  return agenda(state, now)[0];
+}

@@ -1,0 +1,20 @@
+// The vocabulary of SPEC §2: stable ids used in files, flags and JSON. No zod here, so that code
+// which only needs the ids (grading, views) does not pay for loading the schemas.
+export const TIERS = ['mild', 'moderate', 'severe', 'critical'] as const;
+export const DIRECTIONS = ['A', 'B', 'C'] as const;
+export const PHASES = [
+  'grading',
+  'activation',
+  'monitoring',
+  'response',
+  'investors',
+  'media',
+  'reputation',
+  'review',
+] as const;
+export const INDICATORS = ['eventLevel', 'impactScope', 'propagation', 'durationTrend'] as const;
+
+export type Tier = (typeof TIERS)[number];
+export type HandlingDirection = (typeof DIRECTIONS)[number];
+export type Phase = (typeof PHASES)[number];
+export type Indicator = (typeof INDICATORS)[number];

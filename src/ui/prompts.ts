@@ -1,0 +1,187 @@
+// The one module that talks to @inquirer/prompts (loaded lazily, only once a terminal is known to
+// be there), so command tests can replace it with scripted answers.
+//
+// Prompts draw on stdout, inquirer's default: `start`/`resume` refuse to run unless stdin and
+// stdout are terminals, so stdout is the stream we know can take cursor movement, and the walk's
+// own text (step cards, tables) goes there too, keeping redraws and text in one ordered stream.
+import type { Context } from '../context.js';
+import { InputError, InterruptedError } from '../errors.js';
+import { t, type MessageKey } from './i18n.js';
+import { painter } from './style.js';
+
+export interface Choice<V> {
+  value: V;
+  name: string;
+  description?: string;
+  short?: string;
+  disabled?: boolean | string;
+}
+
+/** A question carries a stable `key`, so scripted test answers can say which question they answer. */
+export interface SelectQuestion<V> {
+  key: string;
+  message: string;
+  choices: (Choice<V> | { separator: string })[];
+  default?: V;
+  pageSize?: number;
+}
+
+export interface InputQuestion {
+  key: string;
+  message: string;
+  default?: string;
+  /** true when acceptable, else the message to show. */
+  validate?: (value: string) => true | string;
+}
+
+export interface ConfirmQuestion {
+  key: string;
+  message: string;
+  default?: boolean;
+}
+
+export interface CheckboxQuestion<V> {
+  key: string;
+  message: string;
+  choices: (Choice<V> & { checked?: boolean } | { separator: string })[];
+  pageSize?: number;
+}
+
+export interface Prompter {
+  select<V>(q: SelectQuestion<V>): Promise<V>;
+  input(q: InputQuestion): Promise<string>;
+  confirm(q: ConfirmQuestion): Promise<boolean>;
+  checkbox<V>(q: CheckboxQuestion<V>): Promise<V[]>;
+  /** From now on an interrupted prompt tells how to resume this incident. */
+  resumable(id: string): void;
+}
+
+/** Interactive commands refuse at once without a terminal: inquirer would wait forever. */
+export function requireTerminal(ctx: Pick<Context, 'stdinIsTTY' | 'stdoutIsTTY'>, command: 'start' | 'resume'): void {
+  if (!(ctx.stdinIsTTY && ctx.stdoutIsTTY)) throw new InputError(t('prompt.noTerminal', { command }));
+}
+
+export function interruptedMessage(id: string | undefined): string {
+  return id ? t('prompt.interrupted', { id }) : t('prompt.interruptedBeforeOpen');
+}
+
+const HELP_KEYS: Record<string, MessageKey> = {
+  navigate: 'prompt.key.navigate',
+  select: 'prompt.key.select',
+  submit: 'prompt.key.submit',
+  all: 'prompt.key.all',
+  invert: 'prompt.key.invert',
+};
+
+/** Colours that follow --no-color/NO_COLOR, and inquirer's own words in the chosen language. */
+export function promptTheme(color: boolean) {
+  const c = painter(color);
+  return {
+    prefix: { idle: c.blue('?'), done: c.green('✔') },
+    indexMode: 'number' as const,
+    style: {
+      answer: (s: string) => c.cyan(s),
+      message: (s: string) => c.bold(s),
+      error: (s: string) => c.red(`> ${s}`),
+      defaultAnswer: (s: string) => c.dim(`(${s})`),
+      help: (s: string) => c.dim(s),
+      highlight: (s: string) => c.cyan(s),
+      key: (s: string) => c.cyan.bold(`<${s}>`),
+      description: (s: string) => c.cyan(s),
+      disabled: (s: string) => c.dim(s),
+      keysHelpTip: (keys: [string, string][]) =>
+        keys.map(([key, action]) => `${c.bold(key)} ${c.dim(HELP_KEYS[action] ? t(HELP_KEYS[action]) : action)}`).join(c.dim(' • ')),
+    },
+    i18n: { disabledError: t('prompt.disabled') },
+    keywords: { yes: t('prompt.yes'), no: t('prompt.no'), error: () => t('prompt.yesNo') },
+  };
+}
+
+type Theme = ReturnType<typeof promptTheme>;
+
+const isSeparator = (c: object): c is { separator: string } => 'separator' in c;
+
+// The configurations handed to inquirer, exported so prompt-level tests render exactly these.
+export function selectConfig<V>(q: SelectQuestion<V>, theme: Theme, separator: (s: string) => unknown) {
+  return {
+    message: q.message,
+    choices: q.choices.map((c) => (isSeparator(c) ? separator(c.separator) : c)) as Choice<V>[],
+    ...(q.default !== undefined ? { default: q.default } : {}),
+    pageSize: q.pageSize ?? Math.min(20, q.choices.length + 4),
+    loop: false,
+    theme,
+  };
+}
+
+export function inputConfig(q: InputQuestion, theme: Theme) {
+  return {
+    message: q.message,
+    ...(q.default !== undefined ? { default: q.default } : {}),
+    ...(q.validate ? { validate: q.validate } : {}),
+    theme,
+  };
+}
+
+export function confirmConfig(q: ConfirmQuestion, theme: Theme) {
+  return { message: q.message, default: q.default ?? true, theme };
+}
+
+export function checkboxConfig<V>(q: CheckboxQuestion<V>, theme: Theme, separator: (s: string) => unknown) {
+  return {
+    message: q.message,
+    choices: q.choices.map((c) => (isSeparator(c) ? separator(c.separator) : c)) as (Choice<V> & { checked?: boolean })[],
+    pageSize: q.pageSize ?? Math.min(24, q.choices.length + 4),
+    loop: false,
+    theme,
+  };
+}
+
+export interface PromptOptions {
+  /** Named in the refusal when there is no terminal. */
+  command: 'start' | 'resume';
+  /** Streams for tests; without them the terminal is required. */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+/** Ctrl-C (inquirer's ExitPromptError) becomes an InterruptedError that says how to go on. */
+async function guarded<T>(ask: () => Promise<T>, id: () => string | undefined): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    const name = (error as Error)?.name;
+    if (name === 'ExitPromptError' || name === 'AbortPromptError') throw new InterruptedError(interruptedMessage(id()));
+    throw error;
+  }
+}
+
+export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
+  const { command, ...streams } = options;
+  if (!streams.input) requireTerminal(ctx, command);
+  let incident: string | undefined;
+  const theme = promptTheme(ctx.color);
+  const context = { ...streams };
+  const id = () => incident;
+  const lib = () => import('@inquirer/prompts');
+  return {
+    async select<V>(q: SelectQuestion<V>) {
+      const { select, Separator } = await lib();
+      return guarded(() => select(selectConfig(q, theme, (s) => new Separator(s)), context) as Promise<V>, id);
+    },
+    async input(q: InputQuestion) {
+      const { input } = await lib();
+      return guarded(() => input(inputConfig(q, theme), context), id);
+    },
+    async confirm(q: ConfirmQuestion) {
+      const { confirm } = await lib();
+      return guarded(() => confirm(confirmConfig(q, theme), context), id);
+    },
+    async checkbox<V>(q: CheckboxQuestion<V>) {
+      const { checkbox, Separator } = await lib();
+      return guarded(() => checkbox(checkboxConfig(q, theme, (s) => new Separator(s)), context) as Promise<V[]>, id);
+    },
+    resumable(incidentId: string) {
+      incident = incidentId;
+    },
+  };
+}

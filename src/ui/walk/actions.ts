@@ -1,0 +1,64 @@
+// What the responder can do with the step at hand, each through one engine command.
+import { addNote, recordStep, recover } from '../../engine/decide.js';
+import type { IncidentState, StepInstance } from '../../engine/fold.js';
+import { formatShort } from '../../time/zone.js';
+import { t, text } from '../i18n.js';
+import { dueText, renderStatus } from '../status-view.js';
+import { stepLine } from './card.js';
+import { describeChanges } from './changes.js';
+import { freeNoteQuestion, jumpQuestion, noteQuestion, optionalTextQuestion, reasonQuestion } from './questions.js';
+import { definitionOf, record, type Walk } from './session.js';
+
+export async function markDone(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
+  const def = definitionOf(state, step.stepId);
+  const note = (await w.ask.input(noteQuestion('done.note', def.requires.includes('note')))).trim();
+  const after = record(w, (s, at, actor) => recordStep(s, step.id, 'done', note ? { note } : {}, at, actor));
+  const done = after.steps.find((s) => s.id === step.id)!;
+  const timing = dueText(done, w.ctx.now(), after.opened.timezone, w.ctx.color);
+  w.ctx.out(t('walk.doneRecorded', { title: text(def.title), timing: timing ? ` (${timing})` : '' }));
+  const next = after.steps.find((s) => s.stepId === step.stepId && s.occurrence === step.occurrence + 1);
+  if (next) w.ctx.out(t('walk.nextOccurrence', { step: stepLine(after, next, w.ctx.now(), w.ctx.color) }));
+  return after;
+}
+
+export async function skip(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
+  const reason = (await w.ask.input(reasonQuestion('skip.reason', t('ask.skipReason')))).trim();
+  const after = record(w, (s, at, actor) => recordStep(s, step.id, 'skip', { reason }, at, actor));
+  w.ctx.out(t('walk.skipRecorded', { step: step.id }));
+  return after;
+}
+
+export async function stepNote(w: Walk, step: StepInstance): Promise<IncidentState> {
+  const note = (await w.ask.input(freeNoteQuestion('step.note'))).trim();
+  const after = record(w, (s, at, actor) => recordStep(s, step.id, 'note', { note }, at, actor));
+  w.ctx.out(t('walk.noteRecorded'));
+  return after;
+}
+
+export async function incidentNote(w: Walk): Promise<IncidentState> {
+  const note = (await w.ask.input(freeNoteQuestion('incident.note'))).trim();
+  const after = record(w, (s, at, actor) => addNote(s, note, at, actor));
+  w.ctx.out(t('walk.noteRecorded'));
+  return after;
+}
+
+/** Picks another pending step to show next; undefined keeps the order. */
+export async function jump(w: Walk, state: IncidentState, agenda: StepInstance[], current: StepInstance): Promise<string | undefined> {
+  const now = w.ctx.now();
+  const others = agenda.filter((s) => s.id !== current.id);
+  if (others.length === 0) return undefined;
+  return w.ask.select(jumpQuestion(others.map((s) => ({ id: s.id, label: stepLine(state, s, now, w.ctx.color) }))));
+}
+
+export function showStatus(w: Walk, state: IncidentState): void {
+  w.ctx.out(`\n${renderStatus(state, w.ctx.now(), w.ctx.color)}`);
+}
+
+export async function markRecovered(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const note = (await w.ask.input(optionalTextQuestion('recover.note', t('ask.recoverNote')))).trim();
+  const after = record(w, (s, at, actor, time) => recover(s, note || undefined, at, actor, time));
+  const now = w.ctx.now();
+  w.ctx.out(t('walk.recovered', { at: formatShort(after.recoveredAt!, after.opened.timezone) }));
+  w.ctx.out(describeChanges(state, after, now, w.ctx.color));
+  return after;
+}

@@ -1,0 +1,64 @@
+// The text the walk shows: the incident's one-line header and the card of the step at hand.
+import { lateSteps, type IncidentState, type StepInstance } from '../../engine/fold.js';
+import { waitsForRecovery } from '../../engine/next.js';
+import { formatShort } from '../../time/zone.js';
+import { t, text } from '../i18n.js';
+import { dueText } from '../status-view.js';
+import { painter, paintTier } from '../style.js';
+
+export function teamName(state: IncidentState, id: string): string {
+  return text(state.opened.teams.find((x) => x.id === id)?.name) || id;
+}
+
+/** `INC-… · tier moderate · direction B · 12 pending · 1 late` */
+export function headerLine(state: IncidentState, now: number, color: boolean): string {
+  const c = painter(color);
+  const pending = state.steps.filter((s) => s.status === 'pending').length;
+  const late = lateSteps(state, now).length;
+  return t('walk.header', {
+    id: c.bold(state.id),
+    mode: state.mode === 'drill' ? ` ${c.magenta(t('mode.drill'))}` : '',
+    tier: paintTier(c, state.tier, t(`tier.${state.tier}`)),
+    direction: state.direction,
+    pending,
+    late: late > 0 ? c.red(t('walk.late', { count: late })) : t('walk.late', { count: late }),
+  });
+}
+
+/** One line per step, for lists: id, title, due. */
+export function stepLine(state: IncidentState, s: StepInstance, now: number, color: boolean): string {
+  const def = state.opened.definition.steps.find((d) => d.id === s.stepId)!;
+  const due = dueText(s, now, state.opened.timezone, color, waitsForRecovery(state, s));
+  return due ? `${text(def.title)} (${s.id}) — ${due}` : `${text(def.title)} (${s.id})`;
+}
+
+export function renderCard(state: IncidentState, step: StepInstance, now: number, color: boolean): string {
+  const c = painter(color);
+  const def = state.opened.definition.steps.find((d) => d.id === step.stepId)!;
+  const tz = state.opened.timezone;
+  const due = dueText(step, now, tz, color, waitsForRecovery(state, step));
+  const lines = [
+    '',
+    headerLine(state, now, color),
+    c.dim('─'.repeat(60)),
+    `${c.dim(`[${t(`phase.${step.phase}`)}]`)} ${c.bold(text(def.title))} ${c.dim(`(${step.id})`)}`,
+    `${t('walk.owner', { team: teamName(state, step.owner) })} · ${due}`,
+  ];
+  const flags = [
+    def.requires.includes('note') ? t('walk.needsNote') : '',
+    def.template ? t('walk.hasTemplate', { template: def.template }) : '',
+    def.repeat ? t('walk.repeats', { every: def.repeat }) : '',
+  ].filter(Boolean);
+  if (flags.length) lines.push(c.dim(flags.join(' · ')));
+  if (def.detail) lines.push('', text(def.detail));
+  if (def.checklist.length) {
+    lines.push('', t('walk.checklist'));
+    for (const item of def.checklist) lines.push(`  ☐ ${text(item)}`);
+  }
+  if (step.notes.length) {
+    lines.push('', t('walk.notes'));
+    for (const n of step.notes) lines.push(`  ${formatShort(n.at, tz)} ${n.actor}: ${n.text}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

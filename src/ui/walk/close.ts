@@ -1,0 +1,46 @@
+// The end of the walk: close when nothing required is pending, then offer the report file.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { closeIncident } from '../../engine/decide.js';
+import type { IncidentState } from '../../engine/fold.js';
+import { CliError } from '../../errors.js';
+import { formatShort } from '../../time/zone.js';
+import { t } from '../i18n.js';
+import { confirmQuestion, fileQuestion, optionalTextQuestion } from './questions.js';
+import { record, type Walk } from './session.js';
+import { withSpinner } from './spinner.js';
+
+async function offerReport(w: Walk): Promise<void> {
+  if (!(await w.ask.confirm(confirmQuestion('report.write', t('ask.writeReport'), true)))) {
+    w.ctx.out(t('walk.reportLater', { id: w.id }));
+    return;
+  }
+  const target = resolve((await w.ask.input(fileQuestion('report.file', t('ask.reportFile'), `${w.id}-report.md`))).trim());
+  const force = existsSync(target) && (await w.ask.confirm(confirmQuestion('report.overwrite', t('ask.overwrite', { file: target }), false)));
+  if (existsSync(target) && !force) {
+    w.ctx.out(t('walk.reportLater', { id: w.id }));
+    return;
+  }
+  try {
+    const { writeReport } = await import('../../report/write.js');
+    const result = await withSpinner(w.ctx, t('walk.reportWriting'), () => writeReport(w.ctx, w.id, { out: target, format: 'md', force }));
+    for (const warning of result.warnings ?? []) w.ctx.err(warning);
+    w.ctx.out(t('walk.reportWritten', { file: result.file ?? target }));
+  } catch (error) {
+    // the incident is closed already; a report that could not be written can be retried
+    if (!(error instanceof CliError)) throw error;
+    w.ctx.err(error.message);
+    w.ctx.out(t('walk.reportLater', { id: w.id }));
+  }
+}
+
+/** Offers to close; true once the incident is closed. */
+export async function offerClose(w: Walk): Promise<boolean> {
+  w.ctx.out(`\n${t('walk.allHandled')}`);
+  if (!(await w.ask.confirm(confirmQuestion('close.confirm', t('ask.close'), true)))) return false;
+  const summary = (await w.ask.input(optionalTextQuestion('close.summary', t('ask.summary')))).trim();
+  const after: IncidentState = record(w, (s, at, actor) => closeIncident(s, summary ? { summary } : {}, at, actor));
+  w.ctx.out(t('walk.closed', { id: w.id, at: formatShort(after.closedAt!, after.opened.timezone) }));
+  await offerReport(w);
+  return true;
+}

@@ -1,0 +1,48 @@
+// The two ways into the walk: `start` asks the opening questions and opens the incident;
+// `resume` picks an open one up where it stands.
+import { existsSync } from 'node:fs';
+import { actorOf, incidents } from '../../commands/shared.js';
+import type { Context } from '../../context.js';
+import { openIncident } from '../../engine/decide.js';
+import { lifecycle } from '../../engine/fold.js';
+import { InputError, WorkError } from '../../errors.js';
+import { t } from '../i18n.js';
+import type { Prompter } from '../prompts.js';
+import { askOpening, type StartFlags } from './intake.js';
+import { walk } from './loop.js';
+import type { Walk } from './session.js';
+import { activate } from './teams.js';
+
+export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags): Promise<number> {
+  const request = await askOpening(ctx, ask, flags);
+  const service = incidents(ctx);
+  try {
+    const actor = actorOf(ctx, flags);
+    const at = ctx.now();
+    const state = service.open(request.mode, at, ctx.timezone, (id) => openIncident(id, request, at, actor, service.time(ctx.timezone)));
+    ask.resumable(state.id);
+    ctx.out(`\n${t('walk.opened', { id: state.id, title: state.opened.title })}`);
+    ctx.out(t('walk.resumeHint', { id: state.id }));
+    const w: Walk = { ctx, ask, service, id: state.id, actor };
+    await activate(w, state);
+    return await walk(w);
+  } finally {
+    service.store.close();
+  }
+}
+
+export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags: { actor?: string }): Promise<number> {
+  if (!existsSync(ctx.db)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+  const service = incidents(ctx);
+  try {
+    const state = service.load(id);
+    if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id }));
+    ask.resumable(id);
+    ctx.out(`\n${t('walk.resuming', { id, title: state.opened.title })}`);
+    const w: Walk = { ctx, ask, service, id, actor: actorOf(ctx, flags) };
+    await activate(w, state);
+    return await walk(w);
+  } finally {
+    service.store.close();
+  }
+}

@@ -1,0 +1,100 @@
+// The walk itself: the next pending step, what the responder does with it, again, until the
+// incident can be closed or the responder pauses.
+import { lifecycle } from '../../engine/fold.js';
+import { agenda } from '../../engine/next.js';
+import { CliError, InterruptedError } from '../../errors.js';
+import { t } from '../i18n.js';
+import { incidentNote, jump, markDone, markRecovered, showStatus, skip, stepNote } from './actions.js';
+import { renderCard } from './card.js';
+import { offerClose } from './close.js';
+import { actionQuestion, idleQuestion } from './questions.js';
+import { regradeWalk } from './regrade.js';
+import type { Walk } from './session.js';
+import { showStatement } from './statement.js';
+import { reviewTeams } from './teams.js';
+
+export async function walk(w: Walk): Promise<number> {
+  let focus: string | undefined;
+  let closeOffered = false;
+  for (;;) {
+    const state = w.service.load(w.id);
+    if (lifecycle(state) === 'closed') {
+      w.ctx.out(t('incident.isClosed', { id: w.id }));
+      return 0;
+    }
+    const now = w.ctx.now();
+    const order = agenda(state, now);
+    const step = order.find((s) => s.id === focus) ?? order[0];
+    focus = undefined;
+    try {
+      if (!step) {
+        if (!closeOffered) {
+          closeOffered = true;
+          if (await offerClose(w)) return 0;
+          continue;
+        }
+        switch (await w.ask.select(idleQuestion())) {
+          case 'close':
+            if (await offerClose(w)) return 0;
+            break;
+          case 'note':
+            await incidentNote(w);
+            break;
+          case 'regrade':
+            await regradeWalk(w, state);
+            closeOffered = false;
+            break;
+          case 'status':
+            showStatus(w, state);
+            break;
+          case 'pause':
+            w.ctx.out(t('walk.paused', { id: w.id }));
+            return 0;
+        }
+        continue;
+      }
+      w.ctx.out(renderCard(state, step, now, w.ctx.color));
+      switch (await w.ask.select(actionQuestion(state, step, order.length - 1))) {
+        case 'done':
+          await markDone(w, state, step);
+          break;
+        case 'skip':
+          await skip(w, state, step);
+          break;
+        case 'note':
+          await stepNote(w, step);
+          break;
+        case 'statement':
+          await showStatement(w, state, step);
+          break;
+        case 'regrade':
+          await regradeWalk(w, state);
+          break;
+        case 'jump':
+          focus = await jump(w, state, order, step);
+          break;
+        case 'status':
+          showStatus(w, state);
+          focus = step.id;
+          break;
+        case 'recover':
+          await markRecovered(w, state);
+          break;
+        case 'teams':
+          await reviewTeams(w, state);
+          focus = step.id;
+          break;
+        case 'pause':
+          w.ctx.out(t('walk.paused', { id: w.id }));
+          return 0;
+      }
+    } catch (error) {
+      // a refused action (e.g. the engine's own checks) is reported and the walk goes on
+      if (error instanceof CliError && !(error instanceof InterruptedError)) {
+        w.ctx.err(error.message);
+        continue;
+      }
+      throw error;
+    }
+  }
+}

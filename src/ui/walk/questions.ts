@@ -1,0 +1,231 @@
+// The questions the walk asks, as plain configurations: what is offered, in which words, and what
+// an answer must satisfy. Pure, so prompt-level tests can render each one with @inquirer/testing.
+import type { IncidentState, StepInstance } from '../../engine/fold.js';
+import type { ClientImpact } from '../../grading/grade.js';
+import { parseMetricValue } from '../../grading/inputs.js';
+import type { GradingConfig, MetricConfig } from '../../playbook/schema.js';
+import { TIERS, type Indicator, type Tier } from '../../playbook/vocabulary.js';
+import { t, text } from '../i18n.js';
+import type { CheckboxQuestion, Choice, ConfirmQuestion, InputQuestion, SelectQuestion } from '../prompts.js';
+
+const required = (message: string) => (value: string) => (value.trim() ? true : message);
+
+export function typeQuestion(types: { id: string; name: string; problem?: string }[]): SelectQuestion<string> {
+  return {
+    key: 'type',
+    message: t('ask.type'),
+    choices: types.map((p) => ({
+      value: p.id,
+      name: `${p.name} (${p.id})`,
+      ...(p.problem ? { disabled: p.problem } : {}),
+    })),
+  };
+}
+
+export function titleQuestion(defaultTitle: string): InputQuestion {
+  return { key: 'title', message: t('ask.title'), default: defaultTitle };
+}
+
+/** A level 1–4, or "I have figures" (ask the metrics), or "not known yet" (level 1 by default). */
+export type LevelAnswer = 1 | 2 | 3 | 4 | 'metrics' | 'unknown';
+
+export function metricsOf(grading: GradingConfig, indicator: Indicator): [string, MetricConfig][] {
+  return Object.entries(grading.metrics).filter(([, m]) => m.indicator === indicator);
+}
+
+export function metricLabel(grading: GradingConfig, name: string): string {
+  return text(grading.metrics[name]?.name) || name;
+}
+
+export function indicatorQuestion(grading: GradingConfig, indicator: Indicator, current?: number): SelectQuestion<LevelAnswer> {
+  const config = grading.indicators[indicator];
+  const levels: Choice<LevelAnswer>[] = config.levels.map((description, i) => ({
+    value: (i + 1) as 1 | 2 | 3 | 4,
+    name: text(description),
+    short: t('ask.level', { level: i + 1 }),
+  }));
+  const metrics = metricsOf(grading, indicator);
+  return {
+    key: `indicator.${indicator}`,
+    message: t('ask.indicator', { name: text(config.name) }),
+    choices: [
+      ...levels,
+      ...(metrics.length
+        ? [{ value: 'metrics' as const, name: t('ask.byMetrics', { metrics: metrics.map(([n]) => metricLabel(grading, n)).join(', ') }) }]
+        : []),
+      { value: 'unknown' as const, name: t('ask.levelUnknown') },
+    ],
+    ...(current ? { default: current as LevelAnswer } : {}),
+  };
+}
+
+/** A numeric metric; an empty answer means "not known". */
+export function numericMetricQuestion(grading: GradingConfig, name: string): InputQuestion {
+  return {
+    key: `metric.${name}`,
+    message: t('ask.metric', { name: metricLabel(grading, name) }),
+    validate: (value) => {
+      if (!value.trim()) return true;
+      try {
+        parseMetricValue(name, value, grading);
+        return true;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  };
+}
+
+export function valueMetricQuestion(grading: GradingConfig, name: string, values: Record<string, number>): SelectQuestion<string> {
+  return {
+    key: `metric.${name}`,
+    message: t('ask.metric', { name: metricLabel(grading, name) }),
+    choices: [
+      ...Object.entries(values).map(([value, level]) => ({ value, name: t('ask.metricValue', { value, level }) })),
+      { value: '', name: t('ask.metricUnknown') },
+    ],
+  };
+}
+
+export function impactQuestion(current?: ClientImpact): SelectQuestion<ClientImpact> {
+  return {
+    key: 'impact',
+    message: t('ask.impact'),
+    choices: (['none', 'partial', 'material'] as const).map((impact, i) => ({
+      value: impact,
+      name: t(`direction.${(['A', 'B', 'C'] as const)[i]!}`),
+      short: impact,
+    })),
+    ...(current ? { default: current } : {}),
+  };
+}
+
+export function tierDecisionQuestion(tier: Tier): SelectQuestion<'accept' | 'override'> {
+  return {
+    key: 'tier.decision',
+    message: t('ask.tierDecision'),
+    choices: [
+      { value: 'accept', name: t('ask.tierAccept', { tier: t(`tier.${tier}`) }) },
+      { value: 'override', name: t('ask.tierOverride') },
+    ],
+  };
+}
+
+export function overrideTierQuestion(computed: Tier): SelectQuestion<Tier> {
+  return {
+    key: 'tier.override',
+    message: t('ask.overrideTier'),
+    choices: TIERS.map((tier) => ({ value: tier, name: `${t(`tier.${tier}`)} (${tier})`, disabled: tier === computed ? t('ask.computed') : false })),
+  };
+}
+
+export function reasonQuestion(key: string, message: string): InputQuestion {
+  return { key, message, validate: required(t('ask.reasonRequired')) };
+}
+
+export function varQuestion(v: { id: string; prompt: Parameters<typeof text>[0]; required: boolean }): InputQuestion {
+  return {
+    key: `var.${v.id}`,
+    message: v.required ? t('ask.varRequired', { prompt: text(v.prompt) }) : t('ask.varOptional', { prompt: text(v.prompt) }),
+    ...(v.required ? { validate: required(t('ask.varMissing')) } : {}),
+  };
+}
+
+export interface Contact {
+  team: string;
+  member: string;
+}
+
+export function reachedQuestion(groups: { team: string; teamName: string; members: { name: string; detail: string }[] }[]): CheckboxQuestion<Contact> {
+  return {
+    key: 'teams.reached',
+    message: t('ask.reached'),
+    choices: groups.flatMap((g) => [
+      { separator: `── ${g.teamName}` },
+      ...g.members.map((m) => ({ value: { team: g.team, member: m.name }, name: m.detail ? `${m.name} — ${m.detail}` : m.name, short: m.name })),
+    ]),
+  };
+}
+
+export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'pause';
+
+export function actionQuestion(state: IncidentState, step: StepInstance, others: number): SelectQuestion<WalkAction> {
+  const def = state.opened.definition.steps.find((s) => s.id === step.stepId)!;
+  const actions: Choice<WalkAction>[] = [
+    { value: 'done', name: def.requires.includes('note') ? t('act.doneNote') : t('act.done') },
+    { value: 'skip', name: t('act.skip') },
+    { value: 'note', name: t('act.note') },
+    ...(def.template ? [{ value: 'statement' as const, name: t('act.statement', { template: def.template }) }] : []),
+    { value: 'regrade', name: t('act.regrade') },
+    ...(others > 0 ? [{ value: 'jump' as const, name: t('act.jump', { count: others }) }] : []),
+    { value: 'status', name: t('act.status') },
+    ...(state.recoveredAt === null ? [{ value: 'recover' as const, name: t('act.recover') }] : []),
+    { value: 'teams', name: t('act.teams') },
+    { value: 'pause', name: t('act.pause') },
+  ];
+  return { key: 'action', message: t('ask.action'), choices: actions };
+}
+
+/** When nothing is pending: close, or keep going. */
+export type IdleAction = 'close' | 'note' | 'regrade' | 'status' | 'pause';
+
+export function idleQuestion(): SelectQuestion<IdleAction> {
+  return {
+    key: 'idle',
+    message: t('ask.idle'),
+    choices: [
+      { value: 'close', name: t('act.close') },
+      { value: 'note', name: t('act.incidentNote') },
+      { value: 'regrade', name: t('act.regrade') },
+      { value: 'status', name: t('act.status') },
+      { value: 'pause', name: t('act.pause') },
+    ],
+  };
+}
+
+/** A free note on a step or on the incident: it must say something. */
+export function freeNoteQuestion(key: string): InputQuestion {
+  return { key, message: t('ask.note'), validate: required(t('ask.noteMissing')) };
+}
+
+/** The note that goes with `done`: evidence where the step requires it, else optional. */
+export function noteQuestion(key: string, requiredNote: boolean): InputQuestion {
+  return requiredNote
+    ? { key, message: t('ask.noteRequired'), validate: required(t('ask.noteMissing')) }
+    : { key, message: t('ask.noteOptional') };
+}
+
+export function jumpQuestion(steps: { id: string; label: string }[]): SelectQuestion<string> {
+  return { key: 'jump', message: t('ask.jump'), choices: steps.map((s) => ({ value: s.id, name: s.label })), pageSize: 15 };
+}
+
+export type RegradeChoice = Indicator | 'impact' | 'apply' | 'cancel';
+
+export function regradeQuestion(grading: GradingConfig, levels: Record<Indicator, number>, impact: ClientImpact, changed: number): SelectQuestion<RegradeChoice> {
+  const indicators = (Object.keys(grading.indicators) as Indicator[]).map((i) => ({
+    value: i,
+    name: t('ask.regradeIndicator', { name: text(grading.indicators[i].name), level: levels[i] }),
+  }));
+  return {
+    key: 'regrade',
+    message: t('ask.regrade'),
+    choices: [
+      ...indicators,
+      { value: 'impact', name: t('ask.regradeImpact', { impact }) },
+      { value: 'apply', name: t('ask.regradeApply', { count: changed }), disabled: changed === 0 ? t('ask.regradeNothing') : false },
+      { value: 'cancel', name: t('ask.regradeCancel') },
+    ],
+  };
+}
+
+export function confirmQuestion(key: string, message: string, defaultAnswer = true): ConfirmQuestion {
+  return { key, message, default: defaultAnswer };
+}
+
+export function fileQuestion(key: string, message: string, defaultFile: string): InputQuestion {
+  return { key, message, default: defaultFile, validate: required(t('ask.fileMissing')) };
+}
+
+export function optionalTextQuestion(key: string, message: string): InputQuestion {
+  return { key, message };
+}

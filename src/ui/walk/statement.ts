@@ -1,0 +1,39 @@
+// A step's statement: rendered from its template with what the incident knows, shown, saved on
+// request, and recorded (the rendered text is an event).
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { renderedStatement } from '../../engine/decide.js';
+import type { IncidentState, StepInstance } from '../../engine/fold.js';
+import { renderStatement } from '../../engine/statement.js';
+import { readTemplate } from '../../playbook/library.js';
+import { t } from '../i18n.js';
+import { painter } from '../style.js';
+import { confirmQuestion, fileQuestion } from './questions.js';
+import { definitionOf, record, type Walk } from './session.js';
+
+export async function showStatement(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
+  const template = definitionOf(state, step.stepId).template;
+  if (!template) return state;
+  const lang = w.ctx.lang;
+  const body = renderStatement(state, readTemplate(w.ctx.templatesDir, template, lang), lang);
+  const c = painter(w.ctx.color);
+  const rule = c.dim('─'.repeat(60));
+  w.ctx.out(`\n${rule}\n${body.trimEnd()}\n${rule}`);
+
+  let file: string | undefined;
+  if (await w.ask.confirm(confirmQuestion('statement.save', t('ask.saveStatement'), false))) {
+    const answer = await w.ask.input(fileQuestion('statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`));
+    const target = resolve(answer.trim());
+    const overwrite = !existsSync(target) || (await w.ask.confirm(confirmQuestion('statement.overwrite', t('ask.overwrite', { file: target }), false)));
+    if (overwrite) {
+      writeFileSync(target, body.endsWith('\n') ? body : `${body}\n`);
+      file = target;
+      w.ctx.out(t('walk.statementSaved', { file: target }));
+    }
+  }
+  const after = record(w, (s, at, actor) =>
+    renderedStatement(s, { step: step.id, template, lang, text: body, ...(file ? { file } : {}) }, at, actor),
+  );
+  w.ctx.out(t('walk.statementRecorded'));
+  return after;
+}

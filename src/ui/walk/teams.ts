@@ -1,0 +1,89 @@
+// Team activation: who the tier calls in, what they do, how to reach them, and who was reached.
+import { teamReached } from '../../engine/decide.js';
+import type { IncidentState } from '../../engine/fold.js';
+import type { Team } from '../../playbook/schema.js';
+import { formatShort } from '../../time/zone.js';
+import { t, text } from '../i18n.js';
+import { painter } from '../style.js';
+import { reachedQuestion, type Contact } from './questions.js';
+import { record, type Walk } from './session.js';
+
+export function activatedTeams(state: IncidentState): Team[] {
+  const ids = new Set(state.teams.map((x) => x.team));
+  return state.opened.teams.filter((team) => ids.has(team.id));
+}
+
+/** Activated teams nobody has answered for yet: shown on activation, and again on resume. */
+export function unsettledTeams(state: IncidentState): Team[] {
+  const answered = new Set(state.reached.map((r) => r.team));
+  return activatedTeams(state).filter((team) => !answered.has(team.id));
+}
+
+// a team without listed members is reached as a whole, under its own name
+function contactsOf(team: Team): { name: string; detail: string }[] {
+  if (team.members.length === 0) return [{ name: text(team.name), detail: t('walk.noMembers') }];
+  return team.members.map((m) => ({ name: m.name, detail: [text(m.role), m.phone].filter(Boolean).join(' · ') }));
+}
+
+export function renderTeams(state: IncidentState, teams: Team[], color: boolean): string {
+  const c = painter(color);
+  const tz = state.opened.timezone;
+  const lines: string[] = [];
+  for (const team of teams) {
+    lines.push('', `${c.bold(text(team.name))} ${c.dim(`(${team.id})`)}`);
+    for (const duty of team.duties) lines.push(`  • ${text(duty)}`);
+    for (const contact of contactsOf(team)) {
+      const reached = state.reached.filter((r) => r.team === team.id && r.member === contact.name).at(-1);
+      const mark = reached?.reached ? c.green(t('walk.reachedAt', { at: formatShort(reached.at, tz) })) : reached ? c.yellow(t('walk.notReached')) : '';
+      lines.push(`  ☎ ${contact.name}${contact.detail ? ` — ${contact.detail}` : ''}${mark ? `  ${mark}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Asks who was reached among `teams` and records one event per contact. On first activation the
+ * contacts left unticked are recorded as not reached; later only new confirmations are recorded.
+ */
+export async function confirmReached(w: Walk, state: IncidentState, teams: Team[], firstTime: boolean): Promise<IncidentState> {
+  const reachedBefore = new Set(state.reached.filter((r) => r.reached).map((r) => `${r.team}\n${r.member}`));
+  const groups = teams
+    .map((team) => ({
+      team: team.id,
+      teamName: text(team.name),
+      members: contactsOf(team).filter((m) => !reachedBefore.has(`${team.id}\n${m.name}`)),
+    }))
+    .filter((g) => g.members.length > 0);
+  if (groups.length === 0) {
+    w.ctx.out(t('walk.allReached'));
+    return state;
+  }
+  const picked = await w.ask.checkbox(reachedQuestion(groups));
+  const key = (c: Contact) => `${c.team}\n${c.member}`;
+  const ticked = new Set(picked.map(key));
+  const events = groups.flatMap((g) =>
+    g.members
+      .map((m) => ({ team: g.team, member: m.name, reached: ticked.has(key({ team: g.team, member: m.name })) }))
+      .filter((r) => r.reached || firstTime),
+  );
+  if (events.length === 0) return state;
+  const after = record(w, (s, at, actor) => events.flatMap((r) => teamReached(s, r, at, actor)));
+  w.ctx.out(t('walk.reachedRecorded', { reached: events.filter((e) => e.reached).length, total: events.length }));
+  return after;
+}
+
+/** Shows newly activated teams and asks who was reached. */
+export async function activate(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const teams = unsettledTeams(state);
+  if (teams.length === 0) return state;
+  w.ctx.out(`\n${t('walk.teamsIntro', { tier: t(`tier.${state.tier}`), count: teams.length })}`);
+  w.ctx.out(renderTeams(state, teams, w.ctx.color));
+  return confirmReached(w, state, teams, true);
+}
+
+/** The walk's "teams and contacts" action: every activated team, and whoever is still to reach. */
+export async function reviewTeams(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const teams = activatedTeams(state);
+  w.ctx.out(renderTeams(state, teams, w.ctx.color));
+  return confirmReached(w, state, teams, false);
+}

@@ -1,0 +1,520 @@
+// Command tests of `start`/`resume`: the real walk, engine and store on a temporary database, with
+// the prompt module replaced by scripted answers.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { incidents } from '../../src/commands/shared.js';
+import { resume, run } from '../../src/commands/start.js';
+import type { Context } from '../../src/context.js';
+import type { IncidentState } from '../../src/engine/fold.js';
+import { closeIncident } from '../../src/engine/decide.js';
+import { statusJson } from '../../src/engine/views.js';
+import { CliError, InputError, InterruptedError, WorkError } from '../../src/errors.js';
+import { setLang, type Lang } from '../../src/ui/i18n.js';
+import type { CheckboxQuestion, ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../src/ui/prompts.js';
+import { PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+
+type Question = { kind: 'select' | 'input' | 'confirm' | 'checkbox' } & (SelectQuestion<unknown> | InputQuestion | ConfirmQuestion | CheckboxQuestion<unknown>);
+type Handler = (q: Question) => unknown;
+
+const INTERRUPT = Symbol('Ctrl-C');
+
+const script = vi.hoisted(() => ({
+  handler: undefined as undefined | ((q: unknown) => unknown),
+  asked: [] as { kind: string; key: string; message: string; choices?: unknown[]; validate?: (v: string) => true | string }[],
+  incident: undefined as string | undefined,
+}));
+
+vi.mock('../../src/ui/prompts.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/ui/prompts.js')>();
+  const answer = async (kind: Question['kind'], q: Question) => {
+    script.asked.push({ kind, key: q.key, message: q.message, ...('choices' in q ? { choices: q.choices } : {}), ...('validate' in q ? { validate: q.validate } : {}) });
+    const value = script.handler!({ ...q, kind });
+    if (value === INTERRUPT) throw new CliInterrupted(real.interruptedMessage(script.incident));
+    if (kind === 'input' && 'validate' in q && q.validate) {
+      const verdict = q.validate(String(value));
+      if (verdict !== true) throw new Error(`scripted answer ${JSON.stringify(value)} to ${q.key} is invalid: ${verdict}`);
+    }
+    if ((kind === 'select' || kind === 'checkbox') && 'choices' in q) {
+      const offered = (q.choices as { value?: unknown; disabled?: unknown }[]).filter((c) => 'value' in c && !c.disabled).map((c) => JSON.stringify(c.value));
+      const given = kind === 'select' ? [value] : (value as unknown[]);
+      for (const v of given) if (!offered.includes(JSON.stringify(v))) throw new Error(`${q.key}: ${JSON.stringify(v)} is not offered (${offered.join(', ')})`);
+    }
+    return value;
+  };
+  const { InterruptedError: CliInterrupted } = await import('../../src/errors.js');
+  return {
+    ...real,
+    createPrompter: (ctx: Context, options: { command: 'start' | 'resume' }): Prompter => {
+      real.requireTerminal(ctx, options.command);
+      script.incident = undefined;
+      return {
+        select: (q) => answer('select', { ...q, kind: 'select' } as Question) as never,
+        input: (q) => answer('input', { ...q, kind: 'input' } as Question) as never,
+        confirm: (q) => answer('confirm', { ...q, kind: 'confirm' } as Question) as never,
+        checkbox: (q) => answer('checkbox', { ...q, kind: 'checkbox' } as Question) as never,
+        resumable: (id) => {
+          script.incident = id;
+        },
+      };
+    },
+  };
+});
+
+const T0 = Date.parse('2026-03-16T09:31:00+08:00'); // a Monday, a trading morning
+const MIN = 60_000;
+
+interface Run {
+  ctx: Context;
+  output: string[];
+  errors: string[];
+  clock: { now: number };
+}
+
+function setup(lang: Lang = 'en', db = join(tempDir(), 'audit.db')): Run {
+  const output: string[] = [];
+  const errors: string[] = [];
+  const clock = { now: T0 };
+  setLang(lang);
+  const ctx: Context = {
+    lang,
+    color: false,
+    db,
+    playbooksDir: PLAYBOOKS,
+    templatesDir: TEMPLATES,
+    timezone: 'Asia/Shanghai',
+    firm: { name: 'Test Securities', hotline: '95500' },
+    json: false,
+    out: (text) => output.push(text),
+    err: (text) => errors.push(text),
+    now: () => clock.now,
+    env: {},
+    stdinIsTTY: true,
+    stdoutIsTTY: true,
+  };
+  return { ctx, output, errors, clock };
+}
+
+/** Answers by question key, in order; every answer moves the clock on by 20 seconds. */
+function answers(r: Run, list: [string, unknown][]): Handler {
+  return (q) => {
+    const next = list.shift();
+    if (!next) throw new Error(`no scripted answer left for ${q.key} (${q.message})`);
+    if (next[0] !== q.key) throw new Error(`expected question ${next[0]}, was asked ${q.key} (${q.message})`);
+    r.clock.now += 20_000;
+    return typeof next[1] === 'function' ? (next[1] as () => unknown)() : next[1];
+  };
+}
+
+/** The opening questions left after FLAGS: the tier decision and the variables FLAGS does not give. */
+const OPENING: [string, unknown][] = [
+  ['tier.decision', 'accept'],
+  ['var.cause', ''],
+  ['var.measures', ''],
+  ['var.compensation', ''],
+  ['var.channels', ''],
+];
+
+const everyone = (q: Question) => (q as CheckboxQuestion<unknown>).choices.filter((c) => 'value' in c).map((c) => (c as { value: unknown }).value);
+
+function load(r: Run, id: string): IncidentState {
+  const service = incidents(r.ctx, true);
+  try {
+    return service.load(id);
+  } finally {
+    service.store.close();
+  }
+}
+
+const openedId = (r: Run) => /INC-\d{8}-\d{3}/.exec(r.output.join('\n'))?.[0] ?? '';
+const keys = () => script.asked.map((q) => q.key);
+
+const FLAGS = {
+  type: 'trading-outage',
+  title: 'Trade confirmations delayed',
+  indicator: ['eventLevel=2', 'propagation=1', 'durationTrend=1'],
+  metric: ['affectedClients=20000'],
+  impact: 'partial',
+  var: ['systems=the mobile app', 'eta=by 11:30'],
+};
+
+beforeEach(() => {
+  script.asked.length = 0;
+  script.handler = undefined;
+});
+afterEach(() => setLang('en'));
+
+describe('start: the opening questions', () => {
+  it('asks only what the flags did not give', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ['indicator.propagation', 'metrics'],
+      ['metric.reposts', '300'],
+      ['metric.views', ''],
+      ['indicator.durationTrend', 'unknown'],
+      ['tier.decision', 'accept'],
+      ['var.systems', 'the mobile app'],
+      ['var.eta', ''],
+      ['var.cause', ''],
+      ['var.measures', ''],
+      ['var.compensation', ''],
+      ['var.channels', 'telephone orders'],
+      ['teams.reached', []],
+      ['action', 'pause'],
+    ]) as never;
+    const code = await run(r.ctx, [], { type: 'trading-outage', title: 'Login failures', indicator: ['eventLevel=2'], metric: ['affectedClients=20000'], impact: 'partial' });
+    expect(code).toBe(0);
+    expect(keys()).not.toContain('type');
+    expect(keys()).not.toContain('title');
+    expect(keys()).not.toContain('indicator.eventLevel');
+    expect(keys()).not.toContain('indicator.impactScope'); // covered by the affectedClients metric
+    expect(keys()).not.toContain('impact');
+    const state = load(r, openedId(r));
+    expect(state.opened.title).toBe('Login failures');
+    expect(state.inputs.metrics).toEqual({ affectedClients: 20000, reposts: 300 });
+    expect(state.opened.vars).toEqual({ systems: 'the mobile app', channels: 'telephone orders' });
+    expect(statusJson(state, r.clock.now)).toMatchObject({ tier: 'moderate', direction: 'B', state: 'open' });
+    expect(r.output.join('\n')).toContain('sec-incident resume');
+  });
+
+  it('asks everything when no flag is given, and shows the grading table before the tier', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ['type', 'trading-outage'],
+      ['title', 'APP login failures'],
+      ['indicator.eventLevel', 3],
+      ['indicator.impactScope', 3],
+      ['indicator.propagation', 2],
+      ['indicator.durationTrend', 2],
+      ['impact', 'material'],
+      ['tier.decision', 'accept'],
+      ['var.systems', 'app'],
+      ...(['eta', 'cause', 'measures', 'compensation', 'channels'].map((v) => [`var.${v}`, '']) as [string, unknown][]),
+      ['teams.reached', []],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], {});
+    const text = r.output.join('\n');
+    expect(text).toMatch(/Score: 10[\s\S]*Tier: severe/);
+    expect(statusJson(load(r, openedId(r)), r.clock.now)).toMatchObject({ tier: 'severe', direction: 'C' });
+  });
+
+  it('an override of the tier needs a reason, which is recorded', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ['tier.decision', 'override'],
+      ['tier.override', 'severe'],
+      ['tier.reason', 'a national newspaper called'],
+      ...(['cause', 'measures', 'compensation', 'channels'].map((v) => [`var.${v}`, '']) as [string, unknown][]),
+      ['teams.reached', []],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], FLAGS);
+    const state = load(r, openedId(r));
+    expect(state.tier).toBe('severe');
+    expect(state.gradings[0]).toMatchObject({ override: true, reason: 'a national newspaper called', tier: 'severe' });
+    expect(state.gradings[0]!.result.tier).toBe('moderate');
+    const reason = script.asked.find((q) => q.key === 'tier.reason')!;
+    expect(reason.validate!('  ')).not.toBe(true);
+  });
+});
+
+describe('start: flags', () => {
+  it('a flag that does not hold is refused before any question (exit 2)', async () => {
+    const r = setup();
+    script.handler = () => {
+      throw new Error('asked a question');
+    };
+    await expect(run(r.ctx, [], { ...FLAGS, var: ['nosuch=1'] })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('unknown variable "nosuch"') });
+    await expect(run(r.ctx, [], { indicator: ['eventLevel=9'] })).rejects.toMatchObject({ exitCode: 2 });
+    await expect(run(r.ctx, [], { type: 'no-such-type' })).rejects.toMatchObject({ exitCode: 2 });
+    expect(script.asked).toEqual([]);
+    expect(existsSync(r.ctx.db)).toBe(false);
+  });
+});
+
+describe('start: team activation', () => {
+  it('shows the teams the tier activates with duties and members, and records who was reached', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', [{ team: 'leadership', member: '张三' }, { team: 'it', member: '王五' }]],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], FLAGS);
+    const text = r.output.join('\n');
+    for (const team of ['Emergency leadership group', 'IT emergency group', 'Public-opinion response group', 'Client service group', 'Compliance and regulatory reporting group']) {
+      expect(text).toContain(team);
+    }
+    expect(text).toContain('Approve every external line and statement');
+    expect(text).toContain('张三 — President (lead) · +86 10 0000 0001');
+    const state = load(r, openedId(r));
+    expect(state.reached.filter((x) => x.reached).map((x) => x.member)).toEqual(['张三', '王五']);
+    expect(state.reached.filter((x) => !x.reached)).toHaveLength(8);
+  });
+});
+
+/** A responder who works through whatever the walk shows, recording the order of the steps. */
+function responder(r: Run, shown: string[], idle: unknown[] = [], report?: string): Handler {
+  const stated = new Set<string>();
+  let closeOffers = 0;
+  return (q) => {
+    r.clock.now += 20_000;
+    const card = [...r.output].reverse().find((o) => /^\[.+\] .+ \(([a-z0-9-]+(#\d+)?)\)$/m.test(o)) ?? '';
+    const step = /^\[.+\] .+ \(([a-z0-9-]+(?:#\d+)?)\)$/m.exec(card)?.[1] ?? '';
+    switch (q.key) {
+      case 'tier.decision':
+        return 'accept';
+      case 'teams.reached':
+        return everyone(q);
+      case 'action': {
+        if (shown.at(-1) !== step) shown.push(step);
+        const offered = (q as SelectQuestion<string>).choices.map((c) => (c as { value: string }).value);
+        if (step.includes('#') || card.includes('after recovery')) return 'recover';
+        if (offered.includes('statement') && !stated.has(step)) {
+          stated.add(step);
+          return 'statement';
+        }
+        return 'done';
+      }
+      case 'done.note':
+        return (q as InputQuestion).validate ? `evidence for ${step}` : '';
+      case 'statement.save':
+        return false;
+      case 'recover.note':
+        return 'verified by business';
+      case 'close.confirm':
+        return idle.length === 0 || closeOffers++ > 0;
+      case 'idle':
+        return idle.shift() ?? 'close';
+      case 'close.summary':
+        return 'service restored, clients informed';
+      case 'report.write':
+        return report !== undefined;
+      case 'report.file':
+        return report;
+      default:
+        throw new Error(`unexpected question ${q.key}`);
+    }
+  };
+}
+
+describe('start: the walk', () => {
+  it('walks a moderate trading outage through every phase in order, to close', async () => {
+    const r = setup();
+    const shown: string[] = [];
+    const report = join(tempDir(), 'report.md');
+    script.handler = responder(r, shown, [], report) as never;
+    expect(await run(r.ctx, [], { ...FLAGS, var: [...FLAGS.var, 'cause=', 'measures=', 'compensation=', 'channels='] })).toBe(0);
+    expect(shown).toEqual([
+      'confirm-grading',
+      'activate-teams',
+      'notify-leadership',
+      'monitoring-sweep',
+      'it-diagnosis',
+      'reportability',
+      'preserve-evidence',
+      'hotline-script',
+      'self-help-notice',
+      'media-qa',
+      'holding-statement',
+      'monitoring-sweep#2',
+      'call-backs',
+      'public-apology',
+      'stand-down',
+      'summary-report',
+      'post-incident-review',
+      'update-playbook',
+    ]);
+    const state = load(r, openedId(r));
+    const status = statusJson(state, r.clock.now);
+    expect(status.state).toBe('closed');
+    expect(status.steps.filter((s) => s.status === 'pending')).toEqual([]);
+    expect(status.steps.find((s) => s.id === 'monitoring-sweep#2')?.status).toBe('withdrawn');
+    expect(status.steps.filter((s) => s.late)).toEqual([]);
+    expect(state.steps.find((s) => s.id === 'notify-leadership')?.note).toBe('evidence for notify-leadership');
+    expect(state.statements.map((s) => s.template)).toEqual(['hotline-script', 'holding-statement', 'apology']);
+    expect(state.statements[1]!.text).toContain('the mobile app');
+    expect(state.reached.filter((x) => x.reached)).toHaveLength(10);
+    expect(state.closed?.summary).toBe('service restored, clients informed');
+    expect(r.output.join('\n')).toContain(`Report written to ${report}`);
+    expect(readFileSync(report, 'utf8')).toContain(openedId(r));
+  });
+
+  it('a regrade mid-walk brings in new teams and steps and tightens due times', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ['tier.decision', 'accept'],
+      ['teams.reached', [{ team: 'opinion', member: '钱七' }]],
+      ['action', 'done'],
+      ['done.note', ''],
+      ['action', 'regrade'],
+      ['regrade', 'eventLevel'],
+      ['indicator.eventLevel', 2],
+      ['regrade', 'propagation'],
+      ['indicator.propagation', 'metrics'],
+      ['metric.reposts', '150000'],
+      ['metric.views', ''],
+      ['regrade', 'impactScope'],
+      ['indicator.impactScope', 3],
+      ['regrade', 'apply'],
+      ['tier.decision', 'accept'],
+      ['regrade.reason', 'trending on Weibo'],
+      ['teams.reached', [{ team: 'leadership', member: '张三' }]],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], { type: 'trading-outage', title: 'Slow logins', impact: 'partial', indicator: ['eventLevel=1', 'impactScope=2', 'propagation=1', 'durationTrend=1'], var: ['systems=app', 'eta=', 'cause=', 'measures=', 'compensation=', 'channels='] });
+    const text = r.output.join('\n');
+    expect(text).toContain('Tier mild → severe');
+    expect(text).toMatch(/New steps \(\d+\):[\s\S]*\(convene-leadership\)[\s\S]*\(trending-watch\)/);
+    expect(text).toMatch(/Due times brought forward \(\d+\):[\s\S]*\(activate-teams\) — due in 15 min/);
+    expect(text).toMatch(/Teams activated at tier severe \(3\)/);
+    const state = load(r, openedId(r));
+    expect(state.tier).toBe('severe');
+    expect(state.gradings[1]).toMatchObject({ reason: 'trending on Weibo', previousTier: 'mild' });
+    expect(state.inputs.metrics).toEqual({ reposts: 150000 });
+    // figures replace the level given earlier for that indicator
+    expect(state.gradings[1]!.result.sources.propagation).toBe('reposts');
+    const regradeAt = state.gradings[1]!.at;
+    expect(state.steps.find((s) => s.id === 'activate-teams')!.dueAt).toBe(regradeAt + 15 * MIN);
+    expect(state.steps.find((s) => s.id === 'convene-leadership')).toMatchObject({ status: 'pending', dueAt: regradeAt + 60 * MIN });
+    expect(state.reached.filter((x) => x.team === 'leadership').map((x) => [x.member, x.reached])).toEqual([['张三', true], ['李四', false]]);
+  });
+
+  it('skips with a reason, notes a step, jumps, and refuses nothing the engine allows', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['action', 'skip'],
+      ['skip.reason', 'graded at opening'],
+      ['action', 'note'],
+      ['step.note', 'bridge open on 8001'],
+      ['action', 'jump'],
+      ['jump', 'holding-statement'],
+      ['action', 'statement'],
+      ['statement.save', true],
+      ['statement.file', join(tempDir(), 'holding.md')],
+      ['action', 'status'],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], FLAGS);
+    const state = load(r, openedId(r));
+    expect(state.steps.find((s) => s.id === 'confirm-grading')).toMatchObject({ status: 'skipped', reason: 'graded at opening' });
+    expect(state.steps.find((s) => s.id === 'activate-teams')!.notes.map((n) => n.text)).toEqual(['bridge open on 8001']);
+    const statement = state.statements[0]!;
+    expect(statement).toMatchObject({ step: 'holding-statement', template: 'holding-statement', lang: 'en' });
+    expect(existsSync(statement.file!)).toBe(true);
+    expect(readFileSync(statement.file!, 'utf8')).toContain('some clients have experienced problems using the mobile app');
+    expect(r.output.join('\n')).toMatch(/holding-statement\s+Media\s+Publish the holding statement/);
+  });
+
+  it('an action the engine refuses is reported, and the walk follows the log', async () => {
+    const r = setup();
+    // meanwhile someone closes the incident from a script: the walk's `done` is refused
+    const closeFromScript = () => {
+      const service = incidents(r.ctx);
+      service.act(openedId(r), (s) => closeIncident(s, { force: true, reason: 'closed from the desk' }, r.clock.now, 'desk'));
+      service.store.close();
+      return '';
+    };
+    script.handler = answers(r, [...OPENING, ['teams.reached', []], ['action', 'done'], ['done.note', closeFromScript]]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    expect(r.errors.join('\n')).toMatch(/INC-\d{8}-\d{3} is closed/);
+    const state = load(r, openedId(r));
+    expect(state.closed).toMatchObject({ forced: true, reason: 'closed from the desk' });
+    expect(state.steps.find((s) => s.id === 'confirm-grading')!.status).toBe('pending');
+  });
+});
+
+describe('start: nothing pending', () => {
+  it('when the close is declined, the walk stays open for notes and status until closed', async () => {
+    const r = setup();
+    const base = responder(r, [], ['status', 'note']);
+    script.handler = ((q: Question) => (q.key === 'incident.note' ? 'press enquiries answered' : base(q))) as never;
+    expect(await run(r.ctx, [], { ...FLAGS, var: [...FLAGS.var, 'cause=', 'measures=', 'compensation=', 'channels='] })).toBe(0);
+    expect(keys().filter((k) => ['close.confirm', 'idle'].includes(k))).toEqual(['close.confirm', 'idle', 'idle', 'idle', 'close.confirm']);
+    const state = load(r, openedId(r));
+    expect(state.notes.map((n) => n.text)).toContain('press enquiries answered');
+    expect(state.closedAt).not.toBeNull();
+    expect(r.output.join('\n')).toContain('Every applicable step is done, skipped or withdrawn.');
+  });
+});
+
+describe('interruption and resume', () => {
+  it('Ctrl-C loses nothing already confirmed, says how to resume, and resume continues where it stands', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', [{ team: 'it', member: '王五' }]],
+      ['action', 'done'],
+      ['done.note', 'tier confirmed with IT'],
+      ['action', 'note'],
+      ['step.note', 'bridge open'],
+      ['action', INTERRUPT],
+    ]) as never;
+    const error = await run(r.ctx, [], FLAGS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as CliError).exitCode).toBe(130);
+    const id = openedId(r);
+    expect((error as Error).message).toContain(`sec-incident resume ${id}`);
+    const before = load(r, id);
+    expect(before.steps.find((s) => s.id === 'confirm-grading')).toMatchObject({ status: 'done', note: 'tier confirmed with IT' });
+
+    script.asked.length = 0;
+    r.output.length = 0;
+    script.handler = answers(r, [['action', 'pause']]) as never;
+    expect(await resume(r.ctx, [id], {})).toBe(0);
+    expect(keys()).toEqual(['action']); // the teams were answered for: not asked again
+    expect(r.output.join('\n')).toMatch(/\[Emergency organisation\] Activate the response teams \(activate-teams\)[\s\S]*bridge open/);
+    const after = load(r, id);
+    expect(after.events).toBe(before.events);
+  });
+
+  it('Ctrl-C before the incident opens records nothing', async () => {
+    const r = setup();
+    script.handler = answers(r, [['indicator.eventLevel', 2], ['indicator.impactScope', INTERRUPT]]) as never;
+    const error = await run(r.ctx, [], { type: 'trading-outage', title: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as Error).message).toContain('nothing was recorded');
+    expect(existsSync(r.ctx.db)).toBe(false);
+  });
+
+  it('resume refuses an unknown id (exit 2) and a closed incident (exit 1)', async () => {
+    const r = setup();
+    await expect(resume(r.ctx, ['INC-20260316-009'], {})).rejects.toBeInstanceOf(InputError);
+    script.handler = responder(r, []) as never;
+    await run(r.ctx, [], { ...FLAGS, var: [...FLAGS.var, 'cause=', 'measures=', 'compensation=', 'channels='] });
+    await expect(resume(r.ctx, [openedId(r)], {})).rejects.toBeInstanceOf(WorkError);
+  });
+
+  it('without a terminal, start and resume refuse at once (exit 2), before asking anything', async () => {
+    const r = setup();
+    r.ctx.stdinIsTTY = false;
+    script.handler = () => {
+      throw new Error('asked a question without a terminal');
+    };
+    await expect(run(r.ctx, [], FLAGS)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(resume(r.ctx, ['INC-20260316-001'], {})).rejects.toMatchObject({ exitCode: 2 });
+    expect(existsSync(r.ctx.db)).toBe(false);
+  });
+});
+
+describe('language', () => {
+  it('walks in Chinese, playbook text included', async () => {
+    const r = setup('zh');
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], FLAGS);
+    const text = r.output.join('\n');
+    expect(text).toContain('[事件分级] 确认舆情分级与处置方向 (confirm-grading)');
+    expect(text).toContain('核实受影响的系统或渠道、故障起始时间和受影响客户数');
+    expect(text).toContain('应急领导小组');
+    expect(text).toContain('总经理（组长）');
+    expect(text).toContain('如中途中断，可运行 sec-incident resume');
+    expect(script.asked.find((q) => q.key === 'action')!.message).toBe('下一步？');
+  });
+});

@@ -1,0 +1,271 @@
+// The built CLI in a real terminal: tmux runs `sec-incident start`/`resume`, the test reads the
+// screen and presses keys like a responder would. Run `npm run build` first.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cli, json, tempDir } from '../helpers.js';
+
+let sockets = 0;
+
+/** One terminal: its own tmux server (-L), 120×40, the CLI with a clean environment. */
+class Terminal {
+  readonly socket = `sec-incident-e2e-${process.pid}-${++sockets}`;
+  constructor(
+    readonly dir: string,
+    readonly db: string,
+    readonly lang = 'en_US.UTF-8',
+  ) {}
+
+  tmux(...args: string[]): string {
+    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  start(args: string[]): void {
+    const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}'`;
+    // the pane stays after the CLI exits, so the exit code can be read from the screen
+    const command = `${env} '${process.execPath}' '${BIN}' ${quoted}; echo "[exit $?]"; sleep 600`;
+    this.tmux('new-session', '-d', '-x', '120', '-y', '40', '-c', this.dir, command);
+  }
+
+  /** The visible screen, wrapped lines joined. */
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-J');
+  }
+
+  /** Everything printed so far, scrollback included. */
+  history(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-S', '-');
+  }
+
+  async waitFor(test: (screen: string) => boolean, what: string, timeout = 10_000): Promise<string> {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const screen = this.history();
+      if (test(screen)) return screen;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen shows:\n${this.screen()}`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  waitForText(text: string | RegExp, timeout?: number): Promise<string> {
+    return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), String(text), timeout);
+  }
+
+  /** The question being asked now: the last line that starts with "? ". */
+  activeQuestion(): string {
+    return this.screen().split('\n').filter((l) => l.startsWith('? ')).at(-1) ?? '';
+  }
+
+  private answered(question: string): number {
+    return this.history().split('\n').filter((l) => l.startsWith(`✔ ${question}`)).length;
+  }
+
+  /** Waits for `question`, sends the keys, and waits until the answer is taken. */
+  async answer(question: string, keys: { text?: string; keys?: string[] }): Promise<void> {
+    await this.waitFor(() => this.activeQuestion().startsWith(`? ${question}`), `the question "${question}"`);
+    const before = this.answered(question);
+    if (keys.text) this.tmux('send-keys', '-l', keys.text);
+    for (const key of keys.keys ?? ['Enter']) this.tmux('send-keys', key);
+    await this.waitFor(() => this.answered(question) > before, `an answer to "${question}"`);
+  }
+
+  /** Picks a choice by its label: types the number the menu shows for it, then Enter. */
+  async choose(question: string, label: string): Promise<void> {
+    await this.waitFor(() => this.activeQuestion().startsWith(`? ${question}`), `the question "${question}"`);
+    const line = this.screen()
+      .split('\n')
+      .find((l) => new RegExp(`^[ ❯]+\\d+\\. ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(l));
+    const n = line ? /(\d+)\./.exec(line)![1]! : undefined;
+    if (!n) throw new Error(`no choice "${label}" for "${question}"; the screen shows:\n${this.screen()}`);
+    await this.answer(question, { text: n });
+  }
+
+  /** The id in the title line of the step card now shown. */
+  currentStep(): string {
+    const lines = this.screen().split('\n').filter((l) => /^\[.+\] .+ \([a-z0-9-]+(#\d+)?\)$/.test(l));
+    return /\(([a-z0-9-]+(?:#\d+)?)\)$/.exec(lines.at(-1) ?? '')?.[1] ?? '';
+  }
+
+  kill(): void {
+    const socket = spawnSync('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout.trim();
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    if (socket) rmSync(socket, { force: true });
+  }
+}
+
+const terminals: Terminal[] = [];
+afterEach(() => {
+  for (const t of terminals.splice(0)) t.kill();
+});
+
+function terminal(lang?: string): Terminal {
+  const dir = tempDir();
+  const t = new Terminal(dir, join(dir, 'audit.db'), lang);
+  terminals.push(t);
+  return t;
+}
+
+function status(t: Terminal, id: string) {
+  const r = cli(['status', id, '--json'], { env: { SEC_INCIDENT_DB: t.db } });
+  expect(r.code).toBe(0);
+  return json<{ id: string; tier: string; direction: string; state: string; steps: { id: string; status: string; late: boolean }[] }>(r);
+}
+
+const incidentId = (screen: string) => /Opened (INC-\d{8}-\d{3})/.exec(screen)?.[1] ?? '';
+
+const MODERATE = [
+  'start',
+  '--type', 'trading-outage',
+  '--title', 'Trade confirmations delayed',
+  '--indicator', 'eventLevel=2',
+  '--indicator', 'propagation=1',
+  '--indicator', 'durationTrend=1',
+  '--metric', 'affectedClients=20000',
+  '--impact', 'partial',
+  '--var', 'systems=the mobile app',
+  '--var', 'eta=by 11:30',
+];
+
+/** The opening questions MODERATE leaves: the tier, the optional variables, who was reached. */
+async function open(t: Terminal): Promise<string> {
+  await t.choose('Tier', 'Accept tier moderate');
+  for (const v of ['Verified cause', 'Remedial measures', 'Loss verification', 'Alternative channels']) await t.answer(v, {});
+  await t.waitForText('Teams activated at tier moderate (5):');
+  await t.answer('Who did you reach?', { keys: ['a', 'Enter'] });
+  return incidentId(t.history());
+}
+
+beforeAll(() => {
+  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error('tmux is required for the terminal tests (CI installs it): install tmux, e.g. `apt-get install tmux`');
+  }
+});
+
+describe('sec-incident start in a real terminal (tmux)', () => {
+  it('walks a moderate trading outage to close', async () => {
+    const t = terminal();
+    t.start(MODERATE);
+    const id = await open(t);
+    expect(id).toMatch(/^INC-\d{8}-\d{3}$/);
+    const walked: string[] = [];
+    for (let turn = 0; turn < 40; turn++) {
+      await t.waitFor(() => /^\? (What now\?|Close the incident now\?)/.test(t.activeQuestion()), 'the next step or the close');
+      if (t.activeQuestion().startsWith('? Close the incident now?')) break;
+      const step = t.currentStep();
+      walked.push(step);
+      if (step.includes('#')) {
+        // the next monitoring round: service is back, so mark it recovered instead
+        await t.choose('What now?', 'Mark service recovered');
+        await t.answer('Recovery note', { text: 'verified by the business side' });
+        continue;
+      }
+      await t.choose('What now?', 'Done');
+      await t.waitFor(() => t.activeQuestion().startsWith('? Note'), 'the note');
+      const required = t.activeQuestion().startsWith('? Note (required');
+      await t.answer('Note', required ? { text: `evidence for ${step}` } : {});
+    }
+    await t.answer('Close the incident now?', { text: 'y' });
+    await t.answer('Closing summary', { text: 'service restored' });
+    await t.answer('Write the post-incident report', { text: 'y' });
+    await t.answer('Report file', {}); // the offered name, in the working folder
+    const screen = await t.waitForText('[exit 0]');
+    const report = join(t.dir, `${id}-report.md`);
+    expect(screen).toContain(`Report written to ${report}`);
+    expect(readFileSync(report, 'utf8')).toContain(id);
+    expect(screen).toContain(`${id} closed at`);
+    expect(screen).toContain('Every applicable step is done, skipped or withdrawn.');
+    expect(walked.slice(0, 4)).toEqual(['confirm-grading', 'activate-teams', 'notify-leadership', 'monitoring-sweep']);
+    expect(walked).toContain('monitoring-sweep#2');
+
+    const s = status(t, id);
+    expect(s).toMatchObject({ id, tier: 'moderate', direction: 'B', state: 'closed' });
+    expect(s.steps.filter((x) => x.status === 'pending')).toEqual([]);
+    expect(s.steps.filter((x) => x.status === 'done').map((x) => x.id)).toEqual(expect.arrayContaining(['notify-leadership', 'holding-statement', 'summary-report']));
+    expect(s.steps.find((x) => x.id === 'monitoring-sweep#2')?.status).toBe('withdrawn');
+  }, 30_000);
+
+  it('an escalation mid-run brings in new teams and steps', async () => {
+    const t = terminal();
+    t.start([
+      'start', '--type', 'trading-outage', '--title', 'Slow logins', '--impact', 'partial',
+      '--indicator', 'eventLevel=1', '--indicator', 'impactScope=2', '--indicator', 'propagation=1', '--indicator', 'durationTrend=1',
+      '--var', 'systems=app', '--var', 'eta=', '--var', 'cause=', '--var', 'measures=', '--var', 'compensation=', '--var', 'channels=',
+    ]);
+    await t.choose('Tier', 'Accept tier mild');
+    await t.waitForText('Teams activated at tier mild (2):');
+    await t.answer('Who did you reach?', { keys: ['a', 'Enter'] });
+    const id = incidentId(t.history());
+    await t.waitFor(() => t.currentStep() === 'confirm-grading', 'the first step');
+    expect(t.screen()).toContain('tier mild · direction B');
+
+    await t.choose('What now?', 'Regrade with new signals');
+    await t.choose('What changed?', 'Propagation: level 1');
+    await t.choose('Propagation: which level fits best?', 'I have figures');
+    await t.answer('Reposts', { text: '150000' });
+    await t.answer('Views', {});
+    await t.choose('What changed?', 'Impact scope: level 2');
+    await t.choose('Impact scope: which level fits best?', 'Many clients');
+    await t.choose('What changed?', 'Event level: level 1');
+    await t.choose('Event level: which level fits best?', 'A CSRC "relatively major" incident');
+    await t.choose('What changed?', 'Apply (3 change(s))');
+    await t.waitForText(/Score: 10[\s\S]*Tier: severe/);
+    await t.choose('Tier', 'Accept tier severe');
+    await t.answer('Reason for the regrade', { text: 'trending on Weibo' });
+    const screen = await t.waitForText('Teams activated at tier severe (3):');
+    expect(screen).toContain('Tier mild → severe');
+    expect(screen).toMatch(/New steps \(\d+\):[\s\S]*Convene the emergency leadership group \(convene-leadership\) — due in 1 h 0 min/);
+    expect(screen).toMatch(/Due times brought forward \(\d+\):[\s\S]*\(activate-teams\) — due in 15 min/);
+    await t.answer('Who did you reach?', { keys: ['a', 'Enter'] });
+    await t.waitFor(() => t.currentStep() === 'confirm-grading' && t.screen().includes('tier severe · direction B'), 'the walk at the new tier');
+    await t.choose('What now?', 'Pause');
+    expect(await t.waitForText('[exit 0]')).toContain(`sec-incident resume ${id}`);
+
+    const s = status(t, id);
+    expect(s).toMatchObject({ tier: 'severe', direction: 'B', state: 'open' });
+    const pending = s.steps.filter((x) => x.status === 'pending').map((x) => x.id);
+    expect(pending).toEqual(expect.arrayContaining(['convene-leadership', 'trending-watch', 'written-report', 'notify-leadership']));
+  }, 30_000);
+
+  it('Ctrl-C loses nothing; resume continues where it stood', async () => {
+    const t = terminal();
+    t.start(MODERATE);
+    const id = await open(t);
+    await t.waitFor(() => t.currentStep() === 'confirm-grading', 'the first step');
+    await t.choose('What now?', 'Done');
+    await t.answer('Note', { text: 'tier confirmed with IT' });
+    await t.waitFor(() => t.currentStep() === 'activate-teams', 'the second step');
+    await t.choose('What now?', 'Add a note');
+    await t.answer('Note', { text: 'bridge open on 8001' });
+    await t.waitForText('Note recorded.');
+    await t.waitFor(() => t.activeQuestion().startsWith('? What now?'), 'the menu again');
+    t.tmux('send-keys', 'C-c');
+    const interrupted = await t.waitForText('[exit 130]');
+    expect(interrupted).toContain(`Interrupted. Everything already confirmed is recorded; continue with: sec-incident resume ${id}`);
+    const before = status(t, id);
+    expect(before.steps.find((x) => x.id === 'confirm-grading')?.status).toBe('done');
+
+    const again = new Terminal(t.dir, t.db);
+    terminals.push(again);
+    again.start(['resume', id]);
+    await again.waitForText(`Resuming ${id}: Trade confirmations delayed`);
+    await again.waitFor(() => again.currentStep() === 'activate-teams', 'the step it stood at');
+    expect(again.screen()).toMatch(/Notes:\n.*bridge open on 8001/);
+    expect(again.history()).not.toContain('Who did you reach?'); // answered before the interruption
+    await again.choose('What now?', 'Done');
+    await again.answer('Note', {});
+    await again.waitFor(() => again.currentStep() === 'notify-leadership', 'the next step');
+    await again.choose('What now?', 'Pause');
+    await again.waitForText('[exit 0]');
+
+    const after = status(t, id);
+    expect(after.state).toBe('open');
+    expect(after.steps.find((x) => x.id === 'confirm-grading')?.status).toBe('done');
+    expect(after.steps.find((x) => x.id === 'activate-teams')?.status).toBe('done');
+    expect(after.steps.filter((x) => x.status === 'done')).toHaveLength(2);
+  }, 30_000);
+});

@@ -1,0 +1,282 @@
+// Prompt-level tests: the walk's question configurations rendered by the real inquirer prompts.
+import { checkbox, confirm, input, select, Separator } from '@inquirer/prompts';
+import { render } from '@inquirer/testing';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Context } from '../../src/context.js';
+import { recover } from '../../src/engine/decide.js';
+import { InputError, InterruptedError } from '../../src/errors.js';
+import { loadGrading } from '../../src/playbook/library.js';
+import { setLang } from '../../src/ui/i18n.js';
+import {
+  checkboxConfig,
+  confirmConfig,
+  createPrompter,
+  inputConfig,
+  promptTheme,
+  selectConfig,
+  type CheckboxQuestion,
+  type InputQuestion,
+  type SelectQuestion,
+} from '../../src/ui/prompts.js';
+import {
+  actionQuestion,
+  impactQuestion,
+  indicatorQuestion,
+  noteQuestion,
+  numericMetricQuestion,
+  overrideTierQuestion,
+  reachedQuestion,
+  reasonQuestion,
+  regradeQuestion,
+  varQuestion,
+} from '../../src/ui/walk/questions.js';
+import { spinnerAllowed } from '../../src/ui/walk/spinner.js';
+import { PLAYBOOKS } from '../helpers.js';
+import { Harness, HOUR, inputs, playbook, T0 } from '../support/engine.js';
+
+const theme = promptTheme(false);
+const sep = (s: string) => new Separator(s);
+const renderSelect = <V>(q: SelectQuestion<V>) => render(select<V>, selectConfig(q, theme, sep) as never);
+const renderInput = (q: InputQuestion) => render(input, inputConfig(q, theme));
+const renderCheckbox = <V>(q: CheckboxQuestion<V>) => render(checkbox<V>, checkboxConfig(q, theme, sep) as never);
+
+const grading = loadGrading(PLAYBOOKS);
+
+afterEach(() => setLang('en'));
+
+describe('grading questions', () => {
+  it('offers the four level descriptions from grading.yaml, figures, and "not known"; a digit picks the level', async () => {
+    const { answer, events, getScreen } = await renderSelect(indicatorQuestion(grading, 'propagation'));
+    const screen = getScreen();
+    for (const level of grading.indicators.propagation.levels) expect(screen).toContain((level as { en: string }).en.slice(0, 40));
+    expect(screen).toContain('I have figures: Reposts, Views');
+    expect(screen).toContain('Not known yet');
+    events.type('3');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe(3);
+  });
+
+  it('an indicator without metrics offers no figures', async () => {
+    const { getScreen, events, answer } = await renderSelect(indicatorQuestion(grading, 'eventLevel'));
+    expect(getScreen()).not.toContain('I have figures');
+    events.keypress('down');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe(2);
+  });
+
+  it('starts a regrade at the current level', async () => {
+    const { answer, events } = await renderSelect(indicatorQuestion(grading, 'impactScope', 3));
+    events.keypress('enter');
+    await expect(answer).resolves.toBe(3);
+  });
+
+  it('speaks Chinese, level texts included', async () => {
+    setLang('zh');
+    const { getScreen, events, answer } = await renderSelect(indicatorQuestion(grading, 'eventLevel'));
+    expect(getScreen()).toContain('事件等级');
+    expect(getScreen()).toContain('证监会标准下的较大事件');
+    expect(getScreen()).toContain('移动');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe(1);
+  });
+
+  it('a metric refuses what is not a number, accepts thousands separators, and may stay empty', async () => {
+    const { answer, events, getScreen, nextRender } = await renderInput(numericMetricQuestion(grading, 'reposts'));
+    events.type('lots');
+    events.keypress('enter');
+    await nextRender();
+    expect(getScreen()).toContain('must be a non-negative number');
+    for (let i = 0; i < 4; i++) events.keypress('backspace');
+    events.type('15,000');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('15,000');
+
+    const empty = await renderInput(numericMetricQuestion(grading, 'views'));
+    empty.events.keypress('enter');
+    await expect(empty.answer).resolves.toBe('');
+  });
+
+  it('maps client impact to the three handling directions', async () => {
+    const { answer, events, getScreen } = await renderSelect(impactQuestion());
+    expect(getScreen()).toMatch(/A — no client impact[\s\S]*B — some clients affected[\s\S]*C — material harm/);
+    events.keypress('down');
+    events.keypress('down');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('material');
+  });
+
+  it('an override cannot pick the computed tier', async () => {
+    const { answer, events, getScreen } = await renderSelect(overrideTierQuestion('moderate'));
+    events.keypress('down');
+    events.keypress('enter');
+    expect(getScreen()).toContain('cannot be chosen');
+    events.keypress('down');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('severe');
+  });
+});
+
+describe('answers that are required', () => {
+  it('a required playbook variable is not accepted empty', async () => {
+    const { answer, events, getScreen, nextRender } = await renderInput(
+      varQuestion({ id: 'systems', prompt: { zh: '受影响的系统', en: 'Affected systems' }, required: true }),
+    );
+    expect(getScreen()).toContain('Affected systems (required)');
+    events.keypress('enter');
+    await nextRender();
+    expect(getScreen()).toContain('The playbook requires this fact.');
+    events.type('the mobile app');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('the mobile app');
+  });
+
+  it('an optional variable may be left empty', async () => {
+    const { answer, events } = await renderInput(varQuestion({ id: 'eta', prompt: 'ETA', required: false }));
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('');
+  });
+
+  it('a skip needs a reason, and blanks are not one', async () => {
+    const { answer, events, getScreen, nextRender } = await renderInput(reasonQuestion('skip.reason', 'Why?'));
+    events.type('   ');
+    events.keypress('enter');
+    await nextRender();
+    expect(getScreen()).toContain('A reason is required.');
+    events.type('not applicable');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('   not applicable');
+  });
+
+  it('a step that requires a note refuses to be done without one; other steps do not ask for one', async () => {
+    const needed = await renderInput(noteQuestion('done.note', true));
+    needed.events.keypress('enter');
+    await needed.nextRender();
+    expect(needed.getScreen()).toContain('A note is required here.');
+    const optional = await renderInput(noteQuestion('done.note', false));
+    optional.events.keypress('enter');
+    await expect(optional.answer).resolves.toBe('');
+  });
+});
+
+describe('the action menu', () => {
+  const h = new Harness(
+    playbook([
+      { id: 'holding', phase: 'media', due: '1h', template: 'holding-statement' },
+      { id: 'evidence', due: '1h', requires: ['note'] },
+    ]),
+    inputs('moderate'),
+  );
+
+  it('offers the statement only for a step with a template, and says when a note is needed', async () => {
+    const withTemplate = await renderSelect(actionQuestion(h.state, h.step('holding'), 1));
+    expect(withTemplate.getScreen()).toContain('Show the statement (holding-statement)');
+    expect(withTemplate.getScreen()).toContain('1. Done');
+    const needsNote = await renderSelect(actionQuestion(h.state, h.step('evidence'), 1));
+    expect(needsNote.getScreen()).not.toContain('Show the statement');
+    expect(needsNote.getScreen()).toContain('Done (with a note as evidence)');
+    needsNote.events.type('2');
+    needsNote.events.keypress('enter');
+    await expect(needsNote.answer).resolves.toBe('skip');
+  });
+
+  it('offers recovery until the incident is recovered, and a jump only when other steps are pending', async () => {
+    const before = await renderSelect(actionQuestion(h.state, h.step('evidence'), 0));
+    expect(before.getScreen()).toContain('Mark service recovered');
+    expect(before.getScreen()).not.toContain('Jump to another');
+    h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'r', time));
+    const after = await renderSelect(actionQuestion(h.state, h.step('evidence'), 1));
+    expect(after.getScreen()).not.toContain('Mark service recovered');
+    expect(after.getScreen()).toContain('Jump to another pending step (1)');
+  });
+
+  it('a regrade cannot be applied before anything changed', async () => {
+    const levels = { eventLevel: 2, impactScope: 2, propagation: 2, durationTrend: 1 };
+    const { answer, events, getScreen } = await renderSelect(regradeQuestion(grading, levels, 'partial', 0));
+    expect(getScreen()).toContain('Propagation: level 2');
+    for (let i = 0; i < 5; i++) events.keypress('down'); // onto "Apply"
+    expect(getScreen()).toMatch(/❯ 6\. Apply \(0 change\(s\)\)/);
+    events.keypress('enter');
+    expect(getScreen()).toContain('cannot be chosen');
+    events.type('3');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe('propagation');
+  });
+});
+
+describe('team activation', () => {
+  it('lists members by team; "a" ticks everyone', async () => {
+    const q = reachedQuestion([
+      { team: 'it', teamName: 'IT emergency group', members: [{ name: '王五', detail: 'Head of IT · +86 10 0000 0003' }] },
+      { team: 'opinion', teamName: 'Opinion group', members: [{ name: '钱七', detail: '' }, { name: '孙八', detail: '' }] },
+    ]);
+    const { answer, events, getScreen } = await renderCheckbox(q);
+    expect(getScreen()).toMatch(/IT emergency group[\s\S]*王五 — Head of IT · \+86 10 0000 0003[\s\S]*Opinion group/);
+    events.keypress('a');
+    events.keypress('enter');
+    await expect(answer).resolves.toEqual([
+      { team: 'it', member: '王五' },
+      { team: 'opinion', member: '钱七' },
+      { team: 'opinion', member: '孙八' },
+    ]);
+  });
+
+  it('confirm speaks Chinese', async () => {
+    setLang('zh');
+    const { answer, events } = await render(confirm, confirmConfig({ key: 'x', message: '现在结案吗？' }, promptTheme(false)));
+    events.type('否');
+    events.keypress('enter');
+    await expect(answer).resolves.toBe(false);
+  });
+});
+
+describe('the prompter', () => {
+  const ctx = (tty: boolean) => ({ color: false, stdinIsTTY: tty, stdoutIsTTY: tty }) as Context;
+
+  it('refuses at once without a terminal, pointing to open/step and drill (exit 2)', () => {
+    let error: unknown;
+    try {
+      createPrompter(ctx(false), { command: 'start' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/sec-incident open.*sec-incident step.*sec-incident drill/s);
+  });
+
+  it('turns Ctrl-C into an interruption that says how to resume the incident', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    const stdout = new PassThrough();
+    const ask = createPrompter(ctx(true), { command: 'start', input: stdin, output: stdout });
+    ask.resumable('INC-20260316-001');
+    const pending = ask.select({ key: 'action', message: 'What now?', choices: [{ value: 'done', name: 'Done' }] });
+    await new Promise((r) => setTimeout(r, 50));
+    stdin.write('\x03');
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as InterruptedError).exitCode).toBe(130);
+    expect((error as Error).message).toContain('sec-incident resume INC-20260316-001');
+  });
+
+  it('before the incident exists, Ctrl-C says nothing was recorded', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    const ask = createPrompter(ctx(true), { command: 'start', input: stdin, output: new PassThrough() });
+    const pending = ask.input({ key: 'title', message: 'Title' });
+    await new Promise((r) => setTimeout(r, 50));
+    stdin.write('\x03');
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as Error).message).toContain('nothing was recorded');
+  });
+});
+
+describe('spinner', () => {
+  it.each([
+    [{ json: false }, { isTTY: true, columns: 120 }, true],
+    [{ json: true }, { isTTY: true, columns: 120 }, false],
+    [{ json: false }, { isTTY: false, columns: 120 }, false],
+    [{ json: false }, { isTTY: true, columns: 0 }, false],
+    [{ json: false }, { isTTY: true }, false],
+  ])('%j on %j: %s', (ctx, stream, allowed) => expect(spinnerAllowed(ctx, stream)).toBe(allowed));
+});
