@@ -1,7 +1,24 @@
 import type { Context } from '../context.js';
-import { WorkError } from '../errors.js';
+import { t } from '../ui/i18n.js';
+import { writeReport } from '../report/write.js';
 
-export async function run(_ctx: Context): Promise<number> {
-  throw new WorkError('not yet available');
+export interface ReportFlags {
+  out?: string;
+  format?: string;
+  force?: boolean;
+  /** Present only when --lang was given: then it wins over the incident's language (SPEC §8). */
+  lang?: string;
 }
-export const resume = run;
+
+export async function run(ctx: Context, [id]: string[], opts: ReportFlags): Promise<number> {
+  const report = await writeReport(ctx, id!, {
+    ...(opts.out !== undefined ? { out: opts.out } : {}),
+    format: opts.format === 'json' ? 'json' : 'md',
+    force: Boolean(opts.force),
+    ...(typeof opts.lang === 'string' ? { lang: ctx.lang } : {}),
+  });
+  for (const warning of report.warnings ?? []) ctx.err(warning);
+  if (report.file) ctx.err(t('rep.written', { file: report.file }));
+  else ctx.out(report.content);
+  return 0;
+}

@@ -32,8 +32,16 @@ export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | u
   return { id, events: count, ok: bad === null, firstBadSeq: bad?.seq ?? null, problem: bad?.problem ?? null, head: count ? prev : null };
 }
 
-export function verifyIncident(store: AuditStore, id: string, key: string | undefined): ChainReport {
+/** `visit` sees every row as it is checked, so a reader (the report) needs only one pass over the log. */
+export function verifyIncident(store: AuditStore, id: string, key: string | undefined, visit?: (row: EventRow) => void): ChainReport {
   const rows = store.db.prepare('SELECT * FROM events WHERE incident_id = ? ORDER BY seq').iterate(id) as Iterable<EventRow>;
   const recorded = store.db.prepare('SELECT events FROM incidents WHERE id = ?').get(id) as { events: number } | undefined;
-  return verifyRows(id, rows, key, recorded?.events);
+  return verifyRows(id, visit ? tap(rows, visit) : rows, key, recorded?.events);
+}
+
+function* tap(rows: Iterable<EventRow>, visit: (row: EventRow) => void): Iterable<EventRow> {
+  for (const row of rows) {
+    visit(row);
+    yield row;
+  }
 }

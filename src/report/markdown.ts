@@ -1,0 +1,327 @@
+// The report as Markdown (CommonMark + GFM tables), in the order of SPEC §8. Every piece of
+// text that did not come from this file goes through md()/code(): no raw HTML is ever emitted.
+import { formatShort } from '../time/zone.js';
+import { formatSpan } from '../ui/format.js';
+import { t, type MessageKey } from '../ui/i18n.js';
+import type { FieldItem, ReportField } from './appendix.js';
+import { code, codeBlock, md } from './escape.js';
+import { ganttChart } from './gantt.js';
+import { withLang, type ReportModel, type ReportStatement, type ReportStep } from './model.js';
+
+/** Lines are handed on in chunks of about this many, so a long timeline is never held twice. */
+const CHUNK_LINES = 2000;
+
+const item = (label: string, value: string) => `- **${md(label)}**${t('rep.sep')}${value}`;
+
+class Renderer {
+  readonly out: string[] = [];
+  constructor(
+    readonly m: ReportModel,
+    private readonly write: (chunk: string) => void,
+  ) {}
+
+  flush(last = false): void {
+    if (last) while (this.out.length && this.out[this.out.length - 1] === '') this.out.pop();
+    if (this.out.length) this.write(`${this.out.join('\n')}\n`);
+    this.out.length = 0;
+  }
+
+  /** Rows are escaped by the caller: cells mix escaped text and code spans. */
+  table(header: string[], rows: Iterable<string[]>): void {
+    this.out.push(`| ${header.map((h) => md(h)).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`);
+    for (const row of rows) {
+      this.out.push(`| ${row.join(' | ')} |`);
+      if (this.out.length >= CHUNK_LINES) this.flush();
+    }
+    this.out.push('');
+  }
+
+  when(ms: number | null | undefined): string {
+    return ms === null || ms === undefined ? t('rep.notYet') : formatShort(ms, this.m.timeZone);
+  }
+
+  heading(level: number, key: MessageKey, params: Record<string, string | number> = {}): void {
+    this.out.push(`${'#'.repeat(level)} ${md(t(key, params))}`, '');
+  }
+
+  para(text: string): void {
+    this.out.push(text, '');
+  }
+
+  list(items: string[]): void {
+    this.out.push(...items, '');
+  }
+
+  /** The integrity warning comes first of all, then the title, the drill banner and the drift note. */
+  title(): void {
+    const { integrity, cover } = this.m;
+    if (!integrity.ok) {
+      const problem = integrity.problem ? t(`verify.problem.${integrity.problem}`) : '';
+      this.para(`> **${md(t('rep.warning'))}**${t('rep.sep')}${md(t('rep.brokenChain', { seq: integrity.firstBadSeq ?? '?', problem, command: integrity.command }))}`);
+    }
+    if (integrity.foldedThrough !== null) this.para(`> ${md(t('rep.partialFold', { last: integrity.foldedThrough }))}`);
+    this.heading(1, cover.mode === 'drill' ? 'rep.titleDrill' : 'rep.title', { title: cover.title });
+    if (cover.mode === 'drill') this.para(`> **${md(t('rep.drillBanner'))}**`);
+    if (cover.drift) this.para(`> ${md(cover.drift)}`);
+  }
+
+  cover(): void {
+    const c = this.m.cover;
+    this.heading(2, 'rep.cover');
+    const rows: [MessageKey, string][] = [
+      ['rep.cover.firm', c.firm.name ? md(c.firm.name) : `**${md(t('rep.toFill'))}**`],
+      ['rep.cover.id', code(c.id, true)],
+      ['rep.cover.title', md(c.title)],
+      ['rep.cover.type', `${md(c.typeName)} (${code(c.type, true)})`],
+      ['rep.cover.mode', md(t(c.mode === 'drill' ? 'rep.modeDrill' : 'rep.modeReal'))],
+      ['rep.cover.state', md(t(`state.${c.state}`))],
+      ['rep.cover.opened', md(this.when(c.openedAt))],
+      ['rep.cover.recovered', md(this.when(c.recoveredAt))],
+      ['rep.cover.closed', md(this.when(c.closedAt))],
+      ['rep.cover.generated', md(this.when(this.m.generatedAt))],
+      ['rep.cover.timezone', md(this.m.timeZone)],
+      ['rep.cover.playbook', code(c.playbook.id, true)],
+      ['rep.cover.version', md(String(c.playbook.version))],
+      ['rep.cover.sha', code(c.playbook.sha256, true)],
+    ];
+    if (c.drill) rows.push(['rep.cover.scenario', md(`${c.drill.scenario} (${c.drill.start})`)]);
+    this.table([t('rep.col.field'), t('rep.col.value')], rows.map(([k, v]) => [md(t(k)), v]));
+  }
+
+  summary(): void {
+    const s = this.m.summary;
+    this.heading(2, 'rep.summary');
+    const end = this.m.cover.closedAt !== null ? 'rep.sum.untilClosed' : 'rep.sum.untilNow';
+    const items = [
+      item(t('rep.sum.tier'), md(t(`tier.${s.tier}`))),
+      item(t('rep.sum.maxTier'), md(t(`tier.${s.maxTier}`))),
+      item(t('rep.sum.direction'), md(t(`direction.${s.direction}`))),
+      item(t('rep.sum.duration'), md(t('rep.sum.durationValue', { d: formatSpan(s.durationMs), end: t(end, { at: this.when(this.m.asOf) }) }))),
+      item(t('rep.sum.recovery'), md(s.recoveryMs === null ? t('rep.notYet') : formatSpan(s.recoveryMs))),
+      item(t('rep.sum.steps'), md(t('rep.sum.stepsValue', s.counts))),
+      item(t('rep.sum.late'), s.lateSteps.length ? s.lateSteps.map((id) => code(id)).join(', ') : md(t('grade.none'))),
+    ];
+    if (s.closed?.forced) items.push(item(t('rep.sum.forced'), md(t('rep.sum.forcedValue', { count: s.closed.pending.length, reason: s.closed.reason ?? '' }))));
+    if (s.closed?.summary) items.push(item(t('rep.sum.closing'), md(s.closed.summary)));
+    this.list(items);
+  }
+
+  grading(): void {
+    const g = this.m.grading;
+    this.heading(2, 'rep.grading');
+    this.heading(3, 'rep.grading.indicators');
+    this.table(
+      [t('grade.indicator'), t('grade.level'), t('rep.col.meaning'), t('grade.source'), t('grade.weight')],
+      g.indicators.map((i) => [`${md(i.name)} (${code(i.key, true)})`, String(i.level), md(i.levelText), md(i.sourceText), String(i.weight)]),
+    );
+    const floors = g.floors.length ? g.floors.map((f) => `${code(f.id)}${f.atLeast ? ` (≥ ${md(t(`tier.${f.atLeast}`))})` : ''}`).join(', ') : md(t('grade.none'));
+    const items = [
+      item(t('grade.score'), md(t('rep.grading.scoreValue', { score: g.score, band: t(`tier.${g.bandTier}`) }))),
+      item(t('grade.floors'), floors),
+      item(t('grade.tier'), md(t(`tier.${g.tier}`))),
+    ];
+    if (g.override) {
+      items.push(item(t('rep.col.override'), md(t('rep.grading.override', { computed: t(`tier.${g.computedTier}`), tier: t(`tier.${g.tier}`), reason: g.reason ?? '' }))));
+    }
+    this.list(items);
+    this.heading(3, 'rep.regrades');
+    this.table(
+      [t('rep.col.time'), t('rep.col.actor'), t('rep.col.changes'), t('rep.col.tierChange'), t('grade.score'), t('rep.col.reason'), t('rep.col.override')],
+      this.m.regrades.map((r) => {
+        const changes = r.changes.map((c) => `${c.name}: ${c.from ?? '—'} → ${c.to ?? '—'}`).join('; ');
+        const tiers = `${r.tierBefore ? t(`tier.${r.tierBefore}`) : '—'} → ${t(`tier.${r.tierAfter}`)}`;
+        const override = r.override ? `**${md(t('rep.regrade.override', { computed: t(`tier.${r.computedTier}`) }))}**` : '';
+        return [
+          md(this.when(r.at)),
+          md(r.actor),
+          md(`${r.initial ? `${t('rep.regrade.initial')}: ` : ''}${changes || t('rep.regrade.noChange')}`),
+          md(tiers),
+          String(r.score),
+          md(r.reason ?? ''),
+          override,
+        ];
+      }),
+    );
+  }
+
+  direction(): void {
+    const d = this.m.direction;
+    this.heading(2, 'rep.direction');
+    this.para(md(t(`direction.${d.direction}`)));
+    const steps = (list: { id: string; title: string; directions: string[] }[]) =>
+      list.length ? list.map((s) => `${md(s.title)} (${code(s.id)}; ${md(s.directions.join('/'))})`).join('; ') : md(t('grade.none'));
+    const items = [item(t('rep.impact'), code(d.impact))];
+    if (d.history.length > 1) items.push(item(t('rep.dir.history'), md(d.history.map((h) => `${h.direction} (${this.when(h.at)})`).join(' → '))));
+    items.push(item(t('rep.dir.added', { direction: d.direction }), steps(d.added)));
+    items.push(item(t('rep.dir.excluded', { direction: d.direction }), steps(d.excluded)));
+    this.list(items);
+  }
+
+  teams(): void {
+    this.heading(2, 'rep.teams');
+    if (this.m.teams.length === 0) return this.para(md(t('rep.teams.none')));
+    this.table(
+      [t('rep.col.team'), t('rep.col.activatedAt'), t('rep.col.tier'), t('rep.col.reached')],
+      this.m.teams.map((x) => [
+        `${md(x.name)} (${code(x.team, true)})`,
+        md(x.activatedAt === null ? t('rep.teams.notActivated') : this.when(x.activatedAt)),
+        md(x.tier ? t(`tier.${x.tier}`) : '—'),
+        md(
+          x.reached.length
+            ? x.reached.map((r) => `${r.member} (${t(r.reached ? 'ev.reachedYes' : 'ev.reachedNo')}, ${this.when(r.at)}${r.note ? `: ${r.note}` : ''})`).join('; ')
+            : t('rep.teams.reachedNone'),
+        ),
+      ]),
+    );
+  }
+
+  statement(s: ReportStatement): void {
+    this.para(`**${md(t('rep.statement', { template: s.template, lang: s.lang, at: this.when(s.at), actor: s.actor }))}**`);
+    this.para(codeBlock(s.text));
+  }
+
+  dueText(s: ReportStep): string {
+    if (s.dueAt !== null) return this.when(s.dueAt);
+    return t(s.waitsForRecovery ? 'rep.step.waitRecovery' : 'rep.step.noDue');
+  }
+
+  lateText(s: ReportStep): string {
+    if (!s.late) return t('rep.step.notLate');
+    const by = formatSpan(s.lateByMs ?? 0);
+    return s.status === 'pending' ? t('rep.step.lateOpen', { d: by, at: this.when(this.m.asOf) }) : t('rep.step.lateBy', { d: by });
+  }
+
+  step(s: ReportStep): void {
+    this.out.push(`#### ${md(s.title)} (${code(s.id)})`, '');
+    const items = [
+      item(t('rep.step.owner'), `${md(s.ownerName)} (${code(s.owner)})`),
+      item(t('rep.step.status'), md(t(`status.${s.status}`))),
+      item(t('rep.step.applicable'), md(this.when(s.applicableAt))),
+      item(t('rep.step.due'), md(this.dueText(s))),
+    ];
+    if (s.status === 'done' || s.status === 'skipped') {
+      const key = s.status === 'done' ? 'rep.step.done' : 'rep.step.skipped';
+      items.push(item(t(key), md(`${this.when(s.completedAt)}${s.actor ? ` (${s.actor})` : ''}`)));
+    }
+    if (s.status === 'withdrawn') {
+      items.push(item(t('rep.step.withdrawn'), md(`${this.when(s.withdrawnAt)} (${s.withdrawnBy ? t(`ev.cause.${s.withdrawnBy}`) : ''})`)));
+    }
+    items.push(item(t('rep.step.late'), md(this.lateText(s))));
+    if (s.note) items.push(item(t('rep.step.note'), md(s.note)));
+    if (s.reason) items.push(item(t('rep.step.reason'), md(s.reason)));
+    if (s.notes.length) {
+      items.push(item(t('rep.step.notes'), ''));
+      for (const n of s.notes) items.push(`  - ${md(`${this.when(n.at)} ${n.actor}: ${n.text}`)}`);
+    }
+    this.list(items);
+    for (const st of s.statements) this.statement(st);
+  }
+
+  phases(): void {
+    this.heading(2, 'rep.phases');
+    for (const { phase, steps } of this.m.phases) {
+      this.heading(3, `phase.${phase}`);
+      if (steps.length === 0) this.para(md(t('rep.phase.none')));
+      for (const s of steps) this.step(s);
+    }
+    if (this.m.otherStatements.length) {
+      this.heading(3, 'rep.statements.other');
+      for (const st of this.m.otherStatements) this.statement(st);
+    }
+  }
+
+  timeline(): void {
+    this.heading(2, 'rep.timeline');
+    this.table(
+      [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
+      this.timelineRows(),
+    );
+  }
+
+  /** One row at a time: the timeline of a long incident is rendered without a second copy. */
+  *timelineRows(): Generator<string[]> {
+    for (const e of this.m.timeline) yield [String(e.seq), md(this.when(e.at)), code(e.type, true), md(e.actor), md(e.detail)];
+  }
+
+  followUps(): void {
+    this.heading(2, 'rep.followUps');
+    if (this.m.followUps.length === 0) return this.para(md(t('rep.fu.none')));
+    this.table(
+      [t('rep.col.step'), t('rep.step.status'), t('rep.step.due'), t('rep.col.detail')],
+      this.m.followUps.map((s) => [
+        `${md(s.title)} (${code(s.id, true)})`,
+        md(t(`status.${s.status}`)),
+        md(this.dueText(s)),
+        md(this.followUpText(s)),
+      ]),
+    );
+  }
+
+  followUpText(s: ReportStep): string {
+    if (s.status === 'skipped') return s.reason ?? '';
+    if (s.late) return this.lateText(s);
+    return t(s.waitsForRecovery ? 'rep.step.waitRecovery' : 'rep.fu.openNotLate');
+  }
+
+  fieldItem(i: FieldItem): string {
+    const value = i.text === null ? `**${md(t('rep.toFill'))}**` : md(i.text);
+    return i.label ? `${md(i.label)}${t('rep.sep')}${value}` : value;
+  }
+
+  fields(fields: ReportField[]): void {
+    const lines: string[] = [];
+    for (const f of fields) {
+      if (f.items.length === 1) lines.push(item(f.label, this.fieldItem(f.items[0]!)));
+      else lines.push(item(f.label, ''), ...f.items.map((i) => `  - ${this.fieldItem(i)}`));
+    }
+    this.list(lines);
+  }
+
+  appendices(): void {
+    this.heading(2, 'rep.appendixA');
+    this.para(md(t('rep.appendix.note')));
+    this.fields(this.m.appendixA);
+    this.heading(2, 'rep.appendixB');
+    this.para(md(t('rep.appendix.note')));
+    for (const part of this.m.appendixB) {
+      this.out.push(`### ${md(part.label)}`, '');
+      this.fields(part.fields);
+    }
+  }
+
+  gantt(): void {
+    this.heading(2, 'rep.gantt');
+    this.para(md(t('rep.gantt.note', { at: this.when(this.m.asOf) })));
+    this.para(codeBlock(ganttChart(this.m), 'mermaid'));
+  }
+
+  integrity(): void {
+    const i = this.m.integrity;
+    this.heading(2, 'rep.integrity');
+    const problem = i.problem ? t(`verify.problem.${i.problem}`) : '';
+    this.list([
+      item(t('rep.int.head'), i.head ? code(i.head) : md('—')),
+      item(t('rep.int.events'), String(i.events)),
+      item(t('rep.int.verify'), i.ok ? md(t('rep.int.ok')) : `**${md(t('rep.int.bad', { seq: i.firstBadSeq ?? '?', problem }))}**`),
+      item(t('rep.int.command'), code(i.command)),
+    ]);
+  }
+}
+
+/** Renders the report, handing the text on in chunks (for a file written as it is rendered). */
+export function renderMarkdownTo(model: ReportModel, write: (chunk: string) => void): void {
+  withLang(model.lang, () => {
+    const r = new Renderer(model, write);
+    const parts = [r.title, r.cover, r.summary, r.grading, r.direction, r.teams, r.phases, r.timeline, r.followUps, r.appendices, r.gantt, r.integrity];
+    parts.forEach((part, i) => {
+      part.call(r);
+      r.flush(i === parts.length - 1);
+    });
+  });
+}
+
+export function renderMarkdown(model: ReportModel): string {
+  const chunks: string[] = [];
+  renderMarkdownTo(model, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}

@@ -1,0 +1,298 @@
+// The post-incident report as plain data (SPEC §8), built from the audit log alone: the events,
+// their fold, and the chain check. Markdown and JSON are two renderings of this one model.
+// Times are epoch ms in fields named `at`, `asOf` or `…At` (json.ts relies on it); spans are `…Ms`.
+import { describeEvent } from '../engine/describe.js';
+import type { IncidentEvent } from '../engine/events.js';
+import { lifecycle, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
+import { isLate } from '../engine/rules.js';
+import { orderedSteps } from '../engine/views.js';
+import type { ClientImpact } from '../grading/grade.js';
+import type { ChainProblem, ChainReport } from '../store/verify.js';
+import { getLang, setLang, text, type Lang } from '../ui/i18n.js';
+import { DIRECTIONS, PHASES, TIERS, type HandlingDirection, type Phase, type Tier } from '../playbook/vocabulary.js';
+import { appendixA, appendixB, type AppendixPart, type ReportField } from './appendix.js';
+import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
+
+export interface TimelineRow {
+  seq: number;
+  at: number;
+  type: string;
+  actor: string;
+  detail: string;
+}
+
+export interface ReportInput {
+  state: IncidentState;
+  events: readonly IncidentEvent[];
+  /** The timeline, when the reader built it while streaming the log (then `events` may be empty). */
+  timeline?: TimelineRow[];
+  chain: ChainReport;
+  /** When lateness is judged: the close, or now for an incident still open. */
+  asOf: number;
+  generatedAt: number;
+  /** The playbook-changed warning, if the file differs from the pinned definition. */
+  drift?: string;
+  lang: Lang;
+  /** Set when the log could only be folded up to this event (a tampered payload after it). */
+  foldedThrough?: number;
+}
+
+export interface ReportStatement {
+  at: number;
+  actor: string;
+  step?: string;
+  template: string;
+  lang: Lang;
+  text: string;
+  file?: string;
+}
+
+export interface ReportStep {
+  id: string;
+  stepId: string;
+  occurrence: number;
+  phase: Phase;
+  title: string;
+  owner: string;
+  ownerName: string;
+  status: StepStatus;
+  applicableAt: number;
+  dueAt: number | null;
+  /** Done or skipped at. */
+  completedAt: number | null;
+  withdrawnAt: number | null;
+  withdrawnBy: StepInstance['withdrawnBy'];
+  waitsForRecovery: boolean;
+  late: boolean;
+  lateByMs: number | null;
+  actor?: string;
+  note?: string;
+  reason?: string;
+  notes: { at: number; actor: string; text: string }[];
+  statements: ReportStatement[];
+  /** The playbook's `directions`, when the step is limited to some of them. */
+  directions: HandlingDirection[] | null;
+}
+
+export interface ReportTeam {
+  team: string;
+  name: string;
+  activatedAt: number | null;
+  tier: Tier | null;
+  reached: { member: string; reached: boolean; at: number; actor: string; note?: string }[];
+}
+
+export interface ReportModel {
+  format: 'sec-incident-report';
+  version: 1;
+  lang: Lang;
+  timeZone: string;
+  generatedAt: number;
+  asOf: number;
+  integrity: {
+    ok: boolean;
+    head: string | null;
+    events: number;
+    firstBadSeq: number | null;
+    problem: ChainProblem | null;
+    foldedThrough: number | null;
+    command: string;
+  };
+  cover: {
+    id: string;
+    title: string;
+    type: string;
+    typeName: string;
+    mode: IncidentState['mode'];
+    state: Lifecycle;
+    firm: IncidentState['opened']['firm'];
+    openedAt: number;
+    recoveredAt: number | null;
+    closedAt: number | null;
+    playbook: IncidentState['playbook'];
+    drift: string | null;
+    drill: IncidentState['opened']['drill'] | null;
+  };
+  summary: {
+    tier: Tier;
+    maxTier: Tier;
+    direction: HandlingDirection;
+    durationMs: number;
+    recoveryMs: number | null;
+    counts: { applied: number; done: number; skipped: number; withdrawn: number; pending: number; late: number };
+    lateSteps: string[];
+    closed: IncidentState['closed'];
+  };
+  grading: GradingSection;
+  regrades: RegradeRow[];
+  direction: {
+    direction: HandlingDirection;
+    impact: ClientImpact;
+    history: { at: number; direction: HandlingDirection }[];
+    added: { id: string; title: string; directions: HandlingDirection[] }[];
+    excluded: { id: string; title: string; directions: HandlingDirection[] }[];
+  };
+  teams: ReportTeam[];
+  phases: { phase: Phase; steps: ReportStep[] }[];
+  otherStatements: ReportStatement[];
+  timeline: TimelineRow[];
+  followUps: ReportStep[];
+  appendixA: ReportField[];
+  appendixB: AppendixPart[];
+}
+
+/** Runs fn with the catalogue in `lang` (describeEvent and formatSpan read the current language). */
+export function withLang<T>(lang: Lang, fn: () => T): T {
+  const previous = getLang();
+  setLang(lang);
+  try {
+    return fn();
+  } finally {
+    setLang(previous);
+  }
+}
+
+function reportStep(state: IncidentState, s: StepInstance, asOf: number, statements: ReportStatement[]): ReportStep {
+  const def = state.opened.definition.steps.find((d) => d.id === s.stepId);
+  const late = isLate(s, asOf);
+  const limited = def?.directions && DIRECTIONS.some((d) => !def.directions!.includes(d)) ? [...def.directions] : null;
+  return {
+    id: s.id,
+    stepId: s.stepId,
+    occurrence: s.occurrence,
+    phase: s.phase,
+    title: text(def?.title) || s.stepId,
+    owner: s.owner,
+    ownerName: text(state.opened.teams.find((x) => x.id === s.owner)?.name) || s.owner,
+    status: s.status,
+    applicableAt: s.applicableAt,
+    dueAt: s.dueAt,
+    completedAt: s.completedAt,
+    withdrawnAt: s.withdrawnAt,
+    withdrawnBy: s.withdrawnBy,
+    waitsForRecovery: def?.from === 'recovered' && state.recoveredAt === null,
+    late,
+    lateByMs: !late || s.dueAt === null ? null : (s.status === 'done' ? s.completedAt! : asOf) - s.dueAt,
+    ...(s.actor ? { actor: s.actor } : {}),
+    ...(s.note !== undefined ? { note: s.note } : {}),
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+    notes: s.notes,
+    statements: statements.filter((x) => x.step === s.id),
+    directions: limited,
+  };
+}
+
+function directionSection(state: IncidentState, steps: ReportStep[]): ReportModel['direction'] {
+  const history: { at: number; direction: HandlingDirection }[] = [];
+  for (const g of state.gradings) {
+    if (history[history.length - 1]?.direction !== g.result.direction) history.push({ at: g.at, direction: g.result.direction });
+  }
+  const held = new Set(history.map((h) => h.direction));
+  const tiersReached = new Set(state.tierHistory.map((h) => h.tier));
+  const added = new Map<string, { id: string; title: string; directions: HandlingDirection[] }>();
+  for (const s of steps) if (s.directions && !added.has(s.stepId)) added.set(s.stepId, { id: s.stepId, title: s.title, directions: s.directions });
+  const applied = new Set(steps.map((s) => s.stepId));
+  // left out by the direction: would have applied at a tier this incident reached, under another direction
+  const excluded = state.opened.definition.steps
+    .filter((d) => !applied.has(d.id) && d.directions && !d.directions.some((x) => held.has(x)))
+    .filter((d) => (d.tiers ?? TIERS).some((tier) => tiersReached.has(tier)))
+    .map((d) => ({ id: d.id, title: text(d.title), directions: [...d.directions!] }));
+  return { direction: state.direction, impact: state.inputs.impact, history, added: [...added.values()], excluded };
+}
+
+function teamsSection(state: IncidentState): ReportTeam[] {
+  const name = (id: string) => text(state.opened.teams.find((x) => x.id === id)?.name) || id;
+  const teams: ReportTeam[] = state.teams.map((a) => ({ team: a.team, name: name(a.team), activatedAt: a.at, tier: a.tier, reached: [] }));
+  for (const r of state.reached) {
+    let team = teams.find((x) => x.team === r.team);
+    if (!team) teams.push((team = { team: r.team, name: name(r.team), activatedAt: null, tier: null, reached: [] }));
+    team.reached.push({ member: r.member, reached: r.reached, at: r.at, actor: r.actor, ...(r.note ? { note: r.note } : {}) });
+  }
+  return teams;
+}
+
+/** One row of the timeline, described in the current language (call inside withLang). */
+export function timelineRow(event: IncidentEvent): TimelineRow {
+  let detail: string;
+  try {
+    detail = typeof event.payload === 'object' && event.payload !== null ? describeEvent(event) : String(event.payload);
+  } catch {
+    // a payload that no longer has its shape (a tampered log) is shown as it is stored
+    detail = JSON.stringify(event.payload) ?? '';
+  }
+  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail };
+}
+
+export function buildReport(input: ReportInput): ReportModel {
+  return withLang(input.lang, () => build(input));
+}
+
+function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang, foldedThrough }: ReportInput): ReportModel {
+  const tz = state.opened.timezone;
+  const statements: ReportStatement[] = state.statements.map((s) => ({ ...s }));
+  const steps = orderedSteps(state).map((s) => reportStep(state, s, asOf, statements));
+  const stepIds = new Set(steps.map((s) => s.id));
+  const count = (status: StepStatus) => steps.filter((s) => s.status === status).length;
+  const late = steps.filter((s) => s.late);
+  const endAt = state.closedAt ?? asOf;
+  const appendixContext = { state, steps, generatedAt, asOf, lang };
+  return {
+    format: 'sec-incident-report',
+    version: 1,
+    lang,
+    timeZone: tz,
+    generatedAt,
+    asOf,
+    integrity: {
+      ok: chain.ok,
+      head: chain.head,
+      events: chain.events,
+      firstBadSeq: chain.firstBadSeq,
+      problem: chain.problem,
+      foldedThrough: foldedThrough ?? null,
+      command: `sec-incident verify ${state.id}`,
+    },
+    cover: {
+      id: state.id,
+      title: state.opened.title,
+      type: state.opened.type,
+      typeName: text(state.opened.definition.name) || state.opened.type,
+      mode: state.mode,
+      state: lifecycle(state),
+      firm: state.opened.firm,
+      openedAt: state.openedAt,
+      recoveredAt: state.recoveredAt,
+      closedAt: state.closedAt,
+      playbook: state.playbook,
+      drift: drift ?? null,
+      drill: state.opened.drill ?? null,
+    },
+    summary: {
+      tier: state.tier,
+      maxTier: state.maxTier,
+      direction: state.direction,
+      durationMs: Math.max(0, endAt - state.openedAt),
+      recoveryMs: state.recoveredAt === null ? null : state.recoveredAt - state.openedAt,
+      counts: {
+        applied: steps.length,
+        done: count('done'),
+        skipped: count('skipped'),
+        withdrawn: count('withdrawn'),
+        pending: count('pending'),
+        late: late.length,
+      },
+      lateSteps: late.map((s) => s.id),
+      closed: state.closed,
+    },
+    grading: gradingSection(state),
+    regrades: regradeHistory(state),
+    direction: directionSection(state, steps),
+    teams: teamsSection(state),
+    phases: PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) })),
+    otherStatements: statements.filter((s) => s.step === undefined || !stepIds.has(s.step)),
+    timeline: timeline ?? events.map(timelineRow),
+    followUps: steps.filter((s) => s.status === 'pending' || s.status === 'skipped'),
+    appendixA: appendixA(appendixContext, tz),
+    appendixB: appendixB(appendixContext, tz),
+  };
+}
