@@ -266,7 +266,10 @@ export function lateSteps(state: IncidentState, asOf: number): StepInstance[] {
   return state.steps.filter((s) => isLate(s, asOf));
 }
 
-/** The moment lateness is judged: now for a live incident, the close for a closed one. */
+/**
+ * The moment lateness is judged: the close for a closed incident; for a drill, the end of its
+ * virtual clock (its last event), since wall-clock time means nothing there; otherwise now.
+ */
 export function judgedAt(state: IncidentState, now: number): number {
-  return state.closedAt ?? now;
+  return state.closedAt ?? (state.mode === 'drill' ? state.lastAt : now);
 }

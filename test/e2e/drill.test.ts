@@ -52,6 +52,18 @@ describe('example drills', () => {
     expect(drills.every((d) => d.mode === 'drill' && d.id.startsWith('DRL-'))).toBe(true);
   });
 
+  it('--report-dir writes each drill\'s report, marked DRILL and judged at the drill\'s end', () => {
+    const out = join(tempDir(), 'reports');
+    const r = run(['drill', join(DRILLS, examples[0]!), '--json', '--report-dir', out]);
+    expect(r.code).toBe(0);
+    const doc = json(r);
+    const report = readFileSync(join(out, `${doc.incident}.md`), 'utf8');
+    expect(report.split('\n')[0]).toMatch(/^# DRILL/);
+    const late = doc.steps.filter((s: any) => s.late).map((s: any) => s.id);
+    // the report's late count agrees with the verdict, not with today's wall clock
+    expect(report).toContain(`; ${late.length} late`);
+  });
+
   it('is deterministic: the same scenario twice gives the same JSON but for the id', () => {
     const file = join(DRILLS, examples[1]!);
     const strip = (doc: any) => ({ ...doc, incident: undefined });
