@@ -66,7 +66,8 @@ export function buildProgram(): Command {
     .option('--config <file>', t('help.config'))
     .addOption(new Option('--lang <lang>', t('help.lang')))
     .option('--no-color', t('help.noColor'))
-    .showHelpAfterError()
+    // the full help after a usage error would bury the one line that matters
+    .showHelpAfterError(t('cli.helpHint'))
     .exitOverride()
     .addHelpText(
       'after',

@@ -9,8 +9,9 @@ import { t, text } from '../ui/i18n.js';
 import { renderTable } from '../ui/table.js';
 
 export async function list(ctx: Context): Promise<number> {
+  const ids = playbookIds(ctx.playbooksDir); // first: a missing folder is named as such, not as a missing teams.yaml
   const teams = loadTeams(ctx.playbooksDir);
-  const playbooks = playbookIds(ctx.playbooksDir).map((id) => loadPlaybook(ctx.playbooksDir, id, teams).definition);
+  const playbooks = ids.map((id) => loadPlaybook(ctx.playbooksDir, id, teams).definition);
   if (ctx.json) {
     printJson(
       ctx,
@@ -37,6 +38,7 @@ export function dueLabel(step: StepDefinition): string {
 }
 
 export async function show(ctx: Context, [type]: string[]): Promise<number> {
+  playbookIds(ctx.playbooksDir); // a missing folder is named as such, not as a missing teams.yaml
   const teams = loadTeams(ctx.playbooksDir);
   const { definition: p, sha256 } = loadPlaybook(ctx.playbooksDir, type!, teams);
   if (ctx.json) {

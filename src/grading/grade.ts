@@ -1,13 +1,5 @@
-import {
-  DIRECTIONS,
-  INDICATORS,
-  TIERS,
-  type GradingConfig,
-  type HandlingDirection,
-  type Indicator,
-  type MetricConfig,
-  type Tier,
-} from '../playbook/schema.js';
+import type { GradingConfig, MetricConfig } from '../playbook/schema.js';
+import { DIRECTIONS, INDICATORS, TIERS, type HandlingDirection, type Indicator, type Tier } from '../playbook/vocabulary.js';
 
 export type ClientImpact = 'none' | 'partial' | 'material';
 export const IMPACTS: readonly ClientImpact[] = ['none', 'partial', 'material'];
@@ -101,5 +93,20 @@ export function mergeInputs(previous: GradingInputs, change: Partial<GradingInpu
     indicators: { ...previous.indicators, ...change.indicators },
     metrics: { ...previous.metrics, ...change.metrics },
     impact: change.impact ?? previous.impact,
+  };
+}
+
+/** The JSON shape scripts rely on (SPEC §5); fields may be added, never renamed. */
+export function gradingJson(result: GradingResult) {
+  return {
+    tier: result.tier,
+    score: result.score,
+    levels: result.levels,
+    sources: result.sources,
+    weights: result.weights,
+    bandTier: result.bandTier,
+    floors: result.floors,
+    direction: result.direction,
+    impact: result.impact,
   };
 }

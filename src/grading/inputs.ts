@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { INDICATORS, TIERS, type GradingConfig, type Indicator, type Tier } from '../playbook/schema.js';
+import type { GradingConfig } from '../playbook/schema.js';
+import { INDICATORS, TIERS, type Indicator, type Tier } from '../playbook/vocabulary.js';
 import { t } from '../ui/i18n.js';
 import { IMPACTS, type ClientImpact, type GradingInputs } from './grade.js';
 

@@ -44,6 +44,7 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
   }
 
   const playbooks: { playbook: Playbook; source: YamlSource }[] = [];
+  let unreadable = 0;
   for (const name of names) {
     if (['grading.yaml', 'teams.yaml', 'calendar.yaml'].includes(name)) continue;
     const file = join(playbooksDir, name);
@@ -51,6 +52,7 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
     const p = parseFile(file, playbookSchema);
     if (!p.ok) {
       problems.push(...p.problems);
+      unreadable++;
       continue;
     }
     // owners can only be checked against a teams file that loaded
@@ -59,11 +61,15 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
     playbooks.push({ playbook: p.value, source: p.source });
   }
 
-  const { files: templateFiles, problems: templateProblems } = validateTemplates(templatesDir, playbooks);
+  const { files: templateFiles, problems: templateProblems } = validateTemplates(templatesDir, playbooks, unreadable > 0);
   return { files: [...files, ...templateFiles], problems: [...problems, ...templateProblems] };
 }
 
-function validateTemplates(templatesDir: string, playbooks: { playbook: Playbook; source: YamlSource }[]): ValidationReport {
+function validateTemplates(
+  templatesDir: string,
+  playbooks: { playbook: Playbook; source: YamlSource }[],
+  someUnreadable: boolean,
+): ValidationReport {
   const problems: Problem[] = [];
   const varsByTemplate = new Map<string, Set<string>>();
   const allVars = new Set<string>(GLOBAL_TEMPLATE_VARS);
@@ -95,7 +101,11 @@ function validateTemplates(templatesDir: string, playbooks: { playbook: Playbook
     const id = basename(name).replace(/\.(zh|en)\.md$/, '');
     const known = varsByTemplate.get(id) ?? allVars;
     const source = readFileSync(file, 'utf8');
-    problems.push(...checkTemplate(source, known).map((issue) => templateProblem(file, source, issue, known)));
+    // a template no loaded playbook claims may belong to one that failed to load: its vars are unknown,
+    // so flagging them would bury the real error under dozens of false ones
+    const unclaimed = someUnreadable && !varsByTemplate.has(id);
+    const issues = checkTemplate(source, known).filter((issue) => !(unclaimed && issue.kind === 'unknownVar'));
+    problems.push(...issues.map((issue) => templateProblem(file, source, issue, known)));
   }
   return { files, problems };
 }

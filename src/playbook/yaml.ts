@@ -32,10 +32,13 @@ export function parseYaml<S extends z.ZodType>(file: string, content: string | B
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => problemAt(file, lines, e.pos[0], t('yaml.syntax', { detail: e.message.split('\n')[0] ?? '' }))),
-    };
+    // one slip (an unclosed quote, a bad indent) makes the parser report dozens of follow-on errors
+    const [first] = doc.errors;
+    const more = doc.errors.length > 1 ? ` (${t('yaml.moreSyntax', { count: doc.errors.length - 1 })})` : '';
+    const detail = first!.message.split('\n')[0] ?? '';
+    const hint = syntaxHint(first!.code, detail);
+    const message = t('yaml.syntax', { detail: hint ? `${detail} — ${hint}` : detail }) + more;
+    return { ok: false, problems: [problemAt(file, lines, first!.pos[0], message)] };
   }
   let data: unknown;
   try {
@@ -45,10 +48,33 @@ export function parseYaml<S extends z.ZodType>(file: string, content: string | B
   }
   if (data === null || data === undefined) return { ok: false, problems: [problemAt(file, undefined, undefined, t('yaml.empty'))] };
 
-  const result = schema.safeParse(data);
+  // without reportInput, zod 4 leaves `input` out of every issue, and a wrong type looks like a missing key
+  const result = schema.safeParse(data, { reportInput: true });
   const source: YamlSource = { file, doc, lines };
   if (result.success) return { ok: true, value: result.data, source };
   return { ok: false, problems: result.error.issues.map((issue) => issueToProblem(source, issue)) };
+}
+
+/** The parser's wording is for YAML experts; a firm's editor gets a hint at the usual cause. */
+function syntaxHint(code: string, detail: string): string | undefined {
+  switch (code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'BAD_SCALAR_START':
+      return t('yaml.hint.quote');
+    case 'BAD_INDENT':
+      return t('yaml.hint.indent');
+    case 'TAB_AS_INDENT':
+      return t('yaml.hint.tab');
+    case 'DUPLICATE_KEY':
+      return t('yaml.hint.duplicate');
+    case 'MISSING_CHAR':
+      return /quote|[\]}]/.test(detail) ? t('yaml.hint.unclosed') : t('yaml.hint.indent');
+    case 'MULTIPLE_DOCS':
+      return t('yaml.hint.multipleDocs');
+    default:
+      return undefined;
+  }
 }
 
 function firstAliasOffset(doc: Document): number | undefined {
@@ -86,20 +112,19 @@ function describePath(path: readonly PropertyKey[]): string {
 
 function issueToProblem(source: YamlSource, issue: z.core.$ZodIssue): Problem {
   const where = describePath(issue.path);
+  // YAML has no undefined: no input means the key is absent (an enum or a union says so in its own words)
+  if (issue.code !== 'unrecognized_keys' && issue.path.length > 0 && 'input' in issue && issue.input === undefined) {
+    const parent = issue.path.slice(0, -1);
+    const name = String(issue.path[issue.path.length - 1] ?? '');
+    return { ...locate(source, parent), message: t('schema.missing', { key: name, where: describePath(parent) }) };
+  }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const key = issue.keys[0] ?? '';
       return { ...locate(source, issue.path, key), message: t('schema.unknownKey', { key, where }) };
     }
-    case 'invalid_type': {
-      const missing = issue.input === undefined;
-      if (missing) {
-        const parent = issue.path.slice(0, -1);
-        const name = String(issue.path[issue.path.length - 1] ?? '');
-        return { ...locate(source, parent), message: t('schema.missing', { key: name, where: describePath(parent) }) };
-      }
+    case 'invalid_type':
       return { ...locate(source, issue.path), message: t('schema.type', { where, expected: t(expectedKey(issue.expected)) }) };
-    }
     case 'invalid_value':
       return {
         ...locate(source, issue.path),
@@ -109,13 +134,13 @@ function issueToProblem(source: YamlSource, issue: z.core.$ZodIssue): Problem {
       return { ...locate(source, issue.path), message: t('schema.format', { where, pattern: formatHint(issue) }) };
     case 'too_small':
     case 'too_big':
-      return {
-        ...locate(source, issue.path),
-        message: t(issue.code === 'too_small' ? 'schema.tooSmall' : 'schema.tooBig', {
-          where,
-          limit: String(issue.code === 'too_small' ? issue.minimum : issue.maximum),
-        }),
-      };
+      return { ...locate(source, issue.path), message: sizeMessage(issue, where) };
+    case 'invalid_key': {
+      const key = String(issue.path[issue.path.length - 1] ?? '');
+      const parent = issue.path.slice(0, -1);
+      const hint = parent.includes('values') ? t('hint.valueName') : parent[0] === 'metrics' ? t('hint.metricName') : t('hint.id');
+      return { ...locate(source, parent, key), message: t('schema.badKey', { key, where: describePath(parent), hint }) };
+    }
     case 'invalid_union':
       return { ...locate(source, issue.path), message: t('schema.union', { where, hint: unionHint(issue.path) }) };
     default:
@@ -123,12 +148,24 @@ function issueToProblem(source: YamlSource, issue: z.core.$ZodIssue): Problem {
   }
 }
 
+function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, where: string): string {
+  const small = issue.code === 'too_small';
+  const limit = String(small ? issue.minimum : issue.maximum);
+  if (issue.origin === 'array' || issue.origin === 'set') return t(small ? 'schema.minItems' : 'schema.maxItems', { where, limit });
+  if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+    return t(small ? 'schema.minNumber' : 'schema.maxNumber', { where, limit });
+  }
+  if (issue.origin === 'string' && small && limit === '1') return t('schema.emptyString', { where });
+  return t(small ? 'schema.tooSmall' : 'schema.tooBig', { where, limit });
+}
+
 function expectedKey(expected: string) {
   switch (expected) {
     case 'string':
       return 'type.string' as const;
-    case 'number':
     case 'int':
+      return 'type.integer' as const;
+    case 'number':
       return 'type.number' as const;
     case 'boolean':
       return 'type.boolean' as const;

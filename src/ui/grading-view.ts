@@ -1,4 +1,5 @@
-import { INDICATORS, type GradingConfig } from '../playbook/schema.js';
+import type { GradingConfig } from '../playbook/schema.js';
+import { INDICATORS } from '../playbook/vocabulary.js';
 import type { GradingResult } from '../grading/grade.js';
 import { t, text } from './i18n.js';
 import { painter, paintTier } from './style.js';
@@ -20,29 +21,19 @@ export function renderGrading(result: GradingResult, config: GradingConfig, colo
     String(result.weights[i]),
   ]);
   const table = renderTable([t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows);
-  const tierLabel = `${t(`tier.${result.tier}`)} (${result.tier})`;
+  // "严重 (severe)" helps a reader match the JSON id; "severe (severe)" does not
+  const named = (tier: GradingResult['tier']) => (t(`tier.${tier}`) === tier ? tier : `${t(`tier.${tier}`)} (${tier})`);
+  const tierLabel = named(result.tier);
   return [
     table,
     '',
     `${t('grade.score')}: ${result.score}`,
-    `${t('grade.band')}: ${t(`tier.${result.bandTier}`)} (${result.bandTier})`,
+    `${t('grade.band')}: ${named(result.bandTier)}`,
     `${t('grade.floors')}: ${result.floors.length ? result.floors.join(', ') : t('grade.none')}`,
     `${t('grade.tier')}: ${paintTier(c, result.tier, c.bold(tierLabel))}`,
     `${t('grade.direction')}: ${t(`direction.${result.direction}`)}`,
   ].join('\n');
 }
 
-/** The JSON shape scripts rely on (SPEC §5); fields may be added, never renamed. */
-export function gradingJson(result: GradingResult) {
-  return {
-    tier: result.tier,
-    score: result.score,
-    levels: result.levels,
-    sources: result.sources,
-    weights: result.weights,
-    bandTier: result.bandTier,
-    floors: result.floors,
-    direction: result.direction,
-    impact: result.impact,
-  };
-}
+// the JSON shape lives beside GradingResult, so that `grade --json` loads no colour library
+export { gradingJson } from '../grading/grade.js';

@@ -1,0 +1,113 @@
+// Loading and validating the playbook library: every problem is a readable sentence at file:line:col.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError, type Problem } from '../../src/errors.js';
+import { loadGrading, loadPlaybook, loadTeams } from '../../src/playbook/library.js';
+import { validateLibrary } from '../../src/playbook/validate.js';
+import { setLang } from '../../src/ui/i18n.js';
+import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
+import { PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+
+const TODAY = '2026-11-27';
+const root = tempDir();
+const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 'error');
+// what zod or the YAML parser would say to a developer, not to a firm's editor
+const RAW = /Invalid input|Unrecognized key|Too (small|big)|expected \w+, received|Invalid (string|key)|at line \d+, column/;
+
+afterEach(() => setLang('en'));
+
+describe('the bundled library', () => {
+  it('validates with no errors and no warnings', () => {
+    const { files, problems } = validateLibrary(PLAYBOOKS, TEMPLATES, TODAY);
+    expect(problems).toEqual([]);
+    expect(files.some((f) => f.endsWith('grading.yaml'))).toBe(true);
+    expect(files.some((f) => f.endsWith('trading-outage.yaml'))).toBe(true);
+    expect(files.some((f) => f.endsWith('holding-statement.zh.md'))).toBe(true);
+  });
+
+  it('loads through the loaders used by every command', () => {
+    const teams = loadTeams(PLAYBOOKS);
+    expect(teams.map((t) => t.id)).toEqual(expect.arrayContaining(['leadership', 'it', 'opinion', 'service', 'compliance']));
+    const { definition, sha256 } = loadPlaybook(PLAYBOOKS, 'trading-outage', teams);
+    expect(definition.id).toBe('trading-outage');
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(loadGrading(PLAYBOOKS).indicators)).toEqual(['eventLevel', 'impactScope', 'propagation', 'durationTrend']);
+  });
+});
+
+describe('broken files: the message, the file, the line and the column (test/fixtures/broken)', () => {
+  it.each(brokenCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const dir = buildCase(c, root);
+    const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
+    for (const expected of c.expect) {
+      const file = join(dir.root, expected.file);
+      const match = errors.find((p) => p.file === file && p.message.includes(expected.message));
+      expect(match, `no error containing ${JSON.stringify(expected.message)} in ${expected.file}; got:\n${errors.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`).toBeDefined();
+      expect({ line: match!.line, col: match!.col }).toEqual({ line: expected.line, col: expected.col });
+    }
+    // one mistake, one report: nothing cascades into other files or into false errors
+    expect(errors).toHaveLength(c.expect.length);
+    for (const p of errors) expect(p.message).not.toMatch(RAW);
+  });
+
+  it('the same problems are reported in Chinese', () => {
+    setLang('zh');
+    const dir = buildCase(brokenCases.find((c) => c.name === 'unknown key')!, root);
+    const [problem] = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
+    expect(problem!.message).toBe('steps[0] 中有未知字段 "priority"');
+    expect([problem!.line, problem!.col]).toEqual([10, 5]);
+  });
+
+  it('a wrong type is not mistaken for a missing key (zod 4 reports the input only when asked)', () => {
+    const dir = buildCase(brokenCases.find((c) => c.name === 'wrong type')!, root);
+    const [problem] = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
+    expect(problem!.message).not.toContain('missing');
+  });
+
+  it('a YAML syntax error is reported once, not with every follow-on error of the parser', () => {
+    const dir = buildCase({ name: 'bad indent', expect: [] }, root);
+    const file = join(dir.playbooks, 'trading-outage.yaml');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('    phase: '));
+    lines[at] = `   ${lines[at]!.trimStart()}`; // one space short
+    writeFileSync(file, lines.join('\n'));
+    const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file, line: at + 1 });
+    expect(errors[0]!.message).toMatch(/^YAML syntax error: .+ — /);
+  });
+
+  it('the loaders refuse a broken file with the same positioned problems (InputError, exit 2)', () => {
+    const dir = buildCase(brokenCases.find((c) => c.name === 'wrong type')!, root);
+    try {
+      loadPlaybook(dir.playbooks, 'trading-outage', loadTeams(dir.playbooks));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).problems).toMatchObject([{ line: 3, col: 10, message: 'version must be a number' }]);
+    }
+  });
+});
+
+describe('review dates (SPEC §4: warn when over 365 days)', () => {
+  const copy = join(root, 'review');
+  cpSync(PLAYBOOKS, join(copy, 'playbooks'), { recursive: true });
+  const file = join(copy, 'playbooks', 'trading-outage.yaml');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.startsWith('reviewed:')) + 1;
+  lines[line - 1] = 'reviewed: 2025-11-01';
+  writeFileSync(file, lines.join('\n'));
+  const validate = (today: string) => validateLibrary(join(copy, 'playbooks'), TEMPLATES, today).problems;
+
+  it('exactly 365 days old is fine', () => {
+    expect(validate('2026-11-01')).toEqual([]);
+  });
+
+  it('366 days old is a warning at the date, not an error', () => {
+    const problems = validate('2026-11-02');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file, line, col: 11, severity: 'warning' });
+    expect(problems[0]!.message).toBe('last reviewed on 2025-11-01, more than 365 days ago: review this playbook');
+  });
+});
