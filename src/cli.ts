@@ -1,5 +1,7 @@
 // The commander program. Only commander loads at start-up; each command is imported when it runs.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './paths.js';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, formatProblem } from './errors.js';
 import { earlyLang, resolveSettings, type GlobalFlags } from './config.js';
@@ -8,7 +10,7 @@ import { setLang, t } from './ui/i18n.js';
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

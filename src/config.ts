@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from './paths.js';
 import { InputError } from './errors.js';
 import { langFromLocale, t, type Lang } from './ui/i18n.js';
 import { isValidTimeZone } from './time/zone.js';
@@ -33,9 +33,9 @@ export interface Settings {
   configFile?: string;
 }
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const BUNDLED_PLAYBOOKS = join(packageRoot, 'playbooks');
-export const BUNDLED_TEMPLATES = join(packageRoot, 'templates');
+const root = packageRoot();
+export const BUNDLED_PLAYBOOKS = join(root, 'playbooks');
+export const BUNDLED_TEMPLATES = join(root, 'templates');
 
 export function defaultDbPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from './errors.js';
 import type { EventDraft, OpenedPayload } from './engine/events.js';
-import { fold, step as foldOne, type IncidentState } from './engine/fold.js';
+import { cloneState, fold, step as foldOne, type IncidentState } from './engine/fold.js';
 import { sha256 } from './playbook/library.js';
 import type { AuditStore } from './store/store.js';
 import type { WorkCalendar } from './time/calendar.js';
@@ -12,6 +12,9 @@ import { localDate, toLocal } from './time/zone.js';
 import { t } from './ui/i18n.js';
 
 export class Incidents {
+  /** Folded states by incident; the log is append-only, so a state only ever needs newer events. */
+  private readonly states = new Map<string, IncidentState>();
+
   constructor(
     readonly store: AuditStore,
     readonly calendar: WorkCalendar,
@@ -21,10 +24,23 @@ export class Incidents {
     return { calendar: this.calendar, timeZone };
   }
 
+  /** The current state: the cached fold brought up to the log's head (another process may append). */
   private foldEvents(id: string): IncidentState {
-    const events = this.store.events(id);
-    if (events.length === 0) throw new InputError(t('incident.unknown', { id, db: this.store.file }));
-    return fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
+    const cached = this.states.get(id);
+    const head = this.store.headSeq(id);
+    if (cached && cached.events === head) return cached;
+    let state: IncidentState;
+    if (cached && cached.events < head) {
+      state = cloneState(cached);
+      const time = this.time(state.opened.timezone);
+      for (const event of this.store.eventsAfter(id, cached.events)) foldOne(state, event, time);
+    } else {
+      const events = this.store.events(id);
+      if (events.length === 0) throw new InputError(t('incident.unknown', { id, db: this.store.file }));
+      state = fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
+    }
+    this.states.set(id, state);
+    return state;
   }
 
   load(id: string): IncidentState {
@@ -44,12 +60,16 @@ export class Incidents {
   /** Decides against the current state and appends, with no other writer in between. */
   act(id: string, decide: (state: IncidentState, time: TimeContext) => EventDraft[]): IncidentState {
     return this.store.transact(() => {
-      const state = this.foldEvents(id);
-      const time = this.time(state.opened.timezone);
-      const drafts = decide(state, time);
-      if (drafts.length > 0) this.store.append(id, drafts);
-      for (const draft of drafts) foldOne(state, draft, time);
-      return state;
+      const before = this.foldEvents(id);
+      const time = this.time(before.opened.timezone);
+      const drafts = decide(before, time);
+      if (drafts.length === 0) return before;
+      this.store.append(id, drafts);
+      // a new object: callers holding the state from before keep their snapshot
+      const after = cloneState(before);
+      for (const draft of drafts) foldOne(after, draft, time);
+      this.states.set(id, after);
+      return after;
     });
   }
 }

@@ -3,6 +3,8 @@ import { printJson } from '../context.js';
 import { openIncident, type OpenRequest } from '../engine/decide.js';
 import { EMPTY_INPUTS, inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { mergeInputs } from '../grading/grade.js';
+import { join } from 'node:path';
+import { cached, readText } from '../playbook/cache.js';
 import { loadGrading, loadPlaybook, loadTeams, type LoadedPlaybook } from '../playbook/library.js';
 import type { GradingConfig, Team } from '../playbook/schema.js';
 import { localDate, toLocal } from '../time/zone.js';
@@ -25,10 +27,20 @@ export interface Library {
   playbook: LoadedPlaybook;
 }
 
+/** The grading, teams and one playbook, validated — from the cache when the files are unchanged. */
 export function loadLibrary(ctx: Context, type: string): Library {
-  const grading = loadGrading(ctx.playbooksDir);
-  const teams = loadTeams(ctx.playbooksDir);
-  return { grading, teams, playbook: loadPlaybook(ctx.playbooksDir, type, teams) };
+  const dir = ctx.playbooksDir;
+  const gradingText = readText(join(dir, 'grading.yaml'));
+  const teamsText = readText(join(dir, 'teams.yaml'));
+  const file = join(dir, `${type}.yaml`);
+  const playbookText = /^[a-z0-9][a-z0-9-]*$/.test(type) ? readText(file) : undefined;
+  const key = (kind: string, ...texts: (string | undefined)[]) =>
+    texts.every((x) => x !== undefined) ? { kind, texts: texts as string[] } : undefined;
+  const grading = cached(ctx.env, key('grading', gradingText), () => loadGrading(dir));
+  const teams = cached(ctx.env, key('teams', teamsText), () => loadTeams(dir));
+  // a playbook's owners are checked against teams.yaml: both texts make its key
+  const playbook = cached(ctx.env, key('playbook', file, playbookText, teamsText), () => loadPlaybook(dir, type, teams));
+  return { grading, teams, playbook };
 }
 
 /** The one place an OpenRequest is put together, for open, start and drill alike. */

@@ -7,7 +7,7 @@ import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import type { EventDraft, OpenedPayload } from './events.js';
-import { fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
+import { cloneState, fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
 
 export interface OpenRequest {
   type: string;
@@ -27,7 +27,7 @@ export interface OpenRequest {
 
 /** Follow-up records that make the log read on its own: teams activated, steps withdrawn. */
 function withConsequences(before: IncidentState, drafts: EventDraft[], time: TimeContext): EventDraft[] {
-  const after = structuredClone(before);
+  const after = cloneState(before);
   for (const d of drafts) foldOne(after, d, time);
   const last = drafts[drafts.length - 1]!;
   const extra: EventDraft[] = [];

@@ -254,6 +254,25 @@ export function fold(id: string, events: readonly EventDraft[], time: TimeContex
   return state;
 }
 
+/**
+ * A copy that later events can be folded into without touching the original: the parts a fold
+ * changes are copied, the pinned definitions (never changed) are shared.
+ */
+export function cloneState(state: IncidentState): IncidentState {
+  return {
+    ...state,
+    closed: state.closed && { ...state.closed },
+    inputs: state.inputs,
+    gradings: [...state.gradings],
+    tierHistory: [...state.tierHistory],
+    steps: state.steps.map((s) => ({ ...s, notes: [...s.notes] })),
+    teams: [...state.teams],
+    reached: [...state.reached],
+    notes: [...state.notes],
+    statements: [...state.statements],
+  };
+}
+
 /** Folding one more event onto a state (for the engine's look-ahead); mutates and returns it. */
 export function step(state: IncidentState, event: EventDraft, time: TimeContext): IncidentState {
   evolve(state, event, time);

@@ -187,6 +187,17 @@ export class AuditStore {
     return this.db.prepare('SELECT * FROM events WHERE incident_id = ? ORDER BY seq').all(incidentId) as EventRow[];
   }
 
+  /** The last sequence number of an incident's chain, 0 when it has none. */
+  headSeq(incidentId: string): number {
+    if (this.isEmpty) return 0;
+    const row = this.db.prepare('SELECT max(seq) AS seq FROM events WHERE incident_id = ?').get(incidentId) as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  eventsAfter(incidentId: string, seq: number): IncidentEvent[] {
+    return (this.db.prepare('SELECT * FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq').all(incidentId, seq) as EventRow[]).map(rowToEvent);
+  }
+
   hasIncident(incidentId: string): boolean {
     if (this.isEmpty) return false;
     return this.db.prepare('SELECT 1 FROM events WHERE incident_id = ? LIMIT 1').get(incidentId) !== undefined;
