@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, formatProblem } from './errors.js';
 import { earlyLang, resolveSettings, type GlobalFlags } from './config.js';
 import type { Context } from './context.js';
-import { setLang, t } from './ui/i18n.js';
+import { localizeCommanderError } from './ui/commander-messages.js';
+import { setLang, t, type MessageKey } from './ui/i18n.js';
 
 function packageVersion(): string {
   try {
@@ -15,6 +16,8 @@ function packageVersion(): string {
     return '0.0.0';
   }
 }
+
+const TITLES = new Set(['Usage:', 'Options:', 'Commands:', 'Arguments:', 'Global Options:']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -61,15 +64,14 @@ export function buildProgram(): Command {
   const program = new Command('sec-incident');
   program
     .description(t('help.description'))
-    .version(packageVersion(), '-V, --version')
+    .version(packageVersion(), '-V, --version', t('help.version'))
+    .helpCommand('help [command]', t('help.helpCommand'))
     .option('--db <file>', t('help.db'))
     .option('--playbooks <dir>', t('help.playbooks'))
     .option('--templates <dir>', t('help.templates'))
     .option('--config <file>', t('help.config'))
     .addOption(new Option('--lang <lang>', t('help.lang')))
     .option('--no-color', t('help.noColor'))
-    // the full help after a usage error would bury the one line that matters
-    .showHelpAfterError(t('cli.helpHint'))
     .exitOverride()
     .addHelpText(
       'after',
@@ -189,7 +191,16 @@ export function buildProgram(): Command {
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/playbooks.js').then((m) => ({ run: m.validate }))));
 
-  for (const cmd of [program, ...program.commands, ...playbooks.commands]) cmd.exitOverride();
+  for (const cmd of [program, ...program.commands, ...playbooks.commands]) {
+    const name = cmd === program ? 'sec-incident' : `sec-incident ${cmd.parent === playbooks ? 'playbooks ' : ''}${cmd.name()}`;
+    cmd
+      .helpOption('-h, --help', t('help.help'))
+      .configureHelp({ styleTitle: (title) => (TITLES.has(title) ? t(`help.title.${title}` as MessageKey) : title) })
+      .exitOverride()
+      // the full help after a usage error would bury the one line that matters
+      .showHelpAfterError(t('cli.helpHint', { command: name }))
+      .configureOutput({ outputError: (text, write) => write(localizeCommanderError(text)) });
+  }
   return program;
 }
 

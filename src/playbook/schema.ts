@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../time/duration.js';
+import { t } from '../ui/i18n.js';
 
 import { DIRECTIONS, INDICATORS, PHASES, TIERS } from './vocabulary.js';
 
@@ -99,21 +100,28 @@ export const stepSchema = z.strictObject({
 });
 export type StepDefinition = z.infer<typeof stepSchema>;
 
+/** YYYY-MM-DD that names a real day (no 2026-02-30). */
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(isCalendarDate, { error: () => t('schema.notADate') });
+
+function isCalendarDate(d: string): boolean {
+  const ms = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
+}
+
 export const playbookSchema = z.strictObject({
   id: idSchema,
   version: z.number().int().min(1),
   name: textSchema,
   description: textSchema.optional(),
-  reviewed: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
+  reviewed: dateSchema.optional(),
   vars: z.array(varSchema).default([]),
   steps: z.array(stepSchema).min(1),
 });
 export type Playbook = z.infer<typeof playbookSchema>;
 
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** Optional playbooks/calendar.yaml: the firm's own additions to the public-holiday calendar. */
 export const calendarFileSchema = z.strictObject({
   holidays: z.array(dateSchema).default([]),

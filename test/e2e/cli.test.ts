@@ -62,6 +62,17 @@ describe('help, version and usage errors', () => {
     expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(4);
   });
 
+  it('usage errors and help speak Chinese with --lang zh', () => {
+    const r = cli(['status', '--lang', 'zh']);
+    expectUsageError(r, /错误：缺少必需的参数 'id'/);
+    expect(r.stderr).toContain('sec-incident status --help');
+    expectUsageError(cli(['grade', '--indicatr', 'x', '--lang', 'zh']), /未知选项 '--indicatr'[\s\S]*您是否想输入 --indicator/);
+    const help = cli(['--help', '--lang', 'zh']);
+    expect(help.stdout).toMatch(/^用法：/);
+    expect(help.stdout).toContain('选项：');
+    expect(help.stdout).toContain('命令：');
+  });
+
   it('a missing option argument exits 2', () => {
     expectUsageError(cli(['grade', '--impact']), /argument missing/);
   });

@@ -111,3 +111,14 @@ describe('review dates (SPEC §4: warn when over 365 days)', () => {
     expect(problems[0]!.message).toBe('last reviewed on 2025-11-01, more than 365 days ago: review this playbook');
   });
 });
+
+describe('dates', () => {
+  it.each(['2026-02-30', '2026-13-01', '2026-99-99'])('reviewed: %s is not a real day', async (date) => {
+    const { parseYaml } = await import('../../src/playbook/yaml.js');
+    const { playbookSchema } = await import('../../src/playbook/schema.js');
+    const text = `id: x\nversion: 1\nname: X\nreviewed: ${date}\nsteps:\n  - {id: a, phase: media, title: A, owner: opinion}\n`;
+    const parsed = parseYaml('x.yaml', text, playbookSchema);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems[0]).toMatchObject({ line: 4, message: expect.stringContaining('not a real calendar date') });
+  });
+});
