@@ -30,6 +30,9 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
     );
     return 0;
   }
+  const opened = events[0]!.payload as OpenedPayload;
+  // a drill says so wherever it is shown
+  ctx.out(`${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}\n`);
   ctx.out(
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],

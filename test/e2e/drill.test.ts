@@ -50,6 +50,11 @@ describe('example drills', () => {
     const drills = json<any[]>(run(['list', '--drills', '--json']));
     expect(drills.length).toBeGreaterThan(0);
     expect(drills.every((d) => d.mode === 'drill' && d.id.startsWith('DRL-'))).toBe(true);
+    // everything rendered for a drill says so
+    expect(run(['status', drills[0].id]).stdout).toContain('DRILL');
+    expect(run(['log', drills[0].id]).stdout.split('\n')[0]).toContain('DRILL');
+    expect(run(['list', '--drills']).stdout).toContain('DRILL');
+    expect(cli(['status', drills[0].id, '--db', db, '--lang', 'zh']).stdout).toContain('演练');
   });
 
   it('--report-dir writes each drill\'s report, marked DRILL and judged at the drill\'s end', () => {
