@@ -1,21 +1,18 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
-import { printJson } from '../context.js';
 import { AuditStore } from '../store/store.js';
 import { t } from '../ui/i18n.js';
 
 export async function run(ctx: Context, _args: string[], opts: { all?: boolean; drills?: boolean }): Promise<number> {
   const filter = opts.all ? 'all' : opts.drills ? 'drill' : 'real';
-  let rows: ReturnType<AuditStore['list']> = [];
-  if (existsSync(ctx.db)) {
-    const store = AuditStore.open(ctx.db, { readonly: true });
-    rows = store.list(filter);
-    store.close();
-  }
+  const store = existsSync(ctx.db) ? AuditStore.open(ctx.db, { readonly: true }) : undefined;
   if (ctx.json) {
-    printJson(ctx, rows);
+    ctx.out(store?.listJson(filter) ?? '[]');
+    store?.close();
     return 0;
   }
+  const rows = store?.list(filter) ?? [];
+  store?.close();
   if (rows.length === 0) {
     ctx.out(t('list.empty'));
     return 0;

@@ -212,13 +212,30 @@ export class AuditStore {
     return (this.db.prepare('SELECT DISTINCT incident_id AS id FROM events ORDER BY incident_id').all() as { id: string }[]).map((r) => r.id);
   }
 
+  private listQuery(filter: 'real' | 'drill' | 'all'): { sql: string; args: string[] } {
+    const where = filter === 'all' ? '' : 'WHERE mode = ?';
+    return {
+      sql: `SELECT id, mode, type, title, tier, direction, state, opened_at AS openedAt, updated_at AS updatedAt, events FROM incidents ${where} ORDER BY opened_ms DESC, id DESC`,
+      args: filter === 'all' ? [] : [filter],
+    };
+  }
+
   list(filter: 'real' | 'drill' | 'all'): IncidentSummary[] {
     if (this.isEmpty) return [];
-    const where = filter === 'all' ? '' : 'WHERE mode = ?';
-    const rows = this.db
-      .prepare(`SELECT id, mode, type, title, tier, direction, state, opened_at AS openedAt, updated_at AS updatedAt, events FROM incidents ${where} ORDER BY opened_ms DESC, id DESC`)
-      .all(...(filter === 'all' ? [] : [filter])) as IncidentSummary[];
-    return rows;
+    const { sql, args } = this.listQuery(filter);
+    return this.db.prepare(sql).all(...args) as IncidentSummary[];
+  }
+
+  /**
+   * The same list as a JSON document built by SQLite: for thousands of incidents this is twice as
+   * fast as making JavaScript objects and serialising them (BENCHMARKS.md).
+   */
+  listJson(filter: 'real' | 'drill' | 'all'): string {
+    if (this.isEmpty) return '[]';
+    const { sql, args } = this.listQuery(filter);
+    const fields = ['id', 'mode', 'type', 'title', 'tier', 'direction', 'state', 'openedAt', 'updatedAt', 'events'];
+    const object = `json_object(${fields.map((f) => `'${f}', ${f}`).join(', ')})`;
+    return this.db.prepare(`SELECT json_pretty(json_group_array(${object}), '  ') FROM (${sql})`).pluck().get(...args) as string;
   }
 }
 

@@ -78,3 +78,16 @@ describe('audit store', () => {
     fresh.close();
   });
 });
+
+describe('listJson', () => {
+  it('is the same list as list(), as a JSON document', () => {
+    const store = AuditStore.open(join(tempDir(), 'json.db'));
+    expect(JSON.parse(store.listJson('all'))).toEqual([]);
+    store.transact(() => {
+      store.append('INC-20260316-001', [opened('a "quoted" title, with 中文')]);
+      store.append('DRL-20260316-001', [opened('drill', 'drill')]);
+    });
+    for (const filter of ['real', 'drill', 'all'] as const) expect(JSON.parse(store.listJson(filter))).toEqual(store.list(filter));
+    store.close();
+  });
+});
