@@ -37,7 +37,7 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
 export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest): DrillOutcome {
   const start = parseInstant(scenario.start)!;
   const entries = scenario.timeline
-    .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at as string)! }))
+    .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at)! }))
     .sort((a, b) => a.at - b.at || a.index - b.index);
   const endAt = entries.length ? entries[entries.length - 1]!.at : start;
   const mentioned = new Set(

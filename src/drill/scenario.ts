@@ -103,7 +103,7 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
 
   s.timeline.forEach((e, i) => {
     const path = ['timeline', i];
-    if (parseOffset(e.at as string) === undefined) at([...path, 'at'], t('drill.offset', { where: `timeline[${i}].at` }));
+    if (parseOffset(e.at) === undefined) at([...path, 'at'], t('drill.offset', { where: `timeline[${i}].at` }));
     const action = entryAction(e);
     if (!action) {
       const found = actionNames(e);

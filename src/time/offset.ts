@@ -1,6 +1,7 @@
 /** Drill timeline offsets: 90s, 20m, 2h, 1d, or combinations such as 1h30m. */
 export function parseOffset(text: string | number): number | undefined {
-  if (typeof text === 'number') return undefined;
+  // a bare number has no unit, so only 0 means anything
+  if (typeof text === 'number') return text === 0 ? 0 : undefined;
   const trimmed = text.trim();
   if (trimmed === '0') return 0;
   if (!/^(\d+[dhms])+$/.test(trimmed)) return undefined;

@@ -32,7 +32,8 @@ describe('drill clock: offsets', () => {
     ['1d', 24 * HOUR],
     ['0', 0],
   ])('%s', (text, ms) => expect(parseOffset(text)).toBe(ms));
-  it.each(['', '20', 'm', '2x', '-5m', '1.5h'])('rejects %j', (text) => expect(parseOffset(text)).toBeUndefined());
+  it.each(['', '20', 'm', '2x', '-5m', '1.5h', 30])('rejects %j', (text) => expect(parseOffset(text)).toBeUndefined());
+  it('takes a bare 0', () => expect(parseOffset(0)).toBe(0));
   it('formats back', () => expect(formatOffset(90 * MIN)).toBe('1h30m'));
 });
 
