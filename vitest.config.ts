@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// a cache of validated playbooks of the tests' own, never the developer's
+const cache = mkdtempSync(join(tmpdir(), 'sec-incident-test-cache-'));
 
 export default defineConfig({
   test: {
@@ -8,6 +14,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // e2e tests spawn the built CLI; two cores, so keep the pool small
     maxWorkers: 2,
-    env: { NO_COLOR: '1', SEC_INCIDENT_CONFIG: '', LANG: 'en_US.UTF-8' },
+    env: { NO_COLOR: '1', SEC_INCIDENT_CONFIG: '', LANG: 'en_US.UTF-8', XDG_CACHE_HOME: cache },
   },
 });

@@ -22,6 +22,7 @@ export function cli(args: string[], options: { env?: Record<string, string | und
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
     NO_COLOR: '1',
     LANG: 'en_US.UTF-8',
     ...options.env,
