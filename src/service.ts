@@ -2,6 +2,7 @@
 // IMMEDIATE transaction. Every front end (start, the script commands, drill) comes through here.
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from './errors.js';
+import { openIncident, type OpenRequest } from './engine/decide.js';
 import type { EventDraft, OpenedPayload } from './engine/events.js';
 import { cloneState, fold, step as foldOne, type IncidentState } from './engine/fold.js';
 import { sha256 } from './playbook/library.js';
@@ -47,12 +48,11 @@ export class Incidents {
     return this.foldEvents(id);
   }
 
-  /** Opens an incident under a fresh id (INC-/DRL-YYYYMMDD-NNN, by the opening day in the firm's zone). */
-  open(mode: OpenedPayload['mode'], at: number, timeZone: string, build: (id: string) => EventDraft[]): IncidentState {
+  /** Opens an incident under a fresh id (INC-/DRL-YYYYMMDD-NNN, by the day it is recorded, in the firm's zone). */
+  open(request: OpenRequest, at: number, actor: string): IncidentState {
     return this.store.transact(() => {
-      const id = this.store.nextId(mode === 'drill' ? 'DRL' : 'INC', localDate(toLocal(Date.now(), timeZone)));
-      const drafts = build(id);
-      this.store.append(id, drafts);
+      const id = this.store.nextId(request.mode === 'drill' ? 'DRL' : 'INC', localDate(toLocal(Date.now(), request.timezone)));
+      this.store.append(id, openIncident(id, request, at, actor, this.time(request.timezone)));
       return this.foldEvents(id);
     });
   }

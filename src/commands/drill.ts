@@ -62,7 +62,7 @@ function prepare(ctx: Context, files: string[]): Prepared[] {
   return prepared;
 }
 
-function humanVerdict(ctx: Context, outcome: DrillOutcome, file: string, single: boolean): string {
+function humanVerdict(outcome: DrillOutcome, file: string, single: boolean): string {
   const { state } = outcome;
   const verdict = outcome.passed ? t('drill.passed') : t('drill.failed');
   if (!single) return t('drill.line', { verdict, id: state.id, title: state.opened.title, file: relative(process.cwd(), file) || basename(file) });
@@ -118,7 +118,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
     const docs = results.map(({ file, outcome }) => drillJson(outcome, file));
     printJson(ctx, single ? docs[0] : docs);
   } else {
-    for (const { file, outcome } of results) ctx.out(humanVerdict(ctx, outcome, file, single));
+    for (const { file, outcome } of results) ctx.out(humanVerdict(outcome, file, single));
     if (!single) {
       const passed = results.filter((r) => r.outcome.passed).length;
       ctx.out(t('drill.summary', { total: results.length, passed, failed: results.length - passed }));

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import { openIncident, type OpenRequest } from '../engine/decide.js';
+import type { OpenRequest } from '../engine/decide.js';
 import { EMPTY_INPUTS, inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { mergeInputs } from '../grading/grade.js';
 import { join } from 'node:path';
@@ -81,7 +81,7 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   const request = openRequest(ctx, flags.type!, flags, at);
   const service = incidents(ctx);
   const actor = actorOf(ctx, flags);
-  const state = service.open(request.mode, at, ctx.timezone, (id) => openIncident(id, request, at, actor, service.time(ctx.timezone)));
+  const state = service.open(request, at, actor);
   service.store.close();
   if (ctx.json) printJson(ctx, { id: state.id, tier: state.tier, direction: state.direction, mode: state.mode });
   else ctx.out(t('opened.done', { id: state.id, tier: t(`tier.${state.tier}`), direction: state.direction }));

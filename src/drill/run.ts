@@ -1,6 +1,6 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
-import { addNote, closeIncident, openIncident, recordStep, recover, regrade, type OpenRequest } from '../engine/decide.js';
+import { addNote, closeIncident, recordStep, recover, regrade, type OpenRequest } from '../engine/decide.js';
 import type { IncidentState } from '../engine/fold.js';
 import type { GradingInputs } from '../grading/grade.js';
 import type { Incidents } from '../service.js';
@@ -46,7 +46,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
   const failures: Expectation[] = [];
   const actor = DRILL_ACTOR;
 
-  let state = service.open('drill', start, request.timezone, (id) => openIncident(id, request, start, actor, service.time(request.timezone)));
+  let state = service.open(request, start, actor);
   const id = state.id;
   let next = 0;
   for (let actions = 0; ; ) {

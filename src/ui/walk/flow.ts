@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { actorOf, incidents } from '../../commands/shared.js';
 import type { Context } from '../../context.js';
-import { openIncident } from '../../engine/decide.js';
 import { lifecycle } from '../../engine/fold.js';
 import { InputError, WorkError } from '../../errors.js';
 import { t } from '../i18n.js';
@@ -19,7 +18,7 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
   try {
     const actor = actorOf(ctx, flags);
     const at = ctx.now();
-    const state = service.open(request.mode, at, ctx.timezone, (id) => openIncident(id, request, at, actor, service.time(ctx.timezone)));
+    const state = service.open(request, at, actor);
     ask.resumable(state.id);
     ctx.out(`\n${t('walk.opened', { id: state.id, title: state.opened.title })}`);
     ctx.out(t('walk.resumeHint', { id: state.id }));
