@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, benchEnv, ROOT, timeCommands } from './lib.mjs';
 
-const SIX_HOURS = join(ROOT, 'drills', 's2-confirmation-delay-client-losses.yaml');
+const SIX_HOURS = join(ROOT, 'drills', 'trading-outage-confirmation-delay-client-losses.yaml');
 
 export async function benchDrill() {
   const dir = mkdtempSync(join(tmpdir(), 'sec-incident-bench-'));
