@@ -2,6 +2,7 @@ import { readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, hasStackTrace, json, ROOT, tempDir } from '../helpers.js';
+import { mermaidBlocks, parseMarkdown, readGantt } from '../report-markdown.js';
 
 const DRILLS = join(ROOT, 'drills');
 const examples = readdirSync(DRILLS).filter((f) => f.endsWith('.yaml')).sort();
@@ -68,6 +69,21 @@ describe('example drills', () => {
     // the report's late count agrees with the verdict, not with today's wall clock
     expect(report).toContain(`; ${late.length} late`);
   });
+
+  it('every example drill\'s report has a gantt that keeps the Mermaid grammar, one bar per step', () => {
+    const out = join(tempDir(), 'all-reports');
+    const docs = json<any[]>(run(['drill', DRILLS, '--json', '--report-dir', out]));
+    expect(docs).toHaveLength(examples.length);
+    for (const doc of docs) {
+      for (const lang of ['en', 'zh']) {
+        const file = join(out, lang, `${doc.incident}.md`);
+        expect(cli(['report', doc.incident, '--db', db, '--lang', lang, '--out', file]).code).toBe(0);
+        const gantt = readGantt(mermaidBlocks(parseMarkdown(readFileSync(file, 'utf8')))[0]!);
+        expect(gantt.problems, `${doc.scenario} (${lang})`).toEqual([]);
+        expect(gantt.tasks).toHaveLength(doc.steps.length);
+      }
+    }
+  }, 120_000);
 
   it('is deterministic: the same scenario twice gives the same JSON but for the id', () => {
     const file = join(DRILLS, examples[1]!);
