@@ -33,7 +33,7 @@ export function renderStatus(state: IncidentState, now: number, color: boolean):
     c.bold(t('status.header', { id: state.id, title: state.opened.title })),
     t('status.line', {
       mode: state.mode === 'drill' ? c.magenta(t('mode.drill')) : t('mode.real'),
-      type: state.opened.type,
+      type: `${text(state.opened.definition.name)} (${state.opened.type})`,
       tier: paintTier(c, state.tier, t(`tier.${state.tier}`)),
       direction: state.direction,
       state: t(`state.${lifecycle(state)}`),
