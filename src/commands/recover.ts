@@ -4,10 +4,10 @@ import { recover } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, incidents } from './shared.js';
+import { actorOf, existingIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { note?: string; actor?: string }): Promise<number> {
-  const service = incidents(ctx);
+  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
   const state = service.act(id!, (s, time) => recover(s, opts.note, at, actorOf(ctx, opts), time));
   service.store.close();

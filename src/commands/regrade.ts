@@ -4,10 +4,10 @@ import { regrade } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, incidents } from './shared.js';
+import { actorOf, existingIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { tier?: string; reason?: string; actor?: string }): Promise<number> {
-  const service = incidents(ctx);
+  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
   const before = service.load(id!).tier;
   const state = service.act(id!, (s, time) =>

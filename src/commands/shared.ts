@@ -16,10 +16,17 @@ export function incidents(ctx: Context, readonly = false): Incidents {
   return new Incidents(openStore(ctx, readonly), loadCalendar(ctx.playbooksDir));
 }
 
-/** Reading commands on a database that does not exist yet: unknown id, not a new empty file. */
-export function incidentsForReading(ctx: Context, id: string): Incidents {
+/**
+ * Commands about an existing incident: on a database that does not exist yet the id is unknown,
+ * and no new empty file is left behind.
+ */
+export function existingIncidents(ctx: Context, id: string, readonly = false): Incidents {
   if (!existsSync(ctx.db)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
-  return incidents(ctx, true);
+  return incidents(ctx, readonly);
+}
+
+export function incidentsForReading(ctx: Context, id: string): Incidents {
+  return existingIncidents(ctx, id, true);
 }
 
 

@@ -4,11 +4,11 @@ import { InputError } from '../errors.js';
 import { recordStep, type StepOutcome } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, incidents } from './shared.js';
+import { actorOf, existingIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id, stepRef, outcome]: string[], opts: { note?: string; reason?: string; actor?: string }): Promise<number> {
   if (!['done', 'skip', 'note'].includes(outcome!)) throw new InputError(t('step.badOutcome', { value: outcome! }));
-  const service = incidents(ctx);
+  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
   const state = service.act(id!, (s) => recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason }, at, actorOf(ctx, opts)));
   service.store.close();

@@ -1,6 +1,6 @@
 // The audit store through the built CLI and the sqlite3 client: tampering, concurrency, crashes.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -136,6 +136,15 @@ describe('bad databases', () => {
       else chmodSync(db, 0o600);
     }
     expect(json(run(['log', id, '--json'])).length).toBe(before);
+  });
+
+  it('a command about an incident on a database that does not exist leaves no file behind', () => {
+    for (const args of [['step', 'INC-20260101-001', 'x', 'done'], ['regrade', 'INC-20260101-001'], ['recover', 'INC-20260101-001'], ['close', 'INC-20260101-001'], ['status', 'INC-20260101-001']]) {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('no incident "INC-20260101-001"');
+      expect(existsSync(db)).toBe(false);
+    }
   });
 
   it('an unknown incident id is bad input', () => {
