@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import type { OpenRequest } from '../engine/decide.js';
+import { checkOpenRequest, type OpenRequest } from '../engine/decide.js';
 import { EMPTY_INPUTS, inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { mergeInputs } from '../grading/grade.js';
 import { join } from 'node:path';
@@ -79,6 +79,8 @@ export function openRequest(ctx: Context, type: string, flags: OpenFlags, at: nu
 export async function run(ctx: Context, _args: string[], flags: OpenFlags): Promise<number> {
   const at = ctx.now();
   const request = openRequest(ctx, flags.type!, flags, at);
+  // bad input is refused before the database is touched
+  checkOpenRequest(request);
   const service = incidents(ctx);
   const actor = actorOf(ctx, flags);
   const state = service.open(request, at, actor);

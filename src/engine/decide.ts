@@ -53,9 +53,14 @@ function checkVars(playbook: Playbook, vars: Record<string, string>): void {
   }
 }
 
-export function openIncident(id: string, req: OpenRequest, at: number, actor: string, time: TimeContext): EventDraft[] {
+/** What can be wrong with a request to open, found before anything is written. */
+export function checkOpenRequest(req: OpenRequest): void {
   checkVars(req.playbook.definition, req.vars);
   if (req.override && !req.override.reason.trim()) throw new InputError(t('override.reason'));
+}
+
+export function openIncident(id: string, req: OpenRequest, at: number, actor: string, time: TimeContext): EventDraft[] {
+  checkOpenRequest(req);
   const opened: EventDraft = {
     type: 'incident.opened',
     at,

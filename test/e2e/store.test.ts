@@ -147,6 +147,15 @@ describe('bad databases', () => {
     }
   });
 
+  it('open with bad input (unknown type, variable, indicator) writes nothing', () => {
+    for (const args of [['open', '--type', 'meteor'], ['open', '--type', 'trading-outage', '--var', 'nope=1'], ['open', '--type', 'trading-outage', '--indicator', 'eventLevel=9']]) {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(existsSync(db)).toBe(false);
+    }
+  });
+
   it('an unknown incident id is bad input', () => {
     incidentWithEvents();
     const r = run(['status', 'INC-19990101-001']);
