@@ -113,9 +113,13 @@ function applyGrading(
     const instances = state.steps.filter((s) => s.stepId === def.id);
     const current = instances[instances.length - 1];
     if (applies(def, tier, direction)) {
-      if (!current) {
+      const afterRecovery = Boolean(def.repeat) && state.recoveredAt !== null;
+      if (!current && afterRecovery) {
+        // it applies, but no occurrence of a repeating step is created after recovery (SPEC §4)
+        state.steps.push({ ...newInstance(def, 1, at, null), status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'recovered' });
+      } else if (!current) {
         state.steps.push(newInstance(def, 1, at, initialDue(def, state, at, time)));
-      } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable') {
+      } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable' && !afterRecovery) {
         // applies again: pending again, due from this moment
         Object.assign(current, { status: 'pending', applicableAt: at, withdrawnAt: null, withdrawnBy: null });
         current.dueAt = current.occurrence === 1 ? initialDue(def, state, at, time) : (repeatAfter(def, at, time) ?? null);

@@ -164,3 +164,23 @@ describe('step outcomes and closing', () => {
     expect(h.state.teams.map((x) => x.team)).toEqual(['opinion', 'leadership']);
   });
 });
+
+describe('repeating steps after recovery', () => {
+  const pb = playbook([{ id: 'update', tiers: ['severe', 'critical'], due: '30m', repeat: '1h' }]);
+
+  it('a repeating step that first applies after recovery gets no occurrence to do', () => {
+    const h = new Harness(pb, inputs('moderate'));
+    h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'tester', time));
+    h.apply((s, time) => regrade(s, toTier('severe'), T0 + 2 * HOUR, 'tester', time));
+    expect(h.step('update')).toMatchObject({ status: 'withdrawn', withdrawnBy: 'recovered', dueAt: null });
+    expect(isLate(h.step('update'), T0 + 10 * HOUR)).toBe(false);
+  });
+
+  it('one withdrawn by a de-escalation is not reopened by an escalation after recovery', () => {
+    const h = new Harness(pb, inputs('severe'));
+    h.apply((s, time) => regrade(s, toTier('moderate'), T0 + 10 * MIN, 'tester', time));
+    h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'tester', time));
+    h.apply((s, time) => regrade(s, toTier('critical'), T0 + 2 * HOUR, 'tester', time));
+    expect(h.state.steps.map((s) => [s.id, s.status])).toEqual([['update', 'withdrawn']]);
+  });
+});
