@@ -94,8 +94,10 @@ function newInstance(def: StepDefinition, occurrence: number, at: number, dueAt:
 
 /** Due time for a step that becomes applicable at `at` (SPEC §4). */
 function initialDue(def: StepDefinition, state: IncidentState, at: number, time: TimeContext): number | null {
-  if (def.from === 'recovered' && state.recoveredAt === null) return null;
-  return dueFrom(def, state.tier, at, time) ?? null;
+  if (def.from !== 'recovered') return dueFrom(def, state.tier, at, time) ?? null;
+  // counted from the recovery, also when a regrade brings the step in later (the summary report
+  // is owed five working days after recovery, whenever the grading changed)
+  return state.recoveredAt === null ? null : (dueFrom(def, state.tier, state.recoveredAt, time) ?? null);
 }
 
 function applyGrading(
@@ -207,7 +209,7 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
           // no occurrence after recovery; an open one is withdrawn (SPEC §4)
           Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'recovered' });
         } else if (def.from === 'recovered') {
-          step.dueAt = dueFrom(def, state.tier, Math.max(at, step.applicableAt), time) ?? null;
+          step.dueAt = dueFrom(def, state.tier, at, time) ?? null;
         }
       }
       break;

@@ -184,3 +184,13 @@ describe('repeating steps after recovery', () => {
     expect(h.state.steps.map((s) => [s.id, s.status])).toEqual([['update', 'withdrawn']]);
   });
 });
+
+describe('from: recovered brought in after recovery', () => {
+  it('is due at recovery + due, not from the regrade', () => {
+    const h = new Harness(playbook([{ id: 'summary', tiers: ['moderate', 'severe', 'critical'], from: 'recovered', due: '4h' }]), inputs('mild'));
+    expect(h.state.steps).toHaveLength(0);
+    h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'tester', time));
+    h.apply((s, time) => regrade(s, toTier('moderate'), T0 + 3 * HOUR, 'tester', time));
+    expect(h.step('summary')).toMatchObject({ applicableAt: T0 + 3 * HOUR, dueAt: T0 + 5 * HOUR });
+  });
+});
