@@ -1,6 +1,6 @@
 // The drill's simulated responder (SPEC §7): when it acts on steps the timeline does not mention.
 import type { IncidentState, StepInstance } from '../engine/fold.js';
-import { lifecycle } from '../engine/fold.js';
+import { lifecycle, waitsForRecovery } from '../engine/fold.js';
 import { orderedSteps } from '../engine/views.js';
 
 export type ResponderPolicy = 'on-time' | 'late' | 'idle';
@@ -28,8 +28,7 @@ export function nextResponderAction(
   let best: { at: number; step: StepInstance } | undefined;
   for (const step of orderedSteps(state)) {
     if (mentioned.has(step.stepId)) continue;
-    const def = state.opened.definition.steps.find((s) => s.id === step.stepId)!;
-    const at = responderTime(step, def.from === 'recovered' && state.recoveredAt === null, policy);
+    const at = responderTime(step, waitsForRecovery(state, step), policy);
     if (at !== undefined && (!best || at < best.at)) best = { at, step };
   }
   return best;

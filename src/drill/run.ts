@@ -1,7 +1,7 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
 import { addNote, closeIncident, recordStep, recover, regrade, type OpenRequest } from '../engine/decide.js';
-import type { IncidentState } from '../engine/fold.js';
+import { definitionOf, type IncidentState } from '../engine/fold.js';
 import type { GradingInputs } from '../grading/grade.js';
 import type { Incidents } from '../service.js';
 import { formatOffset, parseOffset } from '../time/offset.js';
@@ -54,7 +54,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
     const responder = nextResponderAction(state, scenario.responder, mentioned);
     if (responder && responder.at <= endAt && (!entry || responder.at < entry.at)) {
       if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
-      const def = state.opened.definition.steps.find((s) => s.id === responder.step.stepId)!;
+      const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
       state = service.act(id, (s) => recordStep(s, responder.step.id, 'done', { note }, responder.at, actor));
       continue;

@@ -7,7 +7,7 @@ import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import type { EventDraft, OpenedPayload } from './events.js';
-import { cloneState, fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
+import { cloneState, definitionOf, fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
 
 export interface OpenRequest {
   type: string;
@@ -157,7 +157,7 @@ export function recordStep(
 ): EventDraft[] {
   ensureOpen(state);
   const instance = resolveStep(state, ref);
-  const def = state.opened.definition.steps.find((s) => s.id === instance.stepId)!;
+  const def = definitionOf(state, instance.stepId);
   if (outcome === 'note') {
     if (!detail.note?.trim()) throw new InputError(t('note.empty'));
     return [{ type: 'note.added', at, actor, payload: { text: detail.note, step: instance.id } }];

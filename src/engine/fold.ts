@@ -69,10 +69,16 @@ export function lifecycle(state: IncidentState): Lifecycle {
 
 const TIER_ORDER: Tier[] = ['mild', 'moderate', 'severe', 'critical'];
 
-function definitionOf(state: IncidentState, stepId: string): StepDefinition {
+/** The pinned definition of a step of this incident. */
+export function definitionOf(state: IncidentState, stepId: string): StepDefinition {
   const def = state.opened.definition.steps.find((s) => s.id === stepId);
   if (!def) throw new Error(`event names step ${stepId}, which the pinned playbook does not have`);
   return def;
+}
+
+/** A `from: recovered` step before recovery: it has no due time and nothing to do yet. */
+export function waitsForRecovery(state: IncidentState, step: StepInstance): boolean {
+  return definitionOf(state, step.stepId).from === 'recovered' && state.recoveredAt === null;
 }
 
 function newInstance(def: StepDefinition, occurrence: number, at: number, dueAt: number | null): StepInstance {
@@ -127,8 +133,7 @@ function applyGrading(
         current.dueAt = current.occurrence === 1 ? initialDue(def, state, at, time) : (repeatAfter(def, at, time) ?? null);
       } else if (current.status === 'pending' && tierChanged) {
         // every pending step: min(its due time, t + due(new tier)); de-escalation never relaxes
-        const waiting = def.from === 'recovered' && state.recoveredAt === null;
-        if (!waiting) current.dueAt = earlier(current.dueAt, dueFrom(def, tier, at, time));
+        if (!waitsForRecovery(state, current)) current.dueAt = earlier(current.dueAt, dueFrom(def, tier, at, time));
       }
     } else if (current?.status === 'pending') {
       Object.assign(current, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'not-applicable' });

@@ -1,12 +1,6 @@
 // Which pending step a responder should see next: the walk's agenda. Pure: time is an argument.
 import { PHASES } from '../playbook/vocabulary.js';
-import type { IncidentState, StepInstance } from './fold.js';
-
-/** A `from: recovered` step before recovery: it has no due time and nothing to do yet. */
-export function waitsForRecovery(state: IncidentState, step: StepInstance): boolean {
-  const def = state.opened.definition.steps.find((s) => s.id === step.stepId);
-  return def?.from === 'recovered' && state.recoveredAt === null;
-}
+import { waitsForRecovery, type IncidentState, type StepInstance } from './fold.js';
 
 // 0: to do now; 1: a later occurrence of a repeating step not yet due (the work was just done, the
 // next round is only scheduled); 2: waiting for recovery.

@@ -3,7 +3,7 @@
 // Times are epoch ms in fields named `at`, `asOf` or `…At` (json.ts relies on it); spans are `…Ms`.
 import { describeEvent } from '../engine/describe.js';
 import type { IncidentEvent } from '../engine/events.js';
-import { lifecycle, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
+import { definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { orderedSteps } from '../engine/views.js';
 import type { ClientImpact } from '../grading/grade.js';
@@ -153,15 +153,15 @@ export function withLang<T>(lang: Lang, fn: () => T): T {
 }
 
 function reportStep(state: IncidentState, s: StepInstance, asOf: number, statements: ReportStatement[]): ReportStep {
-  const def = state.opened.definition.steps.find((d) => d.id === s.stepId);
+  const def = definitionOf(state, s.stepId);
   const late = isLate(s, asOf);
-  const limited = def?.directions && DIRECTIONS.some((d) => !def.directions!.includes(d)) ? [...def.directions] : null;
+  const limited = def.directions && DIRECTIONS.some((d) => !def.directions!.includes(d)) ? [...def.directions] : null;
   return {
     id: s.id,
     stepId: s.stepId,
     occurrence: s.occurrence,
     phase: s.phase,
-    title: text(def?.title) || s.stepId,
+    title: text(def.title) || s.stepId,
     owner: s.owner,
     ownerName: text(state.opened.teams.find((x) => x.id === s.owner)?.name) || s.owner,
     status: s.status,
@@ -170,7 +170,7 @@ function reportStep(state: IncidentState, s: StepInstance, asOf: number, stateme
     completedAt: s.completedAt,
     withdrawnAt: s.withdrawnAt,
     withdrawnBy: s.withdrawnBy,
-    waitsForRecovery: def?.from === 'recovered' && state.recoveredAt === null,
+    waitsForRecovery: waitsForRecovery(state, s),
     late,
     lateByMs: !late || s.dueAt === null ? null : (s.status === 'done' ? s.completedAt! : asOf) - s.dueAt,
     ...(s.actor ? { actor: s.actor } : {}),

@@ -1,5 +1,5 @@
 import type { IncidentState, StepInstance } from '../engine/fold.js';
-import { lifecycle } from '../engine/fold.js';
+import { definitionOf, lifecycle, waitsForRecovery } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { orderedSteps } from '../engine/views.js';
 import { formatShort } from '../time/zone.js';
@@ -25,7 +25,6 @@ export function dueText(s: StepInstance, now: number, tz: string, color: boolean
 export function renderStatus(state: IncidentState, now: number, color: boolean): string {
   const c = painter(color);
   const tz = state.opened.timezone;
-  const def = (id: string) => state.opened.definition.steps.find((s) => s.id === id)!;
   const team = (id: string) => text(state.opened.teams.find((x) => x.id === id)?.name) || id;
   const steps = orderedSteps(state);
   const count = (status: StepInstance['status']) => steps.filter((s) => s.status === status).length;
@@ -61,10 +60,10 @@ export function renderStatus(state: IncidentState, now: number, color: boolean):
         return [
           late ? c.red(s.id) : s.id,
           t(`phase.${s.phase}`),
-          text(def(s.stepId).title),
+          text(definitionOf(state, s.stepId).title),
           team(s.owner),
           s.status === 'pending' ? c.bold(status) : c.dim(status),
-          dueText(s, now, tz, color, def(s.stepId).from === 'recovered' && state.recoveredAt === null),
+          dueText(s, now, tz, color, waitsForRecovery(state, s)),
         ];
       }),
     ),

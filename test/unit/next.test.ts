@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordStep, recover } from '../../src/engine/decide.js';
-import { agenda, nextStep, waitsForRecovery } from '../../src/engine/next.js';
+import { agenda, nextStep } from '../../src/engine/next.js';
+import { waitsForRecovery } from '../../src/engine/fold.js';
 import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
 
 const ids = (h: Harness, now: number) => agenda(h.state, now).map((s) => s.id);

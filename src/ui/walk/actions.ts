@@ -1,13 +1,13 @@
 // What the responder can do with the step at hand, each through one engine command.
 import { addNote, recordStep, recover } from '../../engine/decide.js';
-import type { IncidentState, StepInstance } from '../../engine/fold.js';
+import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
 import { t, text } from '../i18n.js';
 import { dueText, renderStatus } from '../status-view.js';
 import { stepLine } from './card.js';
 import { describeChanges } from './changes.js';
 import { freeNoteQuestion, jumpQuestion, noteQuestion, optionalTextQuestion, reasonQuestion } from './questions.js';
-import { definitionOf, record, type Walk } from './session.js';
+import { record, type Walk } from './session.js';
 
 export async function markDone(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const def = definitionOf(state, step.stepId);

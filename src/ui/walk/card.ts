@@ -1,6 +1,5 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
-import { lateSteps, type IncidentState, type StepInstance } from '../../engine/fold.js';
-import { waitsForRecovery } from '../../engine/next.js';
+import { definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
 import { t, text } from '../i18n.js';
 import { dueText } from '../status-view.js';
@@ -27,14 +26,14 @@ export function headerLine(state: IncidentState, now: number, color: boolean): s
 
 /** One line per step, for lists: id, title, due. */
 export function stepLine(state: IncidentState, s: StepInstance, now: number, color: boolean): string {
-  const def = state.opened.definition.steps.find((d) => d.id === s.stepId)!;
+  const def = definitionOf(state, s.stepId);
   const due = dueText(s, now, state.opened.timezone, color, waitsForRecovery(state, s));
   return due ? `${text(def.title)} (${s.id}) — ${due}` : `${text(def.title)} (${s.id})`;
 }
 
 export function renderCard(state: IncidentState, step: StepInstance, now: number, color: boolean): string {
   const c = painter(color);
-  const def = state.opened.definition.steps.find((d) => d.id === step.stepId)!;
+  const def = definitionOf(state, step.stepId);
   const tz = state.opened.timezone;
   const due = dueText(step, now, tz, color, waitsForRecovery(state, step));
   const lines = [

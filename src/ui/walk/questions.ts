@@ -1,6 +1,6 @@
 // The questions the walk asks, as plain configurations: what is offered, in which words, and what
 // an answer must satisfy. Pure, so prompt-level tests can render each one with @inquirer/testing.
-import type { IncidentState, StepInstance } from '../../engine/fold.js';
+import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import type { ClientImpact } from '../../grading/grade.js';
 import { parseMetricValue } from '../../grading/inputs.js';
 import type { GradingConfig, MetricConfig } from '../../playbook/schema.js';
@@ -150,7 +150,7 @@ export function reachedQuestion(groups: { team: string; teamName: string; member
 export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'pause';
 
 export function actionQuestion(state: IncidentState, step: StepInstance, others: number): SelectQuestion<WalkAction> {
-  const def = state.opened.definition.steps.find((s) => s.id === step.stepId)!;
+  const def = definitionOf(state, step.stepId);
   const actions: Choice<WalkAction>[] = [
     { value: 'done', name: def.requires.includes('note') ? t('act.doneNote') : t('act.done') },
     { value: 'skip', name: t('act.skip') },

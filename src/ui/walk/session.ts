@@ -22,7 +22,3 @@ export function record(
   const at = w.ctx.now();
   return w.service.act(w.id, (state, time) => decide(state, at, w.actor, time));
 }
-
-export function definitionOf(state: IncidentState, stepId: string) {
-  return state.opened.definition.steps.find((s) => s.id === stepId)!;
-}

@@ -3,13 +3,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderedStatement } from '../../engine/decide.js';
-import type { IncidentState, StepInstance } from '../../engine/fold.js';
+import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { renderStatement } from '../../engine/statement.js';
 import { readTemplate } from '../../playbook/library.js';
 import { t } from '../i18n.js';
 import { painter } from '../style.js';
 import { confirmQuestion, fileQuestion } from './questions.js';
-import { definitionOf, record, type Walk } from './session.js';
+import { record, type Walk } from './session.js';
 
 export async function showStatement(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const template = definitionOf(state, step.stepId).template;
