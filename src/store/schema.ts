@@ -1,6 +1,19 @@
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * One incident's entry of `list --json`, pretty-printed and indented as an element of the array,
+ * so that listing thousands of incidents is a string join in SQLite (BENCHMARKS.md). Evaluated by
+ * the store on every projection update; the sqlite3 shell never needs it (json_pretty is newer).
+ * The arguments stand in for the columns an UPDATE is changing: its SET sees the old row.
+ */
+export function listedEntry(updatedAt = 'updated_at', events = 'events'): string {
+  return `'  ' || replace(json_pretty(json_object(
+    'id', id, 'mode', mode, 'type', type, 'title', title, 'tier', tier, 'direction', direction,
+    'state', state, 'openedAt', opened_at, 'updatedAt', ${updatedAt}, 'events', ${events}), '  '),
+  char(10), char(10) || '  ')`;
+}
 
 // Each entry moves the schema from version i to i + 1; `PRAGMA user_version` records where a file is.
 const MIGRATIONS: string[] = [
@@ -38,6 +51,10 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX incidents_by_mode ON incidents (mode, opened_ms DESC, id DESC);
   CREATE INDEX incidents_by_opened ON incidents (opened_ms DESC, id DESC);
+  `,
+  `
+  ALTER TABLE incidents ADD COLUMN listed TEXT NOT NULL DEFAULT '';
+  UPDATE incidents SET listed = ${listedEntry()};
   `,
 ];
 

@@ -74,7 +74,7 @@ describe('audit store', () => {
     raw.close();
     expect(() => AuditStore.open(foreign)).toThrow(/not a sec-incident one/);
     const fresh = AuditStore.open(join(dir, 'fresh.db'));
-    expect(fresh.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(fresh.db.pragma('user_version', { simple: true })).toBe(2);
     fresh.close();
   });
 });
@@ -89,5 +89,42 @@ describe('listJson', () => {
     });
     for (const filter of ['real', 'drill', 'all'] as const) expect(JSON.parse(store.listJson(filter))).toEqual(store.list(filter));
     store.close();
+  });
+
+  it('follows every change of the projection, not only the opening', () => {
+    const store = AuditStore.open(join(tempDir(), 'changes.db'));
+    store.transact(() => {
+      store.append('INC-20260316-001', [opened('a')]);
+      store.append('INC-20260316-001', [{ type: 'incident.graded', at: Date.parse('2026-03-16T01:31:00Z'), actor: 't', payload: { tier: 'severe', result: { direction: 'B' } } } as EventDraft]);
+      store.append('INC-20260316-001', [{ type: 'incident.recovered', at: Date.parse('2026-03-16T03:00:00Z'), actor: 't', payload: {} }]);
+    });
+    expect(JSON.parse(store.listJson('all'))).toEqual([
+      expect.objectContaining({ tier: 'severe', direction: 'B', state: 'recovered', events: 3, updatedAt: '2026-03-16T11:00:00+08:00' }),
+    ]);
+    store.close();
+  });
+
+  it('is the same document from a file of schema 1, read-only before and after it is migrated', () => {
+    const file = join(tempDir(), 'v1.db');
+    const store = AuditStore.open(file);
+    store.transact(() => {
+      store.append('INC-20260316-001', [opened('one')]);
+      store.append('INC-20260316-002', [opened('two, "quoted"')]);
+    });
+    const expected = store.listJson('all');
+    store.close();
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE incidents DROP COLUMN listed; PRAGMA user_version = 1');
+    raw.close();
+
+    const reader = AuditStore.open(file, { readonly: true });
+    expect(reader.listJson('all')).toBe(expected);
+    expect(reader.db.pragma('user_version', { simple: true })).toBe(1);
+    reader.close();
+
+    const writer = AuditStore.open(file);
+    expect(writer.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(writer.listJson('all')).toBe(expected);
+    writer.close();
   });
 });
