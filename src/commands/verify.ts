@@ -16,8 +16,9 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   }
   const store = AuditStore.open(ctx.db, { readonly: true });
   const key = auditKey(ctx.env);
-  const ids = id ? [id] : store.incidentIds();
-  if (id && !store.hasIncident(id)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+  const known = store.incidentIds();
+  if (id && !known.includes(id)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+  const ids = id ? [id] : known;
   const reports: ChainReport[] = ids.map((x) => verifyIncident(store, x, key));
   store.close();
   const ok = reports.every((r) => r.ok);

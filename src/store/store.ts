@@ -223,9 +223,10 @@ export class AuditStore {
     return this.rows(incidentId).map(rowToEvent);
   }
 
+  /** Every incident the log or the listing knows: an incident whose events were all deleted is still named. */
   incidentIds(): string[] {
     if (this.isEmpty) return [];
-    return (this.db.prepare('SELECT DISTINCT incident_id AS id FROM events ORDER BY incident_id').all() as { id: string }[]).map((r) => r.id);
+    return this.db.prepare('SELECT incident_id FROM events UNION SELECT id FROM incidents ORDER BY 1').pluck().all() as string[];
   }
 
   private listQuery(

@@ -75,6 +75,22 @@ describe('tamper-evident log (SPEC §6)', () => {
     expect(human.stdout).toContain(`${id}: chain BROKEN at event 5`);
   });
 
+  it.each([
+    ['its last event deleted', (id: string) => `DELETE FROM events WHERE incident_id='${id}' AND seq = (SELECT max(seq) FROM events WHERE incident_id='${id}')`, 'last'],
+    ['all its events deleted', (id: string) => `DELETE FROM events WHERE incident_id='${id}'`, 'first'],
+  ])('verify catches an incident with %s, through the listing that still counts them', (_name, tamper, which) => {
+    const id = incidentWithEvents();
+    const events = json(run(['verify', id, '--json'])).incidents[0].events as number;
+    sql(db, dropTriggers + tamper(id));
+    const seq = which === 'last' ? events : 1;
+    const r = run(['verify', '--json']);
+    expect(r.code).toBe(3);
+    expect(json(r).incidents.find((x: any) => x.id === id)).toMatchObject({ ok: false, firstBadSeq: seq, problem: 'truncated' });
+    const human = run(['verify', id]);
+    expect(human.code).toBe(3);
+    expect(human.stdout).toContain(`${id}: chain BROKEN at event ${seq}`);
+  });
+
   it('with the HMAC key set, a forged event with a recomputed plain SHA-256 is caught', () => {
     const env = { SEC_INCIDENT_AUDIT_KEY: KEY };
     const id = incidentWithEvents(env);
