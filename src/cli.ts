@@ -38,6 +38,7 @@ async function makeContext(opts: GlobalFlags & { json?: boolean }): Promise<Cont
     env: process.env,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined,
   };
 }
 

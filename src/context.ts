@@ -9,6 +9,8 @@ export interface Context extends Settings {
   env: NodeJS.ProcessEnv;
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
+  /** The terminal's width when stdout is one; tables fit it. Undefined for pipes and files. */
+  columns?: number;
 }
 
 export function printJson(ctx: Context, value: unknown): void {

@@ -20,7 +20,7 @@ export async function run(ctx: Context, _args: string[], opts: { all?: boolean; 
   const { renderTable } = await import('../ui/table.js');
   ctx.out(
     renderTable(
-      ['ID', t('status.col.title'), t('pb.list.id'), t('grade.tier'), t('grade.direction'), t('status.col.status'), t('status.opened', { at: '' }).trim()],
+      ['ID', t('status.col.title'), t('pb.list.id'), t('grade.tier'), t('grade.direction'), t('status.col.status'), t('list.col.opened')],
       rows.map((r) => [
         r.id,
         r.title,

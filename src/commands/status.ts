@@ -16,7 +16,7 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
     printJson(ctx, statusJson(state, asOf));
   } else {
     const { renderStatus } = await import('../ui/status-view.js');
-    ctx.out(renderStatus(state, asOf, ctx.color));
+    ctx.out(renderStatus(state, asOf, ctx.color, ctx.columns));
   }
   return 0;
 }

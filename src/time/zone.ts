@@ -110,6 +110,13 @@ export function formatShort(epochMs: number, timeZone: string): string {
   return `${localDate(l)} ${pad(l.hour)}:${pad(l.minute)}`;
 }
 
+/** Like formatShort, without the date when it is the same day as `now` in the zone: 09:35. */
+export function formatClock(epochMs: number, timeZone: string, now: number): string {
+  const l = toLocal(epochMs, timeZone);
+  const today = localDate(toLocal(now, timeZone)) === localDate(l);
+  return `${today ? '' : `${localDate(l)} `}${pad(l.hour)}:${pad(l.minute)}`;
+}
+
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Parses an ISO 8601 instant that names its offset; undefined when it is not one. */

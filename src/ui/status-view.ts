@@ -2,19 +2,24 @@ import type { IncidentState, StepInstance } from '../engine/fold.js';
 import { definitionOf, lifecycle, waitsForRecovery } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { orderedSteps } from '../engine/views.js';
-import { formatShort } from '../time/zone.js';
+import { PHASES } from '../playbook/vocabulary.js';
+import { formatClock, formatShort } from '../time/zone.js';
 import { formatSpan } from './format.js';
 import { t, text } from './i18n.js';
 import { painter, paintTier } from './style.js';
-import { renderTable } from './table.js';
+import { blockWidth, displayWidth, padEnd, renderTable, wrap, type TableRow } from './table.js';
 
-/** `due in 12 min` / `overdue 5 min` / `late by 3 min`, red when late. */
+export function teamName(state: IncidentState, id: string): string {
+  return text(state.opened.teams.find((x) => x.id === id)?.name) || id;
+}
+
+/** `due in 12 min (10:05)` / `overdue 5 min` / `late by 3 min`, red when late; the date only when not today. */
 export function dueText(s: StepInstance, now: number, tz: string, color: boolean, waitsForRecovery = false): string {
   const c = painter(color);
   if (s.dueAt === null) return s.status === 'pending' ? t(waitsForRecovery ? 'due.waitRecovery' : 'due.none') : '';
   if (s.status === 'pending') {
     const left = s.dueAt - now;
-    return left >= 0 ? `${t('due.in', { d: formatSpan(left) })} (${formatShort(s.dueAt, tz)})` : c.red(t('due.overdue', { d: formatSpan(-left) }));
+    return left >= 0 ? `${t('due.in', { d: formatSpan(left) })} (${formatClock(s.dueAt, tz, now)})` : c.red(t('due.overdue', { d: formatSpan(-left) }));
   }
   if (s.status === 'done' && s.completedAt !== null) {
     return isLate(s, now) ? c.red(t('due.lateDone', { d: formatSpan(s.completedAt - s.dueAt) })) : t('due.onTime');
@@ -22,21 +27,20 @@ export function dueText(s: StepInstance, now: number, tz: string, color: boolean
   return '';
 }
 
-export function renderStatus(state: IncidentState, now: number, color: boolean): string {
+export function renderStatus(state: IncidentState, now: number, color: boolean, width?: number): string {
   const c = painter(color);
   const tz = state.opened.timezone;
-  const team = (id: string) => text(state.opened.teams.find((x) => x.id === id)?.name) || id;
   const steps = orderedSteps(state);
   const count = (status: StepInstance['status']) => steps.filter((s) => s.status === status).length;
   const lines = [
     c.bold(t('status.header', { id: state.id, title: state.opened.title })),
     t('status.line', {
       mode: state.mode === 'drill' ? c.magenta(t('mode.drill')) : t('mode.real'),
-      type: `${text(state.opened.definition.name)} (${state.opened.type})`,
       tier: paintTier(c, state.tier, t(`tier.${state.tier}`)),
       direction: state.direction,
       state: t(`state.${lifecycle(state)}`),
     }),
+    `${text(state.opened.definition.name)} (${state.opened.type})`,
     [
       t('status.opened', { at: formatShort(state.openedAt, tz) }),
       state.recoveredAt !== null ? t('status.recovered', { at: formatShort(state.recoveredAt, tz) }) : '',
@@ -52,21 +56,55 @@ export function renderStatus(state: IncidentState, now: number, color: boolean):
       late: steps.filter((s) => isLate(s, now)).length,
     }),
     '',
-    renderTable(
-      [t('status.col.step'), t('status.col.phase'), t('status.col.title'), t('status.col.owner'), t('status.col.status'), t('status.col.due')],
-      steps.map((s) => {
-        const late = isLate(s, now);
-        const status = t(`status.${s.status}`);
-        return [
-          late ? c.red(s.id) : s.id,
-          t(`phase.${s.phase}`),
-          text(definitionOf(state, s.stepId).title),
-          team(s.owner),
-          s.status === 'pending' ? c.bold(status) : c.dim(status),
-          dueText(s, now, tz, color, waitsForRecovery(state, s)),
-        ];
-      }),
-    ),
+    stepsTable(state, steps, now, color, width),
   ];
   return lines.join('\n');
+}
+
+/**
+ * The steps under their phase headings, in phase order. When a one-line-per-step table would not
+ * fit the terminal, each step takes two lines instead, so nothing wraps mid-column.
+ */
+function stepsTable(state: IncidentState, steps: StepInstance[], now: number, color: boolean, width: number | undefined): string {
+  const c = painter(color);
+  const tz = state.opened.timezone;
+  const byPhase = PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) })).filter((g) => g.steps.length > 0);
+  const cells = (s: StepInstance) => {
+    const status = t(`status.${s.status}`);
+    return {
+      id: isLate(s, now) ? c.red(s.id) : s.id,
+      title: text(definitionOf(state, s.stepId).title),
+      owner: teamName(state, s.owner),
+      status: s.status === 'pending' ? c.bold(status) : c.dim(status),
+      due: dueText(s, now, tz, color, waitsForRecovery(state, s)),
+    };
+  };
+  const rows: TableRow[] = byPhase.flatMap((g) => [
+    c.bold(t(`phase.${g.phase}`)),
+    ...g.steps.map((s) => {
+      const x = cells(s);
+      return [`  ${x.id}`, x.title, x.owner, x.status, x.due];
+    }),
+  ]);
+  const table = renderTable(
+    [t('status.col.step'), t('status.col.title'), t('status.col.owner'), t('status.col.status'), t('status.col.due')],
+    rows,
+  );
+  if (width === undefined || blockWidth(table) <= width) return table;
+  const idWidth = Math.max(...steps.map((s) => displayWidth(s.id)));
+  const statusWidth = Math.max(...steps.map((s) => displayWidth(t(`status.${s.status}`))));
+  return byPhase
+    .flatMap((g) => [
+      c.bold(t(`phase.${g.phase}`)),
+      ...g.steps.flatMap((s) => {
+        const x = cells(s);
+        const indent = '      ';
+        const about = wrap(`${x.title} · ${x.owner}`, width - indent.length);
+        return [
+          `  ${padEnd(x.id, idWidth)}  ${padEnd(x.status, statusWidth)}  ${x.due}`.trimEnd(),
+          ...about.map((l) => c.dim(indent + l)),
+        ];
+      }),
+    ])
+    .join('\n');
 }

@@ -13,8 +13,38 @@ export function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
-export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd();
+/** A row is its cells, or a string: a heading line that spans the table (a phase, a group). */
+export type TableRow = string[] | string;
+
+export function renderTable(header: string[], rows: TableRow[]): string {
+  const cells = rows.filter((r): r is string[] => Array.isArray(r));
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (row: TableRow) => (typeof row === 'string' ? row : row.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd());
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The widest line of a block of text, in terminal columns. */
+export function blockWidth(text: string): number {
+  return Math.max(0, ...text.split('\n').map(displayWidth));
+}
+
+/**
+ * Greedy line-breaking to `width` terminal columns: between words, and between any two CJK
+ * characters; a word longer than a line is left whole.
+ */
+export function wrap(text: string, width: number): string[] {
+  const tokens = text.match(new RegExp(`${WIDE.source}|[^\\s${WIDE.source.slice(1, -1)}]+|\\s+`, 'gu')) ?? [];
+  const lines: string[] = [];
+  let line = '';
+  for (const token of tokens) {
+    const blank = /^\s+$/.test(token);
+    if (line !== '' && !blank && displayWidth(line + token) > width) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    if (line === '' && blank) continue;
+    line += blank ? ' ' : token;
+  }
+  if (line.trim() !== '') lines.push(line.trimEnd());
+  return lines;
 }

@@ -8,7 +8,7 @@ import { BIN, cli, json, tempDir } from '../helpers.js';
 
 let sockets = 0;
 
-/** One terminal: its own tmux server (-L), 120×40, the CLI with a clean environment. */
+/** One terminal: its own tmux server (-L), 120×40 unless told, the CLI with a clean environment. */
 class Terminal {
   readonly socket = `sec-incident-e2e-${process.pid}-${++sockets}`;
   constructor(
@@ -23,12 +23,12 @@ class Terminal {
     return r.stdout;
   }
 
-  start(args: string[]): void {
+  start(args: string[], columns = 120): void {
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}'`;
     // the pane stays after the CLI exits, so the exit code can be read from the screen
     const command = `${env} '${process.execPath}' '${BIN}' ${quoted}; echo "[exit $?]"; sleep 600`;
-    this.tmux('new-session', '-d', '-x', '120', '-y', '40', '-c', this.dir, command);
+    this.tmux('new-session', '-d', '-x', String(columns), '-y', '40', '-c', this.dir, command);
   }
 
   /** The visible screen, wrapped lines joined. */
@@ -268,4 +268,18 @@ describe('sec-incident start in a real terminal (tmux)', () => {
     expect(after.steps.find((x) => x.id === 'activate-teams')?.status).toBe('done');
     expect(after.steps.filter((x) => x.status === 'done')).toHaveLength(2);
   }, 30_000);
+
+  it('status fits an 80-column terminal: no line wraps, every step is shown', async () => {
+    const t = terminal();
+    const opened = cli(['open', '--json', ...MODERATE.slice(1)], { env: { SEC_INCIDENT_DB: t.db } });
+    expect(opened.code).toBe(0);
+    const id = json<{ id: string }>(opened).id;
+    t.start(['status', id], 80);
+    const screen = await t.waitForText('[exit 0]');
+    // -J joins what the terminal wrapped: a joined line wider than the pane had wrapped
+    const wrapped = screen.split('\n').filter((l) => l.length > 80);
+    expect(wrapped).toEqual([]);
+    for (const step of status(t, id).steps) expect(screen).toMatch(new RegExp(`^  ${step.id} +pending +`, 'm'));
+    expect(screen).toMatch(/^Emergency handling and regulatory reporting\n {2}it-diagnosis +pending +due in \d+ min \(\d\d:\d\d\)\n {6}Diagnose/m);
+  }, 20_000);
 });

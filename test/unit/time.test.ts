@@ -6,7 +6,7 @@ import { InputError } from '../../src/errors.js';
 import { loadCalendar } from '../../src/playbook/library.js';
 import { addWorkingDays, isWorkingDay, type WorkCalendar } from '../../src/time/calendar.js';
 import { addDuration, parseDuration } from '../../src/time/duration.js';
-import { formatInZone, formatShort, fromLocal, isValidTimeZone, parseInstant, toLocal } from '../../src/time/zone.js';
+import { formatClock, formatInZone, formatShort, fromLocal, isValidTimeZone, parseInstant, toLocal } from '../../src/time/zone.js';
 import { PLAYBOOKS, tempDir } from '../helpers.js';
 
 const SH = 'Asia/Shanghai';
@@ -158,6 +158,13 @@ describe('zones: formatInZone, parseInstant, toLocal/fromLocal', () => {
     expect(local).toEqual({ year: 2026, month: 10, day: 10, hour: 0, minute: 30, second: 15, ms: 5 });
     expect(fromLocal(local, SH)).toBe(epoch);
     expect(formatShort(epoch, SH)).toBe('2026-10-10 00:30');
+  });
+
+  it('formatClock leaves the date out only when it is the same day in the zone', () => {
+    const epoch = Date.UTC(2026, 9, 9, 16, 30); // 2026-10-10 00:30 in Shanghai, still the 9th in UTC
+    expect(formatClock(epoch, SH, epoch + 23 * 3600_000)).toBe('00:30');
+    expect(formatClock(epoch, SH, epoch - 31 * 60_000)).toBe('2026-10-10 00:30'); // 23:59 the day before
+    expect(formatClock(epoch, SH, epoch + 24 * 3600_000)).toBe('2026-10-10 00:30');
   });
 
   it('knows which time zones exist', () => {

@@ -51,7 +51,7 @@ export async function jump(w: Walk, state: IncidentState, agenda: StepInstance[]
 }
 
 export function showStatus(w: Walk, state: IncidentState): void {
-  w.ctx.out(`\n${renderStatus(state, w.ctx.now(), w.ctx.color)}`);
+  w.ctx.out(`\n${renderStatus(state, w.ctx.now(), w.ctx.color, w.ctx.columns)}`);
 }
 
 export async function markRecovered(w: Walk, state: IncidentState): Promise<IncidentState> {

@@ -2,12 +2,8 @@
 import { definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
 import { t, text } from '../i18n.js';
-import { dueText } from '../status-view.js';
+import { dueText, teamName } from '../status-view.js';
 import { painter, paintTier } from '../style.js';
-
-export function teamName(state: IncidentState, id: string): string {
-  return text(state.opened.teams.find((x) => x.id === id)?.name) || id;
-}
 
 /** `INC-… · tier moderate · direction B · 12 pending · 1 late` */
 export function headerLine(state: IncidentState, now: number, color: boolean): string {

@@ -1,0 +1,75 @@
+// The human status: phase headings in phase order, and a layout that fits the terminal it is given.
+import { describe, expect, it } from 'vitest';
+import { recover } from '../../src/engine/decide.js';
+import { PHASES } from '../../src/playbook/vocabulary.js';
+import { setLang, t } from '../../src/ui/i18n.js';
+import { renderStatus } from '../../src/ui/status-view.js';
+import { displayWidth, wrap } from '../../src/ui/table.js';
+import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
+
+const long = 'Decide whether the event must be reported and report it by telephone to the regulator';
+const pb = playbook([
+  // listed out of phase order on purpose: the view groups by phase, in the vocabulary's order
+  { id: 'summary-report', phase: 'review', title: { zh: '报送事件总结报告', en: 'Submit the summary report' }, due: '1d', from: 'recovered' },
+  { id: 'reportability', phase: 'response', title: { zh: '判定是否报告并电话报告监管', en: long }, due: '30m' },
+  { id: 'confirm-grading', phase: 'grading', title: { zh: '确认舆情分级与处置方向', en: 'Confirm the tier' }, due: '15m' },
+  { id: 'holding-statement', phase: 'media', title: { zh: '发布首次情况说明', en: 'Publish the holding statement' }, due: '2d' },
+]);
+
+function state() {
+  return new Harness(pb, inputs('moderate')).state;
+}
+
+describe('renderStatus', () => {
+  for (const lang of ['en', 'zh'] as const) {
+    it(`${lang}: groups steps under their phases, in phase order`, () => {
+      setLang(lang);
+      const out = renderStatus(state(), T0 + 5 * MIN, false);
+      const order = ['confirm-grading', 'reportability', 'holding-statement', 'summary-report'].map((id) => out.indexOf(`  ${id} `));
+      expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+      const used = PHASES.filter((p) => pb.steps.some((x) => x.phase === p)).map((p) => t(`phase.${p}`));
+      expect(out.split('\n').filter((l) => used.includes(l))).toEqual(used);
+      setLang('en');
+    });
+
+    it(`${lang}: at 80 columns no line is wider than the terminal, and nothing is cut`, () => {
+      setLang(lang);
+      const s = state();
+      const wide = renderStatus(s, T0 + 5 * MIN, false);
+      const narrow = renderStatus(s, T0 + 5 * MIN, false, 80);
+      expect(Math.max(...wide.split('\n').map(displayWidth))).toBeGreaterThan(80); // the test means something
+      expect(narrow.split('\n').filter((l) => displayWidth(l) > 80)).toEqual([]);
+      for (const step of s.steps) expect(narrow).toContain(`  ${step.id} `);
+      const words = (lang === 'en' ? long : '判定是否报告并电话报告监管').split(' ');
+      expect(narrow.replace(/\s+/g, ' ')).toContain(words.join(' ')); // whole, though wrapped
+      setLang('en');
+    });
+  }
+
+  it('a table when it fits, with the due date only when it is not today', () => {
+    setLang('en');
+    const out = renderStatus(state(), T0 + 5 * MIN, false, 200);
+    expect(out).toMatch(/^Step +Title +Owner +Status +Due$/m);
+    expect(out).toMatch(/^ {2}confirm-grading +Confirm the tier +Opinion +pending +due in 10 min \(09:45\)$/m);
+    expect(out).toMatch(/^ {2}holding-statement .* due in 1 d 23 h \(2026-03-18 09:30\)$/m);
+  });
+
+  it('shows recovery and the steps that count from it', () => {
+    setLang('en');
+    const h = new Harness(pb, inputs('moderate'));
+    h.apply((st, time) => recover(st, undefined, T0 + HOUR, 'tester', time));
+    const out = renderStatus(h.state, T0 + HOUR, false);
+    expect(out).toContain('recovered 2026-03-16 10:30');
+    expect(out).toMatch(/summary-report .* due in 1 d 0 h \(2026-03-17 10:30\)/);
+  });
+});
+
+describe('wrap', () => {
+  it('breaks between words, between CJK characters, and leaves an overlong word whole', () => {
+    expect(wrap('report it by telephone to the regulator', 16)).toEqual(['report it by', 'telephone to the', 'regulator']);
+    expect(wrap('判定是否报告并电话报告监管', 10)).toEqual(['判定是否报', '告并电话报', '告监管']);
+    expect(wrap('通知 CSRC 派出机构 by phone', 12)).toEqual(['通知 CSRC 派', '出机构 by', 'phone']);
+    expect(wrap('see https://example.com/a/very/long/path now', 10)).toEqual(['see', 'https://example.com/a/very/long/path', 'now']);
+    expect(wrap('', 10)).toEqual([]);
+  });
+});
