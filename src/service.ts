@@ -1,7 +1,7 @@
 // The edge where the engine meets the store: read the log, fold, decide, append, in one
 // IMMEDIATE transaction. Every front end (start, the script commands, drill) comes through here.
 import { existsSync, readFileSync } from 'node:fs';
-import { InputError } from './errors.js';
+import { CliError, InputError, WorkError } from './errors.js';
 import { openIncident, type OpenRequest } from './engine/decide.js';
 import type { EventDraft, OpenedPayload } from './engine/events.js';
 import { cloneState, fold, step as foldOne, type IncidentState } from './engine/fold.js';
@@ -11,6 +11,11 @@ import type { WorkCalendar } from './time/calendar.js';
 import type { TimeContext } from './time/duration.js';
 import { localDate, toLocal } from './time/zone.js';
 import { t } from './ui/i18n.js';
+
+/** No events for the id: unknown, or listed once and its whole log deleted since. */
+export function unknownIncident(store: AuditStore, id: string): CliError {
+  return store.isListed(id) ? new WorkError(t('incident.logGone', { id })) : new InputError(t('incident.unknown', { id, db: store.file }));
+}
 
 export class Incidents {
   /** Folded states by incident; the log is append-only, so a state only ever needs newer events. */
@@ -37,8 +42,14 @@ export class Incidents {
       for (const event of this.store.eventsAfter(id, cached.events)) foldOne(state, event, time);
     } else {
       const events = this.store.events(id);
-      if (events.length === 0) throw new InputError(t('incident.unknown', { id, db: this.store.file }));
-      state = fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
+      if (events.length === 0) throw unknownIncident(this.store, id);
+      try {
+        state = fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        // a log that was altered outside the tool: say so, and where to look, not "internal error"
+        throw new WorkError(t('incident.damaged', { id, detail: (error as Error).message }));
+      }
     }
     this.states.set(id, state);
     return state;

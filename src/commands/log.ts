@@ -5,15 +5,18 @@ import type { OpenedPayload } from '../engine/events.js';
 import { formatInZone, formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import { renderTable } from '../ui/table.js';
+import { unknownIncident } from '../service.js';
 import { incidentsForReading } from './shared.js';
-import { InputError } from '../errors.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
   const service = incidentsForReading(ctx, id!);
   const events = service.store.events(id!);
+  const gone = events.length === 0 ? unknownIncident(service.store, id!) : undefined;
   service.store.close();
-  if (events.length === 0) throw new InputError(t('incident.unknown', { id: id!, db: ctx.db }));
-  const tz = (events[0]!.payload as OpenedPayload).timezone ?? ctx.timezone;
+  if (gone) throw gone;
+  // the trail is shown whatever state it is in; a log that does not begin with its opening says so
+  const opened = events[0]!.type === 'incident.opened' ? (events[0]!.payload as OpenedPayload) : undefined;
+  const tz = opened?.timezone ?? ctx.timezone;
   if (ctx.json) {
     printJson(
       ctx,
@@ -30,9 +33,9 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
     );
     return 0;
   }
-  const opened = events[0]!.payload as OpenedPayload;
   // a drill says so wherever it is shown
-  ctx.out(`${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}\n`);
+  if (opened) ctx.out(`${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}\n`);
+  else ctx.out(`${id} · ${t('log.noOpening', { id: id! })}\n`);
   ctx.out(
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],

@@ -3,6 +3,7 @@ import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { HandlingDirection, Phase, StepDefinition, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
 import type { EventDraft, OpenedPayload, PinnedPlaybook } from './events.js';
+import { t } from '../ui/i18n.js';
 import { applies, dueFrom, earlier, isLate, repeatAfter } from './rules.js';
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
@@ -72,7 +73,7 @@ const TIER_ORDER: Tier[] = ['mild', 'moderate', 'severe', 'critical'];
 /** The pinned definition of a step of this incident. */
 export function definitionOf(state: IncidentState, stepId: string): StepDefinition {
   const def = state.opened.definition.steps.find((s) => s.id === stepId);
-  if (!def) throw new Error(`event names step ${stepId}, which the pinned playbook does not have`);
+  if (!def) throw new Error(t('fold.noSuchStep', { step: stepId }));
   return def;
 }
 
@@ -143,7 +144,7 @@ function applyGrading(
 
 function findInstance(state: IncidentState, id: string): StepInstance {
   const instance = state.steps.find((s) => s.id === id);
-  if (!instance) throw new Error(`event names step ${id}, which never applied`);
+  if (!instance) throw new Error(t('fold.neverApplied', { step: id }));
   return instance;
 }
 
@@ -255,7 +256,7 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): 
 /** Folds an incident's events, oldest first, into its state. */
 export function fold(id: string, events: readonly EventDraft[], time: TimeContext): IncidentState {
   const first = events[0];
-  if (!first || first.type !== 'incident.opened') throw new Error(`incident ${id} does not begin with incident.opened`);
+  if (!first || first.type !== 'incident.opened') throw new Error(t('fold.noOpening', { id }));
   const state = initial(id, first);
   for (const event of events) {
     evolve(state, event, time);

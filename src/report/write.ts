@@ -8,7 +8,7 @@ import { InputError, WorkError } from '../errors.js';
 import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { fold, judgedAt, step as foldOne, type IncidentState } from '../engine/fold.js';
 import { incidentsForReading } from '../commands/shared.js';
-import { playbookDrift } from '../service.js';
+import { playbookDrift, unknownIncident } from '../service.js';
 import { auditKey, type EventRow } from '../store/hash.js';
 import { rowToEvent } from '../store/store.js';
 import { verifyIncident, type ChainReport } from '../store/verify.js';
@@ -90,7 +90,7 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
   const service = incidentsForReading(ctx, id);
   const previousLang = getLang();
   try {
-    if (!service.store.hasIncident(id)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+    if (!service.store.hasIncident(id)) throw unknownIncident(service.store, id);
     let state: IncidentState | undefined;
     let time: TimeContext | undefined;
     let lang: Lang = chosen ?? ctx.lang;

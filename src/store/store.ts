@@ -223,6 +223,12 @@ export class AuditStore {
     return this.rows(incidentId).map(rowToEvent);
   }
 
+  /** Whether the listing knows the incident, whatever is left of its log. */
+  isListed(incidentId: string): boolean {
+    if (this.isEmpty) return false;
+    return this.db.prepare('SELECT 1 FROM incidents WHERE id = ?').get(incidentId) !== undefined;
+  }
+
   /** Every incident the log or the listing knows: an incident whose events were all deleted is still named. */
   incidentIds(): string[] {
     if (this.isEmpty) return [];

@@ -585,6 +585,12 @@ export const en = {
   'help.title.Arguments:': "Arguments:",
   'help.title.Global Options:': "Global options:",
   'schema.notADate': "not a real calendar date (YYYY-MM-DD)",
+  'incident.damaged': "the audit log of {id} cannot be read as an incident ({detail}). Was it altered outside sec-incident? `sec-incident verify {id}` checks the chain and names the first broken event.",
+  'incident.logGone': "{id} is in the listing but its audit log has no events: the log was altered outside sec-incident. `sec-incident verify` reports it.",
+  'log.noOpening': "the log does not begin with incident.opened — `sec-incident verify {id}` names the first broken event",
+  'fold.noSuchStep': "an event names step {step}, which the pinned playbook does not have",
+  'fold.neverApplied': "an event names step {step}, which never applied",
+  'fold.noOpening': "{id} does not begin with incident.opened",
 } as const;
 
 export type MessageKey = keyof typeof en;

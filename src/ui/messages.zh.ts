@@ -587,4 +587,10 @@ export const zh: Record<MessageKey, string> = {
   'help.title.Arguments:': "参数：",
   'help.title.Global Options:': "全局选项：",
   'schema.notADate': "不是有效的日期（YYYY-MM-DD）",
+  'incident.damaged': "{id} 的审计日志无法还原为事件记录（{detail}），可能曾在 sec-incident 之外被改动。`sec-incident verify {id}` 会检查哈希链并指出第一条被破坏的记录。",
+  'incident.logGone': "{id} 在事件列表中，但其审计日志已没有任何记录：日志曾在 sec-incident 之外被改动。`sec-incident verify` 会报告此问题。",
+  'log.noOpening': "日志的第一条不是 incident.opened——`sec-incident verify {id}` 会指出第一条被破坏的记录",
+  'fold.noSuchStep': "有记录指向步骤 {step}，但锁定的预案中没有该步骤",
+  'fold.neverApplied': "有记录指向步骤 {step}，但该步骤从未适用",
+  'fold.noOpening': "{id} 的第一条记录不是 incident.opened",
 };

@@ -91,6 +91,29 @@ describe('tamper-evident log (SPEC §6)', () => {
     expect(human.stdout).toContain(`${id}: chain BROKEN at event ${seq}`);
   });
 
+  it('commands on an altered log say what happened and where to look, never "internal error"', () => {
+    const gutted = incidentWithEvents();
+    const headless = incidentWithEvents();
+    sql(db, `${dropTriggers} DELETE FROM events WHERE incident_id='${gutted}'; DELETE FROM events WHERE incident_id='${headless}' AND seq = 1;`);
+    for (const args of [['status', gutted], ['log', gutted], ['report', gutted, '--out', join(dir, 'r.md')], ['step', gutted, 'confirm-grading', 'done']]) {
+      const r = run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`${gutted} is in the listing but its audit log has no events`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+    const status = run(['status', headless]);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain(`the audit log of ${headless} cannot be read as an incident (${headless} does not begin with incident.opened)`);
+    expect(status.stderr).toContain(`sec-incident verify ${headless}`);
+    expect(status.stderr).not.toContain('internal error');
+    // the trail itself is still shown, with a warning where its title would be
+    const log = run(['log', headless]);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toContain(`${headless} · the log does not begin with incident.opened`);
+    expect(log.stdout).toMatch(/^2 +\S+ \S+ +incident\.graded/m);
+    expect(existsSync(join(dir, 'r.md'))).toBe(false);
+  });
+
   it('with the HMAC key set, a forged event with a recomputed plain SHA-256 is caught', () => {
     const env = { SEC_INCIDENT_AUDIT_KEY: KEY };
     const id = incidentWithEvents(env);
