@@ -30,6 +30,7 @@ export async function run(ctx: Context, _args: string[], opts: { all?: boolean; 
         `${r.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${t(`state.${r.state}`)}`,
         r.openedAt.slice(0, 16).replace('T', ' '),
       ]),
+      { width: ctx.columns, wrap: [1] },
     ),
   );
   return 0;

@@ -40,6 +40,7 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
       events.map((e) => [String(e.seq), formatShort(e.at, tz), e.type, e.actor, describeEvent(e).replace(/\s+/g, ' ')]),
+      { width: ctx.columns, wrap: [4] },
     ),
   );
   return 0;

@@ -6,7 +6,7 @@ import { TIERS, type StepDefinition } from '../playbook/schema.js';
 import { validateLibrary } from '../playbook/validate.js';
 import { localDate, toLocal } from '../time/zone.js';
 import { t, text } from '../ui/i18n.js';
-import { renderTable } from '../ui/table.js';
+import { renderTable, wrap } from '../ui/table.js';
 
 export async function list(ctx: Context): Promise<number> {
   const ids = playbookIds(ctx.playbooksDir); // first: a missing folder is named as such, not as a missing teams.yaml
@@ -23,6 +23,7 @@ export async function list(ctx: Context): Promise<number> {
     renderTable(
       [t('pb.list.id'), t('pb.list.name'), t('pb.list.version'), t('pb.list.steps'), t('pb.list.reviewed')],
       playbooks.map((p) => [p.id, text(p.name), String(p.version), String(p.steps.length), p.reviewed ?? '—']),
+      { width: ctx.columns, wrap: [1] },
     ),
   );
   return 0;
@@ -45,7 +46,9 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
     printJson(ctx, { ...p, sha256 });
     return 0;
   }
-  const lines = [`${text(p.name)} (${p.id} v${p.version})`, text(p.description), ''];
+  const width = ctx.columns;
+  const fitted = (block: string) => (width ? block.split('\n').flatMap((line) => (line.trim() ? wrap(line, width) : [''])) : [block]);
+  const lines = [...fitted(`${text(p.name)} (${p.id} v${p.version})`), ...fitted(text(p.description)), ''];
   lines.push(
     renderTable(
       [t('pb.show.step'), t('pb.list.name'), t('pb.show.owner'), t('pb.show.tiers'), t('pb.show.directions'), t('pb.show.due')],
@@ -57,6 +60,7 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
         s.directions ? s.directions.join('/') : t('pb.show.all'),
         dueLabel(s),
       ]),
+      { width: ctx.columns, wrap: [1, 2, 5] },
     ),
   );
   ctx.out(lines.join('\n'));

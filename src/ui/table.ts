@@ -1,4 +1,5 @@
 // Plain-text tables for the terminal; CJK characters take two columns.
+import { t } from './i18n.js';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -16,11 +17,64 @@ export function padEnd(text: string, width: number): string {
 /** A row is its cells, or a string: a heading line that spans the table (a phase, a group). */
 export type TableRow = string[] | string;
 
-export function renderTable(header: string[], rows: TableRow[]): string {
+export interface TableLayout {
+  /** The terminal's width; undefined (a pipe, a file) means no limit. */
+  width?: number;
+  /** Columns whose text may wrap onto more lines when the table would be wider than `width`. */
+  wrap?: number[];
+}
+
+const GAP = 2;
+const MIN_WRAPPED = 12;
+
+export function renderTable(header: string[], rows: TableRow[], layout: TableLayout = {}): string {
   const cells = rows.filter((r): r is string[] => Array.isArray(r));
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (row: TableRow) => (typeof row === 'string' ? row : row.map((c, i) => padEnd(c, widths[i]!)).join('  ').trimEnd());
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  if (!fit(widths, layout)) return stacked(header, rows, layout.width!);
+  const line = (row: string[]) => row.map((c, i) => padEnd(c, widths[i]!)).join(' '.repeat(GAP)).trimEnd();
+  const lines = (row: TableRow): string[] => {
+    if (typeof row === 'string') return [row];
+    const stacked = row.map((c, i) => (layout.wrap?.includes(i) && displayWidth(c) > widths[i]! ? wrap(c, widths[i]!) : [c]));
+    const height = Math.max(...stacked.map((s) => s.length));
+    return Array.from({ length: height }, (_, k) => line(stacked.map((s) => s[k] ?? '')));
+  };
+  return [line(header), widths.map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), ...rows.flatMap(lines)].join('\n');
+}
+
+/**
+ * Narrows the wrapping columns, widest first, until the table fits the width. False when even
+ * at their narrowest it would not: the caller stacks the rows instead.
+ */
+function fit(widths: number[], { width, wrap: columns = [] }: TableLayout): boolean {
+  if (width === undefined) return true;
+  let excess = widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1) - width;
+  while (excess > 0) {
+    const widest = columns.filter((i) => widths[i]! > MIN_WRAPPED).sort((a, b) => widths[b]! - widths[a]!)[0];
+    if (widest === undefined) return false;
+    widths[widest]! -= 1;
+    excess -= 1;
+  }
+  return true;
+}
+
+/** For a terminal too narrow for columns: the first two cells on a line, the rest labelled beneath. */
+function stacked(header: string[], rows: TableRow[], width: number): string {
+  const indent = '    ';
+  return rows
+    .flatMap((row) => {
+      if (typeof row === 'string') return [row];
+      const [first = '', second = '', ...rest] = row;
+      const [head = '', ...more] = wrap(second, Math.max(MIN_WRAPPED, width - displayWidth(first) - GAP));
+      const details = rest
+        .map((cell, i) => (cell ? t('table.field', { label: header[i + 2]!, value: cell }) : ''))
+        .filter(Boolean)
+        .join(' · ');
+      return [
+        `${first}${' '.repeat(GAP)}${head}`.trimEnd(),
+        ...[...more, ...wrap(details, width - indent.length)].map((l) => indent + l),
+      ];
+    })
+    .join('\n');
 }
 
 /** The widest line of a block of text, in terminal columns. */
@@ -30,21 +84,31 @@ export function blockWidth(text: string): number {
 
 /**
  * Greedy line-breaking to `width` terminal columns: between words, and between any two CJK
- * characters; a word longer than a line is left whole.
+ * characters; a word longer than a line is cut where the line ends.
  */
 export function wrap(text: string, width: number): string[] {
   const tokens = text.match(new RegExp(`${WIDE.source}|[^\\s${WIDE.source.slice(1, -1)}]+|\\s+`, 'gu')) ?? [];
   const lines: string[] = [];
   let line = '';
+  const push = () => {
+    if (line.trim() !== '') lines.push(line.trimEnd());
+    line = '';
+  };
   for (const token of tokens) {
-    const blank = /^\s+$/.test(token);
-    if (line !== '' && !blank && displayWidth(line + token) > width) {
-      lines.push(line.trimEnd());
-      line = '';
+    if (/^\s+$/.test(token)) {
+      if (line !== '') line += ' ';
+      continue;
     }
-    if (line === '' && blank) continue;
-    line += blank ? ' ' : token;
+    if (line !== '' && displayWidth(line + token) > width) push();
+    if (displayWidth(token) <= width) {
+      line += token;
+      continue;
+    }
+    for (const ch of token) {
+      if (displayWidth(line + ch) > width) push();
+      line += ch;
+    }
   }
-  if (line.trim() !== '') lines.push(line.trimEnd());
+  push();
   return lines;
 }

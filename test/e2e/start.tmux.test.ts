@@ -269,7 +269,7 @@ describe('sec-incident start in a real terminal (tmux)', () => {
     expect(after.steps.filter((x) => x.status === 'done')).toHaveLength(2);
   }, 30_000);
 
-  it('status fits an 80-column terminal: no line wraps, every step is shown', async () => {
+  it('status, log, list and playbooks show fit an 80-column terminal: no line wraps, every step is shown', async () => {
     const t = terminal();
     const opened = cli(['open', '--json', ...MODERATE.slice(1)], { env: { SEC_INCIDENT_DB: t.db } });
     expect(opened.code).toBe(0);
@@ -281,5 +281,14 @@ describe('sec-incident start in a real terminal (tmux)', () => {
     expect(wrapped).toEqual([]);
     for (const step of status(t, id).steps) expect(screen).toMatch(new RegExp(`^  ${step.id} +pending +`, 'm'));
     expect(screen).toMatch(/^Emergency handling and regulatory reporting\n {2}it-diagnosis +pending +due in \d+ min \(\d\d:\d\d\)\n {6}Diagnose/m);
-  }, 20_000);
+
+    for (const args of [['log', id], ['list'], ['playbooks', 'show', 'trading-outage']]) {
+      const other = new Terminal(t.dir, t.db);
+      terminals.push(other);
+      other.start(args, 80);
+      const shown = await other.waitForText('[exit 0]');
+      expect(shown.split('\n').filter((l) => l.length > 80), args.join(' ')).toEqual([]);
+      expect(shown).toContain(args[0] === 'playbooks' ? 'holding-statement' : id);
+    }
+  }, 30_000);
 });

@@ -4,7 +4,7 @@ import { recover } from '../../src/engine/decide.js';
 import { PHASES } from '../../src/playbook/vocabulary.js';
 import { setLang, t } from '../../src/ui/i18n.js';
 import { renderStatus } from '../../src/ui/status-view.js';
-import { displayWidth, wrap } from '../../src/ui/table.js';
+import { displayWidth } from '../../src/ui/table.js';
 import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
 
 const long = 'Decide whether the event must be reported and report it by telephone to the regulator';
@@ -61,15 +61,5 @@ describe('renderStatus', () => {
     const out = renderStatus(h.state, T0 + HOUR, false);
     expect(out).toContain('recovered 2026-03-16 10:30');
     expect(out).toMatch(/summary-report .* due in 1 d 0 h \(2026-03-17 10:30\)/);
-  });
-});
-
-describe('wrap', () => {
-  it('breaks between words, between CJK characters, and leaves an overlong word whole', () => {
-    expect(wrap('report it by telephone to the regulator', 16)).toEqual(['report it by', 'telephone to the', 'regulator']);
-    expect(wrap('判定是否报告并电话报告监管', 10)).toEqual(['判定是否报', '告并电话报', '告监管']);
-    expect(wrap('通知 CSRC 派出机构 by phone', 12)).toEqual(['通知 CSRC 派', '出机构 by', 'phone']);
-    expect(wrap('see https://example.com/a/very/long/path now', 10)).toEqual(['see', 'https://example.com/a/very/long/path', 'now']);
-    expect(wrap('', 10)).toEqual([]);
   });
 });
