@@ -129,9 +129,10 @@ function applyGrading(
       } else if (!current) {
         state.steps.push(newInstance(def, 1, at, initialDue(def, state, at, time)));
       } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable' && !afterRecovery) {
-        // applies again: pending again, due from this moment
+        // applies again: pending again, due from this moment like any step a regrade brings in
+        // (t + due of the tier); an occurrence of a step with no due for the tier, t + its repeat
         Object.assign(current, { status: 'pending', applicableAt: at, withdrawnAt: null, withdrawnBy: null });
-        current.dueAt = current.occurrence === 1 ? initialDue(def, state, at, time) : (repeatAfter(def, at, time) ?? null);
+        current.dueAt = initialDue(def, state, at, time) ?? (current.occurrence > 1 ? (repeatAfter(def, at, time) ?? null) : null);
       } else if (current.status === 'pending' && tierChanged) {
         // every pending step: min(its due time, t + due(new tier)); de-escalation never relaxes
         if (!waitsForRecovery(state, current)) current.dueAt = earlier(current.dueAt, dueFrom(def, tier, at, time));

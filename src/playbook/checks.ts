@@ -1,6 +1,7 @@
 // Cross-field rules that a schema cannot express. Pure: they take parsed values and positions.
 import { basename } from 'node:path';
 import type { Problem } from '../errors.js';
+import { parseDuration } from '../time/duration.js';
 import { t } from '../ui/i18n.js';
 import { TIERS, type GradingConfig, type Playbook, type Team } from './schema.js';
 import { locate, type YamlSource } from './yaml.js';
@@ -53,6 +54,9 @@ export function checkPlaybook(playbook: Playbook, source: YamlSource, teams: Tea
   playbook.steps.forEach((step, i) => {
     if (!teamIds.includes(step.owner)) {
       problems.push(at(source, ['steps', i, 'owner'], t('pb.unknownTeam', { step: step.id, team: step.owner, known: teamIds.join(', ') })));
+    }
+    if (step.repeat && parseDuration(step.repeat)?.amount === 0) {
+      problems.push(at(source, ['steps', i, 'repeat'], t('pb.repeatZero', { step: step.id })));
     }
     if (step.repeat && step.from === 'recovered') {
       problems.push(at(source, ['steps', i, 'repeat'], t('pb.repeatRecovered', { step: step.id })));

@@ -24,6 +24,13 @@ function nextDate(date: string): string {
 }
 
 /** t + n working days: the same local time of day on the n-th working day after t's date (SPEC §4). */
+/** The same time of day `n` calendar days later, dates taken in the zone. */
+export function addCalendarDays(epochMs: number, n: number, timeZone: string): number {
+  const l = toLocal(epochMs, timeZone);
+  const date = new Date(Date.UTC(l.year, l.month - 1, l.day + n));
+  return fromLocal({ ...l, year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }, timeZone);
+}
+
 export function addWorkingDays(epochMs: number, n: number, cal: WorkCalendar, timeZone: string): number {
   const l = toLocal(epochMs, timeZone);
   let date = localDate(l);

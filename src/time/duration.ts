@@ -1,4 +1,4 @@
-import { addWorkingDays, type WorkCalendar } from './calendar.js';
+import { addCalendarDays, addWorkingDays, type WorkCalendar } from './calendar.js';
 
 export type DurationUnit = 'm' | 'h' | 'd' | 'wd';
 export interface Duration {
@@ -14,15 +14,19 @@ export function parseDuration(text: string): Duration | undefined {
   return { amount: Number(m[1]), unit: m[2] as DurationUnit };
 }
 
-const MS: Record<Exclude<DurationUnit, 'wd'>, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MS: Record<'m' | 'h', number> = { m: 60_000, h: 3_600_000 };
 
 export interface TimeContext {
   calendar: WorkCalendar;
   timeZone: string;
 }
 
-/** t + d. Calendar units are exact; working days follow the firm's calendar. */
+/**
+ * t + d. Minutes and hours are exact; a day is the same time of day on the N-th calendar day (the
+ * same as 24 h except across a daylight-saving change); working days follow the firm's calendar.
+ */
 export function addDuration(epochMs: number, d: Duration, ctx: TimeContext): number {
   if (d.unit === 'wd') return addWorkingDays(epochMs, d.amount, ctx.calendar, ctx.timeZone);
+  if (d.unit === 'd') return addCalendarDays(epochMs, d.amount, ctx.timeZone);
   return epochMs + d.amount * MS[d.unit];
 }

@@ -591,6 +591,8 @@ export const en = {
   'fold.noSuchStep': "an event names step {step}, which the pinned playbook does not have",
   'fold.neverApplied': "an event names step {step}, which never applied",
   'fold.noOpening': "{id} does not begin with incident.opened",
+  'table.field': "{label}: {value}",
+  'pb.repeatZero': "step \"{step}\": `repeat` must be longer than zero (each completion would owe the next occurrence at once)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -593,4 +593,6 @@ export const zh: Record<MessageKey, string> = {
   'fold.noSuchStep': "有记录指向步骤 {step}，但锁定的预案中没有该步骤",
   'fold.neverApplied': "有记录指向步骤 {step}，但该步骤从未适用",
   'fold.noOpening': "{id} 的第一条记录不是 incident.opened",
+  'table.field': "{label}：{value}",
+  'pb.repeatZero': "步骤 \"{step}\"：`repeat` 必须大于零（否则每次完成都会立即产生下一次）",
 };

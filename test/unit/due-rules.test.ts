@@ -168,6 +168,24 @@ describe('step outcomes and closing', () => {
 describe('repeating steps after recovery', () => {
   const pb = playbook([{ id: 'update', tiers: ['severe', 'critical'], due: '30m', repeat: '1h' }]);
 
+  it('an occurrence that applies again after a withdrawal is due from then + due(tier), like any step brought in', () => {
+    const h = new Harness(pb, inputs('critical'));
+    h.apply((s) => recordStep(s, 'update', 'done', {}, T0 + 10 * MIN, 'tester'));
+    expect(h.step('update#2').dueAt).toBe(T0 + 70 * MIN); // completion + repeat
+    h.apply((s, time) => regrade(s, toTier('moderate'), T0 + 20 * MIN, 'tester', time));
+    expect(h.step('update#2').status).toBe('withdrawn');
+    h.apply((s, time) => regrade(s, toTier('severe'), T0 + 50 * MIN, 'tester', time));
+    expect(h.step('update#2')).toMatchObject({ status: 'pending', applicableAt: T0 + 50 * MIN, dueAt: T0 + 80 * MIN });
+  });
+
+  it('... and from then + repeat when the step has no due time for the tier', () => {
+    const h = new Harness(playbook([{ id: 'update', tiers: ['severe', 'critical'], due: { critical: '15m' }, repeat: '1h' }]), inputs('critical'));
+    h.apply((s) => recordStep(s, 'update', 'done', {}, T0 + 10 * MIN, 'tester'));
+    h.apply((s, time) => regrade(s, toTier('moderate'), T0 + 20 * MIN, 'tester', time));
+    h.apply((s, time) => regrade(s, toTier('severe'), T0 + 50 * MIN, 'tester', time));
+    expect(h.step('update#2')).toMatchObject({ status: 'pending', dueAt: T0 + 110 * MIN });
+  });
+
   it('a repeating step that first applies after recovery gets no occurrence to do', () => {
     const h = new Harness(pb, inputs('moderate'));
     h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'tester', time));
