@@ -1,6 +1,6 @@
 // Reading the firm's playbooks and templates from disk: the I/O edge of the playbook language.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, resolve, sep } from 'node:path';
 import type { z } from 'zod';
@@ -104,11 +104,24 @@ export function loadCalendar(dir: string): WorkCalendar {
   return { holidays, workdays };
 }
 
-/** Path of a template inside the templates folder; undefined if it would leave the folder. */
+/**
+ * Path of a template inside the templates folder; undefined if it would leave the folder, by its
+ * name or through a symbolic link (SPEC §4: templates are only read from inside the folder).
+ */
 export function templatePath(templatesDir: string, id: string, lang: 'zh' | 'en'): string | undefined {
   const root = resolve(templatesDir);
   const file = resolve(root, `${id}.${lang}.md`);
-  return file.startsWith(root + sep) && /^[a-z0-9][a-z0-9-]*$/.test(id) ? file : undefined;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !file.startsWith(root + sep)) return undefined;
+  return insideFolder(root, file) ? file : undefined;
+}
+
+/** Whether an existing file, links followed, is inside the folder (links followed too). A missing file is. */
+export function insideFolder(folder: string, file: string): boolean {
+  try {
+    return realpathSync(file).startsWith(realpathSync(folder) + sep);
+  } catch {
+    return true; // does not exist (yet): the caller reports it missing
+  }
 }
 
 export function readTemplate(templatesDir: string, id: string, lang: 'zh' | 'en'): string {

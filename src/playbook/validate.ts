@@ -5,7 +5,7 @@ import { LineCounter } from 'yaml';
 import type { Problem } from '../errors.js';
 import { t } from '../ui/i18n.js';
 import { checkGrading, checkPlaybook, checkReviewed, checkTeams } from './checks.js';
-import { parseFile, templatePath } from './library.js';
+import { insideFolder, parseFile, templatePath } from './library.js';
 import { calendarFileSchema, gradingSchema, playbookSchema, teamsFileSchema, type Playbook, type Team } from './schema.js';
 import { checkTemplate, GLOBAL_TEMPLATE_VARS, type TemplateIssue } from './template.js';
 import { locate, type YamlSource } from './yaml.js';
@@ -83,7 +83,9 @@ function validateTemplates(
       varsByTemplate.set(step.template, known);
       for (const lang of LANGS) {
         const file = templatePath(templatesDir, step.template, lang);
-        if (!file || !existsSync(file)) {
+        if (!file) {
+          problems.push({ ...locate(source, ['steps', i, 'template']), message: t('tpl.outside', { id: `${step.template}.${lang}.md` }) });
+        } else if (!existsSync(file)) {
           problems.push({
             ...locate(source, ['steps', i, 'template']),
             message: t('pb.missingTemplate', { step: step.id, template: step.template, file: `${step.template}.${lang}.md` }),
@@ -98,6 +100,7 @@ function validateTemplates(
   for (const name of entries) {
     const file = join(templatesDir, name);
     files.push(file);
+    if (!insideFolder(templatesDir, file)) continue; // a link out of the folder: reported where a step names it, never read
     const id = basename(name).replace(/\.(zh|en)\.md$/, '');
     const known = varsByTemplate.get(id) ?? allVars;
     const source = readFileSync(file, 'utf8');

@@ -55,6 +55,10 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE incidents ADD COLUMN listed TEXT NOT NULL DEFAULT '';
   UPDATE incidents SET listed = ${listedEntry()};
+  -- INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse it as an insert
+  CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+    WHEN EXISTS (SELECT 1 FROM events WHERE incident_id = NEW.incident_id AND seq = NEW.seq)
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: REPLACE refused'); END;
   `,
 ];
 

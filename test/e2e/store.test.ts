@@ -29,10 +29,16 @@ beforeEach(() => {
 describe('tamper-evident log (SPEC §6)', () => {
   it('the sqlite3 client is installed (CI installs it)', () => expect(hasSqlite3).toBe(true));
 
-  it('UPDATE and DELETE are refused by triggers', () => {
+  it('UPDATE, DELETE and REPLACE are refused by triggers', () => {
     const id = incidentWithEvents();
     expect(() => sql(db, `UPDATE events SET actor='x' WHERE incident_id='${id}'`)).toThrow(/append-only/);
     expect(() => sql(db, `DELETE FROM events WHERE incident_id='${id}'`)).toThrow(/append-only/);
+    // REPLACE deletes the old row without firing DELETE triggers; it is refused as an insert
+    for (const verb of ['INSERT OR REPLACE', 'REPLACE']) {
+      const rewrite = `${verb} INTO events SELECT incident_id, seq, at, recorded_at, type, 'mallory', payload, prev_hash, hash FROM events WHERE incident_id='${id}' AND seq = 2`;
+      expect(() => sql(db, rewrite)).toThrow(/append-only/);
+    }
+    expect(sql(db, `SELECT count(*) FROM events WHERE actor = 'mallory'`).trim()).toBe('0');
   });
 
   it('creates the database with mode 0600 and a WAL journal', () => {

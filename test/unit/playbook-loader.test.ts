@@ -1,9 +1,9 @@
 // Loading and validating the playbook library: every problem is a readable sentence at file:line:col.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError, type Problem } from '../../src/errors.js';
-import { loadGrading, loadPlaybook, loadTeams } from '../../src/playbook/library.js';
+import { loadGrading, loadPlaybook, loadTeams, readTemplate } from '../../src/playbook/library.js';
 import { validateLibrary } from '../../src/playbook/validate.js';
 import { setLang } from '../../src/ui/i18n.js';
 import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
@@ -76,6 +76,25 @@ describe('broken files: the message, the file, the line and the column (test/fix
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file, line: at + 1 });
     expect(errors[0]!.message).toMatch(/^YAML syntax error: .+ — /);
+  });
+
+  it('a template linked to a file outside the templates folder is refused and never read (SPEC §4)', () => {
+    const dir = buildCase({ name: 'symlink out', expect: [] }, root);
+    const outside = join(dir.root, 'secret.md');
+    writeFileSync(outside, 'SECRET {{firm.name}}\n');
+    rmSync(join(dir.templates, 'holding-statement.en.md'));
+    symlinkSync(outside, join(dir.templates, 'holding-statement.en.md'));
+    const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
+    const lines = readFileSync(join(dir.playbooks, 'trading-outage.yaml'), 'utf8').split('\n');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: join(dir.playbooks, 'trading-outage.yaml'),
+        line: lines.findIndex((l) => l.includes('template: holding-statement')) + 1,
+        message: 'template "holding-statement.en.md" resolves outside the templates folder',
+      }),
+    ]);
+    expect(() => readTemplate(dir.templates, 'holding-statement', 'en')).toThrow(/outside the templates folder/);
+    expect(readTemplate(dir.templates, 'holding-statement', 'zh')).not.toContain('SECRET');
   });
 
   it('the loaders refuse a broken file with the same positioned problems (InputError, exit 2)', () => {
