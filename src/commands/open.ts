@@ -86,6 +86,10 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   const state = service.open(request, at, actor);
   service.store.close();
   if (ctx.json) printJson(ctx, { id: state.id, tier: state.tier, direction: state.direction, mode: state.mode });
-  else ctx.out(t('opened.done', { id: state.id, tier: t(`tier.${state.tier}`), direction: state.direction }));
+  else {
+    // SPEC §5: open prints the id, so `id=$(sec-incident open …)` works; the sentence is for people
+    ctx.out(state.id);
+    ctx.err(t('opened.done', { id: state.id, tier: t(`tier.${state.tier}`), direction: state.direction }));
+  }
   return 0;
 }

@@ -65,4 +65,12 @@ describe('open → step → regrade → recover → close via the CLI', () => {
     expect(json(run('list', '--json'))).toEqual([expect.objectContaining({ id, state: 'closed', tier: 'critical' })]);
     expect(json(run('verify', '--json')).ok).toBe(true);
   });
+
+  it('open without --json prints the id alone on stdout, for id=$(sec-incident open …); the sentence goes to stderr', () => {
+    const r = run('open', '--type', 'rumor', '--title', 'A rumour');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^INC-\d{8}-\d{3}\n$/);
+    expect(r.stderr).toContain(`Opened ${r.stdout.trim()}`);
+    expect(status(r.stdout.trim()).state).toBe('open');
+  });
 });
