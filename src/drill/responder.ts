@@ -10,12 +10,14 @@ const MINUTE = 60_000;
 /**
  * on-time: done one minute before due, never before the step applies; late: ten minutes after due;
  * idle: never. A step without a due time is done the moment it applies; a `from: recovered` step
- * has no due time before recovery, so it waits for it.
+ * has no due time before recovery, so it waits for it. Never before `now`, the drill's clock: the
+ * responder cannot act in the past (a step whose due time a regrade or the recovery just set, a
+ * `from: recovered` step with no due, is done at that moment).
  */
-export function responderTime(step: StepInstance, waitsForRecovery: boolean, policy: ResponderPolicy): number | undefined {
+export function responderTime(step: StepInstance, waitsForRecovery: boolean, policy: ResponderPolicy, now: number): number | undefined {
   if (policy === 'idle' || step.status !== 'pending') return undefined;
-  if (step.dueAt === null) return waitsForRecovery ? undefined : step.applicableAt;
-  return policy === 'on-time' ? Math.max(step.applicableAt, step.dueAt - MINUTE) : step.dueAt + 10 * MINUTE;
+  if (step.dueAt === null) return waitsForRecovery ? undefined : Math.max(step.applicableAt, now);
+  return Math.max(now, policy === 'on-time' ? Math.max(step.applicableAt, step.dueAt - MINUTE) : step.dueAt + 10 * MINUTE);
 }
 
 /** The responder's next completion: the earliest, ties in playbook order. */
@@ -23,12 +25,13 @@ export function nextResponderAction(
   state: IncidentState,
   policy: ResponderPolicy,
   mentioned: ReadonlySet<string>,
+  now: number,
 ): { at: number; step: StepInstance } | undefined {
   if (lifecycle(state) === 'closed') return undefined;
   let best: { at: number; step: StepInstance } | undefined;
   for (const step of orderedSteps(state)) {
     if (mentioned.has(step.stepId)) continue;
-    const at = responderTime(step, waitsForRecovery(state, step), policy);
+    const at = responderTime(step, waitsForRecovery(state, step), policy, now);
     if (at !== undefined && (!best || at < best.at)) best = { at, step };
   }
   return best;

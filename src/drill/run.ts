@@ -1,7 +1,7 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
 import { addNote, closeIncident, recordStep, recover, regrade, type OpenRequest } from '../engine/decide.js';
-import { definitionOf, type IncidentState } from '../engine/fold.js';
+import { definitionOf, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { GradingInputs } from '../grading/grade.js';
 import type { Incidents } from '../service.js';
 import { formatOffset, parseOffset } from '../time/offset.js';
@@ -49,19 +49,22 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
   let state = service.open(request, start, actor);
   const id = state.id;
   let next = 0;
+  let clock = start; // the drill's virtual now: nothing is recorded before it
   for (let actions = 0; ; ) {
     const entry = entries[next];
-    const responder = nextResponderAction(state, scenario.responder, mentioned);
+    const responder = nextResponderAction(state, scenario.responder, mentioned, clock);
     if (responder && responder.at <= endAt && (!entry || responder.at < entry.at)) {
       if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
       const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
       state = service.act(id, (s) => recordStep(s, responder.step.id, 'done', { note }, responder.at, actor));
+      clock = responder.at;
       continue;
     }
     if (!entry) break;
     next++;
     const { at } = entry;
+    clock = at;
     const e = entry.entry;
     const action = entryAction(e)!;
     try {
@@ -84,11 +87,14 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       const when = formatOffset(at - start);
-      failures.push(
+      const failure =
         action.kind === 'close'
           ? { name: 'close', passed: false, detail: t('drill.closeRefused', { at: when, message: error.message }) }
-          : { name: 'timeline', passed: false, detail: t('drill.entryFailed', { at: when, message: error.message }) },
-      );
+          : { name: 'timeline', passed: false, detail: t('drill.entryFailed', { at: when, message: error.message }) };
+      failures.push(failure);
+      // the refusal goes into the log as a note, so the evidence shows it and the report, status and
+      // drill all judge lateness at the same end of the drill (a closed incident takes no note)
+      if (lifecycle(state) !== 'closed') state = service.act(id, (s) => addNote(s, failure.detail, at, actor));
     }
   }
   const expectations = [...failures, ...judge(scenario.expect, state, endAt)];

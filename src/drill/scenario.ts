@@ -85,7 +85,13 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
   const at = (path: PropertyKey[], message: string, key?: string) => problems.push({ ...locate(source, path, key), message });
   if (parseInstant(s.start) === undefined) at(['start'], t('drill.start'));
   const steps = new Map(playbook.steps.map((step) => [step.id, step]));
-  const knownStep = (id: string) => steps.has(id.split('#')[0]!);
+  // a step of the playbook, or an occurrence <id>#N (N ≥ 2 only of a step that repeats)
+  const knownStep = (id: string) => {
+    const m = /^([^#]+)(?:#(\d+))?$/.exec(id);
+    const step = m ? steps.get(m[1]!) : undefined;
+    const n = m?.[2] === undefined ? 1 : Number(m[2]);
+    return step !== undefined && n >= 1 && (n === 1 || Boolean(step.repeat));
+  };
   const checkMetrics = (metrics: Record<string, number | string>, path: PropertyKey[]) => {
     for (const [name, value] of Object.entries(metrics)) {
       try {

@@ -38,9 +38,11 @@ export function judge(expect: Scenario['expect'], state: IncidentState, asOf: nu
   if (expect.direction) {
     out.push({ name: 'direction', passed: state.direction === expect.direction, detail: t('drill.exp.direction', { expected: expect.direction, actual: state.direction }) });
   }
-  const applied = new Set(state.steps.map((s) => s.stepId));
+  // a step id, or one occurrence of a repeating step (<id>#N; <id>#1 is the step itself)
+  const occurrence = (id: string) => id.replace(/#1$/, '');
+  const applied = new Set(state.steps.flatMap((s) => [s.stepId, s.id]));
   if (expect.includes) {
-    const missing = expect.includes.filter((id) => !applied.has(id));
+    const missing = expect.includes.filter((id) => !applied.has(occurrence(id)));
     out.push({
       name: 'includes',
       passed: missing.length === 0,
@@ -48,7 +50,7 @@ export function judge(expect: Scenario['expect'], state: IncidentState, asOf: nu
     });
   }
   if (expect.excludes) {
-    const found = expect.excludes.filter((id) => applied.has(id));
+    const found = expect.excludes.filter((id) => applied.has(occurrence(id)));
     out.push({
       name: 'excludes',
       passed: found.length === 0,
@@ -57,7 +59,7 @@ export function judge(expect: Scenario['expect'], state: IncidentState, asOf: nu
   }
   if (expect.late) {
     const actual = state.steps.filter((s) => isLate(s, asOf)).map((s) => s.id).sort();
-    const expected = [...expect.late].map((id) => id.replace(/#1$/, '')).sort();
+    const expected = [...expect.late].map(occurrence).sort();
     const passed = actual.length === expected.length && actual.every((id, i) => id === expected[i]);
     out.push({ name: 'late', passed, detail: t('drill.exp.late', { expected: expected.join(', '), actual: actual.join(', ') }) });
   }

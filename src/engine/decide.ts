@@ -163,7 +163,11 @@ export function recordStep(
     return [{ type: 'note.added', at, actor, payload: { text: detail.note, step: instance.id } }];
   }
   if (instance.status === 'withdrawn') {
-    throw new WorkError(t('step.withdrawnNow', { step: instance.id, tier: state.tier, direction: state.direction }));
+    throw new WorkError(
+      instance.withdrawnBy === 'recovered'
+        ? t('step.withdrawnRecovered', { step: instance.id })
+        : t('step.withdrawnNow', { step: instance.id, tier: state.tier, direction: state.direction }),
+    );
   }
   if (instance.status !== 'pending') throw new WorkError(t('step.notPending', { step: instance.id, status: t(`status.${instance.status}`) }));
   if (outcome === 'done') {

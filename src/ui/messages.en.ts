@@ -593,6 +593,7 @@ export const en = {
   'fold.noOpening': "{id} does not begin with incident.opened",
   'table.field': "{label}: {value}",
   'pb.repeatZero': "step \"{step}\": `repeat` must be longer than zero (each completion would owe the next occurrence at once)",
+  'step.withdrawnRecovered': "step \"{step}\" was withdrawn when the incident recovered: a repeating step has no occurrence after recovery",
 } as const;
 
 export type MessageKey = keyof typeof en;

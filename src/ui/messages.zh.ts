@@ -595,4 +595,5 @@ export const zh: Record<MessageKey, string> = {
   'fold.noOpening': "{id} 的第一条记录不是 incident.opened",
   'table.field': "{label}：{value}",
   'pb.repeatZero': "步骤 \"{step}\"：`repeat` 必须大于零（否则每次完成都会立即产生下一次）",
+  'step.withdrawnRecovered': "步骤 \"{step}\" 已在事件恢复时撤销：重复性步骤在恢复后不再产生",
 };

@@ -14,10 +14,10 @@ const pb = playbook([
   { id: 'call', due: '45m' },
 ]);
 
-function drill(timeline: unknown[], responder = 'on-time') {
+function drill(timeline: unknown[], responder = 'on-time', book = pb) {
   const service = new Incidents(AuditStore.open(join(tempDir(), 'd.db')), NO_HOLIDAYS.calendar);
   const scenario = scenarioSchema.parse({ drill: 'order', type: 'test', start: '2026-03-16T09:30:00+08:00', responder, timeline });
-  return runDrill(service, scenario, request(pb, inputs('moderate'), { mode: 'drill' }));
+  return { service, ...runDrill(service, scenario, request(book, inputs('moderate'), { mode: 'drill' })) };
 }
 const at = (ms: number) => formatInZone(ms, 'Asia/Shanghai');
 
@@ -55,5 +55,21 @@ describe('order of play', () => {
     const timeline = [{ at: '20m', indicators: { eventLevel: 3 } }, { at: '2h', recover: true }];
     const strip = (r: ReturnType<typeof drill>) => r.state.steps.map(({ id, status, dueAt, completedAt }) => ({ id, status, dueAt, completedAt }));
     expect(strip(drill(timeline, 'late'))).toEqual(strip(drill(timeline, 'late')));
+  });
+
+  it('the responder never acts before the clock: a from: recovered step with no due time is done at recovery', () => {
+    const book = playbook([{ id: 'review', phase: 'review', from: 'recovered' }]);
+    const { state, service } = drill([{ at: '1h', recover: true }, { at: '2h', note: 'end' }], 'on-time', book);
+    expect(at(state.steps[0]!.completedAt!)).toBe('2026-03-16T10:30:00+08:00');
+    const times = service.store.events(state.id).map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b)); // the log's times never run backwards
+  });
+
+  it('a refused last entry is noted in the log, so the log itself reaches the end of the drill', () => {
+    const { state, service, endAt, expectations } = drill([{ at: '3h', close: true }], 'idle');
+    expect(expectations).toEqual([expect.objectContaining({ name: 'close', passed: false })]);
+    const last = service.store.events(state.id).at(-1)!;
+    expect(last).toMatchObject({ type: 'note.added', at: endAt });
+    expect((last.payload as { text: string }).text).toContain('close');
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { responderTime, nextResponderAction } from '../../src/drill/responder.js';
 import { judge, onTimeShare } from '../../src/drill/verdict.js';
-import { entryAction } from '../../src/drill/scenario.js';
+import { checkScenario, entryAction, scenarioSchema } from '../../src/drill/scenario.js';
+import { parseYaml } from '../../src/playbook/yaml.js';
 import { recordStep, recover } from '../../src/engine/decide.js';
 import type { StepInstance } from '../../src/engine/fold.js';
 import { formatOffset, parseOffset } from '../../src/time/offset.js';
-import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
+import { GRADING, Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
 
 const pending = (over: Partial<StepInstance>): StepInstance => ({
   id: 's',
@@ -38,17 +39,23 @@ describe('drill clock: offsets', () => {
 });
 
 describe('responder policy (SPEC §7)', () => {
-  it('on-time acts one minute before due', () => expect(responderTime(pending({}), false, 'on-time')).toBe(T0 + HOUR - MIN));
+  it('on-time acts one minute before due', () => expect(responderTime(pending({}), false, 'on-time', T0)).toBe(T0 + HOUR - MIN));
   it('on-time never acts before the step applies', () =>
-    expect(responderTime(pending({ applicableAt: T0 + 59 * MIN + 30_000 }), false, 'on-time')).toBe(T0 + 59 * MIN + 30_000));
-  it('late acts ten minutes after due', () => expect(responderTime(pending({}), false, 'late')).toBe(T0 + 70 * MIN));
-  it('idle never acts', () => expect(responderTime(pending({}), false, 'idle')).toBeUndefined());
+    expect(responderTime(pending({ applicableAt: T0 + 59 * MIN + 30_000 }), false, 'on-time', T0)).toBe(T0 + 59 * MIN + 30_000));
+  it('late acts ten minutes after due', () => expect(responderTime(pending({}), false, 'late', T0)).toBe(T0 + 70 * MIN));
+  it('idle never acts', () => expect(responderTime(pending({}), false, 'idle', T0)).toBeUndefined());
   it('a step without a due time is done the moment it applies', () => {
-    expect(responderTime(pending({ dueAt: null, applicableAt: T0 + 5 * MIN }), false, 'on-time')).toBe(T0 + 5 * MIN);
-    expect(responderTime(pending({ dueAt: null, applicableAt: T0 + 5 * MIN }), false, 'late')).toBe(T0 + 5 * MIN);
+    expect(responderTime(pending({ dueAt: null, applicableAt: T0 + 5 * MIN }), false, 'on-time', T0)).toBe(T0 + 5 * MIN);
+    expect(responderTime(pending({ dueAt: null, applicableAt: T0 + 5 * MIN }), false, 'late', T0)).toBe(T0 + 5 * MIN);
   });
-  it('a from: recovered step waits for recovery', () => expect(responderTime(pending({ dueAt: null }), true, 'on-time')).toBeUndefined());
-  it('a step that is not pending is left alone', () => expect(responderTime(pending({ status: 'done' }), false, 'on-time')).toBeUndefined());
+  it('a from: recovered step waits for recovery', () => expect(responderTime(pending({ dueAt: null }), true, 'on-time', T0)).toBeUndefined());
+  it('never acts before the drill\'s clock: a due time or a recovery just set is acted on from that moment', () => {
+    const now = T0 + 2 * HOUR;
+    expect(responderTime(pending({ dueAt: null, applicableAt: T0 }), false, 'on-time', now)).toBe(now); // from: recovered, no due, recovery at now
+    expect(responderTime(pending({ dueAt: now, applicableAt: T0 }), false, 'on-time', now)).toBe(now); // due: 0m set by a regrade at now
+    expect(responderTime(pending({ dueAt: now + 5 * MIN }), false, 'late', now)).toBe(now + 15 * MIN);
+  });
+  it('a step that is not pending is left alone', () => expect(responderTime(pending({ status: 'done' }), false, 'on-time', T0)).toBeUndefined());
 
   it('picks the earliest action, ties in playbook order, skipping steps the timeline mentions', () => {
     const h = new Harness(
@@ -59,8 +66,8 @@ describe('responder policy (SPEC §7)', () => {
       ]),
       inputs('moderate'),
     );
-    expect(nextResponderAction(h.state, 'on-time', new Set())).toMatchObject({ at: T0 + 9 * MIN, step: { id: 'c' } });
-    expect(nextResponderAction(h.state, 'on-time', new Set(['c']))).toMatchObject({ at: T0 + 29 * MIN, step: { id: 'b' } });
+    expect(nextResponderAction(h.state, 'on-time', new Set(), T0)).toMatchObject({ at: T0 + 9 * MIN, step: { id: 'c' } });
+    expect(nextResponderAction(h.state, 'on-time', new Set(['c']), T0)).toMatchObject({ at: T0 + 29 * MIN, step: { id: 'b' } });
   });
 });
 
@@ -98,5 +105,25 @@ describe('verdict', () => {
     ]);
     expect(judge({ late: ['fast'] }, h.state, end)[0]).toMatchObject({ name: 'late', passed: false });
     expect(judge({ excludes: ['later'], includes: ['slow'] }, h.state, end).map((x) => x.passed)).toEqual([true, false]);
+  });
+
+  it('an occurrence <id>#N can be expected; it must be of a step that repeats (else bad input)', () => {
+    const book = playbook([{ id: 'update', due: '30m', repeat: '1h' }, { id: 'once', due: '1h' }]);
+    const h = new Harness(book, inputs('moderate'));
+    h.apply((s) => recordStep(s, 'update', 'done', {}, T0 + 10 * MIN, 'drill'));
+    const end = T0 + 3 * HOUR;
+    expect(judge({ includes: ['update#2', 'update#1'], excludes: ['update#3'] }, h.state, end).map((x) => x.passed)).toEqual([true, true]);
+    expect(judge({ includes: ['update#3'] }, h.state, end)[0]).toMatchObject({ passed: false });
+    expect(judge({ late: ['update#2', 'once'] }, h.state, end)[0]).toMatchObject({ passed: true });
+
+    const text = 'drill: x\ntype: test\nstart: 2026-03-16T09:30:00+08:00\nexpect:\n  late: [once#2, update#0, update#9, nope]\n';
+    const parsed = parseYaml('s.yaml', text, scenarioSchema);
+    if (!parsed.ok) throw new Error('the fixture should parse');
+    const problems = checkScenario(parsed.value, parsed.source, book, GRADING);
+    expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
+      [5, 10, 'step "once#2" is not in playbook test'],
+      [5, 18, 'step "update#0" is not in playbook test'],
+      [5, 38, 'step "nope" is not in playbook test'],
+    ]);
   });
 });

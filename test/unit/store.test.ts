@@ -114,7 +114,7 @@ describe('listJson', () => {
     const expected = store.listJson('all');
     store.close();
     const raw = new Database(file);
-    raw.exec('ALTER TABLE incidents DROP COLUMN listed; PRAGMA user_version = 1');
+    raw.exec('ALTER TABLE incidents DROP COLUMN listed; DROP TRIGGER events_no_replace; PRAGMA user_version = 1');
     raw.close();
 
     const reader = AuditStore.open(file, { readonly: true });
