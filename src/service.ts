@@ -41,9 +41,9 @@ export class Incidents {
       const time = this.time(state.opened.timezone);
       for (const event of this.store.eventsAfter(id, cached.events)) foldOne(state, event, time);
     } else {
-      const events = this.store.events(id);
-      if (events.length === 0) throw unknownIncident(this.store, id);
       try {
+        const events = this.store.events(id);
+        if (events.length === 0) throw unknownIncident(this.store, id);
         state = fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
       } catch (error) {
         if (error instanceof CliError) throw error;

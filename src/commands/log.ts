@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { describeEvent } from '../engine/describe.js';
-import type { OpenedPayload } from '../engine/events.js';
+import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
+import { rowToEvent } from '../store/store.js';
 import { formatInZone, formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import { renderTable } from '../ui/table.js';
@@ -10,12 +11,20 @@ import { incidentsForReading } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
   const service = incidentsForReading(ctx, id!);
-  const events = service.store.events(id!);
+  // the trail as stored, even where it was altered: a payload that is not JSON is shown as text
+  const events = service.store.rows(id!).map((row) => {
+    try {
+      return rowToEvent(row);
+    } catch {
+      return { ...rowToEvent({ ...row, payload: 'null' }), payload: row.payload } as unknown as IncidentEvent;
+    }
+  });
   const gone = events.length === 0 ? unknownIncident(service.store, id!) : undefined;
   service.store.close();
   if (gone) throw gone;
   // the trail is shown whatever state it is in; a log that does not begin with its opening says so
-  const opened = events[0]!.type === 'incident.opened' ? (events[0]!.payload as OpenedPayload) : undefined;
+  const first = events[0]!;
+  const opened = first.type === 'incident.opened' && typeof first.payload === 'object' && first.payload ? (first.payload as OpenedPayload) : undefined;
   const tz = opened?.timezone ?? ctx.timezone;
   if (ctx.json) {
     printJson(
@@ -39,9 +48,21 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   ctx.out(
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
-      events.map((e) => [String(e.seq), formatShort(e.at, tz), e.type, e.actor, describeEvent(e).replace(/\s+/g, ' ')]),
+      events.map((e) => [String(e.seq), formatShort(e.at, tz), e.type, e.actor, describeSafely(e).replace(/\s+/g, ' ')]),
       { width: ctx.columns, wrap: [4] },
     ),
   );
   return 0;
+}
+
+/** What an event says; for an event that was altered into something unknown, its payload as stored. */
+function describeSafely(event: IncidentEvent): string {
+  const raw = () => t('log.undescribable', { payload: typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload) });
+  if (typeof event.payload !== 'object' || event.payload === null) return raw();
+  try {
+    const text = describeEvent(event) as string | undefined;
+    return typeof text === 'string' ? text : raw();
+  } catch {
+    return raw();
+  }
 }

@@ -405,7 +405,7 @@ export const en = {
   'rep.warning': "WARNING",
   'rep.brokenChain': "the audit log failed verification at event {seq} ({problem}). The log may have been altered after it was written; this report shows the log as it now is. Re-check with: {command}",
   'rep.partialFold': "The state in this report is folded from events 1–{last} only: the events after it could not be read as recorded.",
-  'rep.unfoldable': "cannot build the report of {id}: the audit log cannot be read as an incident ({detail})",
+  'rep.unfoldable': "cannot build the report of {id}: the audit log cannot be read as an incident ({detail}). `sec-incident verify {id}` names the first broken event.",
   'rep.cover': "Cover",
   'rep.col.field': "Field",
   'rep.col.value': "Value",
@@ -594,6 +594,7 @@ export const en = {
   'table.field': "{label}: {value}",
   'pb.repeatZero': "step \"{step}\": `repeat` must be longer than zero (each completion would owe the next occurrence at once)",
   'step.withdrawnRecovered': "step \"{step}\" was withdrawn when the incident recovered: a repeating step has no occurrence after recovery",
+  'log.undescribable': "not a recognised event (altered?) — payload as stored: {payload}",
 } as const;
 
 export type MessageKey = keyof typeof en;

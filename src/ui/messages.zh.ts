@@ -407,7 +407,7 @@ export const zh: Record<MessageKey, string> = {
   'rep.warning': "警告",
   'rep.brokenChain': "审计日志在第 {seq} 条事件处校验失败（{problem}）。日志可能在写入后被改动；本报告按日志现状生成。复核命令：{command}",
   'rep.partialFold': "本报告中的事件状态仅由第 1–{last} 条事件推演得出：其后的事件无法按原记录读取。",
-  'rep.unfoldable': "无法生成 {id} 的报告：审计日志无法还原为事件记录（{detail}）",
+  'rep.unfoldable': "无法生成 {id} 的报告：审计日志无法还原为事件记录（{detail}）。`sec-incident verify {id}` 会指出第一条被破坏的记录。",
   'rep.cover': "封面",
   'rep.col.field': "项目",
   'rep.col.value': "内容",
@@ -596,4 +596,5 @@ export const zh: Record<MessageKey, string> = {
   'table.field': "{label}：{value}",
   'pb.repeatZero': "步骤 \"{step}\"：`repeat` 必须大于零（否则每次完成都会立即产生下一次）",
   'step.withdrawnRecovered': "步骤 \"{step}\" 已在事件恢复时撤销：重复性步骤在恢复后不再产生",
+  'log.undescribable': "无法识别的记录（是否被改动？）——原始内容：{payload}",
 };

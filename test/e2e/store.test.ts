@@ -118,6 +118,20 @@ describe('tamper-evident log (SPEC §6)', () => {
     expect(log.stdout).toContain(`${headless} · the log does not begin with incident.opened`);
     expect(log.stdout).toMatch(/^2 +\S+ \S+ +incident\.graded/m);
     expect(existsSync(join(dir, 'r.md'))).toBe(false);
+
+    // a payload that is no longer JSON, an event type that does not exist
+    const garbled = incidentWithEvents();
+    sql(db, `UPDATE events SET payload = 'not json{' WHERE incident_id='${garbled}' AND seq = 5; UPDATE events SET type = 'bogus.type' WHERE incident_id='${garbled}' AND seq = 6;`);
+    const bad = run(['status', garbled]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`the audit log of ${garbled} cannot be read as an incident`);
+    expect(hasStackTrace(bad.stderr)).toBe(false);
+    const trail = run(['log', garbled]);
+    expect(trail.code).toBe(0);
+    expect(trail.stdout).toMatch(/^5 .*payload as stored: not json\{$/m);
+    expect(trail.stdout).toMatch(/^6 .*bogus\.type .*payload as stored: \{/m);
+    const raw = json(run(['log', garbled, '--json']));
+    expect(raw[4]).toMatchObject({ seq: 5, payload: 'not json{' });
   });
 
   it('with the HMAC key set, a forged event with a recomputed plain SHA-256 is caught', () => {
