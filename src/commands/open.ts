@@ -6,6 +6,8 @@ import { mergeInputs } from '../grading/grade.js';
 import { join } from 'node:path';
 import { cached, readText } from '../playbook/cache.js';
 import { loadGrading, loadPlaybook, loadTeams, type LoadedPlaybook } from '../playbook/library.js';
+import { playbookTemplateProblems } from '../playbook/validate.js';
+import { InputError } from '../errors.js';
 import type { GradingConfig, Team } from '../playbook/schema.js';
 import { localDate, toLocal } from '../time/zone.js';
 import { t, text } from '../ui/i18n.js';
@@ -40,6 +42,9 @@ export function loadLibrary(ctx: Context, type: string): Library {
   const teams = cached(ctx.env, key('teams', teamsText), () => loadTeams(dir));
   // a playbook's owners are checked against teams.yaml: both texts make its key
   const playbook = cached(ctx.env, key('playbook', file, playbookText, teamsText), () => loadPlaybook(dir, type, teams));
+  // a statement that could not render is bad input now, not a surprise mid-incident
+  const problems = playbookTemplateProblems(dir, ctx.templatesDir, playbook.definition, localDate(toLocal(ctx.now(), ctx.timezone)));
+  if (problems.length > 0) throw new InputError(t('pb.templatesBroken', { type, count: problems.length }), problems);
   return { grading, teams, playbook };
 }
 

@@ -131,3 +131,20 @@ function templateProblem(file: string, source: string, issue: TemplateIssue, kno
           : t('tpl.unknownVar', { name: issue.name, known: [...known].join(', ') });
   return { file, line, col, severity: 'error', message };
 }
+
+/**
+ * The problems `validate` would list for one playbook's templates (missing, outside the folder,
+ * naming an unknown variable, using a partial), so that open, start and drill refuse a playbook
+ * whose statements would not render. Reads only that playbook's templates when they are fine.
+ */
+export function playbookTemplateProblems(playbooksDir: string, templatesDir: string, playbook: Playbook, today: string): Problem[] {
+  const known = new Set<string>([...GLOBAL_TEMPLATE_VARS, ...playbook.vars.map((v) => v.id)]);
+  const used = [...new Set(playbook.steps.flatMap((s) => (s.template ? [s.template] : [])))];
+  const files = used.flatMap((id) => LANGS.map((lang) => templatePath(templatesDir, id, lang)));
+  const suspect = files.some((file) => !file || !existsSync(file) || checkTemplate(readFileSync(file, 'utf8'), known).length > 0);
+  if (!suspect) return [];
+  // the full check knows every playbook that shares a template, and where each problem is
+  const mine = new Set([join(playbooksDir, `${playbook.id}.yaml`), ...files.filter((f): f is string => f !== undefined)]);
+  return validateLibrary(playbooksDir, templatesDir, today).problems.filter((p) => p.severity === 'error' && mine.has(p.file));
+}
+

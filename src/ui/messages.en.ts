@@ -595,6 +595,7 @@ export const en = {
   'pb.repeatZero': "step \"{step}\": `repeat` must be longer than zero (each completion would owe the next occurrence at once)",
   'step.withdrawnRecovered': "step \"{step}\" was withdrawn when the incident recovered: a repeating step has no occurrence after recovery",
   'log.undescribable': "not a recognised event (altered?) — payload as stored: {payload}",
+  'pb.templatesBroken': "the templates of playbook {type} have {count} problem(s); `sec-incident playbooks validate` lists them",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -597,4 +597,5 @@ export const zh: Record<MessageKey, string> = {
   'pb.repeatZero': "步骤 \"{step}\"：`repeat` 必须大于零（否则每次完成都会立即产生下一次）",
   'step.withdrawnRecovered': "步骤 \"{step}\" 已在事件恢复时撤销：重复性步骤在恢复后不再产生",
   'log.undescribable': "无法识别的记录（是否被改动？）——原始内容：{payload}",
+  'pb.templatesBroken': "预案 {type} 的模板有 {count} 处问题；`sec-incident playbooks validate` 会逐条列出",
 };

@@ -1,7 +1,7 @@
 // The CLI contract (SPEC §5): exit codes, streams, JSON shapes, language, colour, configuration.
 // Runs the BUILT CLI: `npm run build` first.
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
@@ -229,6 +229,24 @@ describe('playbooks', () => {
   });
 
   const root = tempDir();
+  it('open and drill refuse a playbook whose templates would not render, naming where, and write nothing', () => {
+    const dir = buildCase({ name: 'broken templates', expect: [] }, root);
+    writeFileSync(join(dir.templates, 'holding-statement.en.md'), 'Hello {{bogus}} {{> header}}\n');
+    rmSync(join(dir.templates, 'apology.zh.md'));
+    const db = join(dir.root, 'audit.db');
+    const flags = ['--playbooks', dir.playbooks, '--templates', dir.templates, '--db', db];
+    const opened = cli(['open', '--type', 'trading-outage', ...flags]);
+    expectUsageError(opened, `${join(dir.templates, 'holding-statement.en.md')}:1:7: unknown variable "bogus"`);
+    expect(opened.stderr).toContain(`${join(dir.templates, 'holding-statement.en.md')}:1:17: partials`);
+    expect(opened.stderr).toMatch(new RegExp(`${join(dir.playbooks, 'trading-outage.yaml')}:\\d+:\\d+: step "public-apology": template "apology" has no file apology\\.zh\\.md`));
+    const drill = cli(['drill', join(ROOT, 'drills', readdirSync(join(ROOT, 'drills')).find((f) => f.startsWith('trading-outage'))!), ...flags]);
+    expect(drill.code).toBe(2);
+    expect(drill.stderr).toContain('unknown variable "bogus"');
+    expect(existsSync(db)).toBe(false);
+    // another type, whose templates are fine, still opens
+    expect(cli(['open', '--type', 'rumor', ...flags]).code).toBe(0);
+  });
+
   it.each(brokenCases.map((c) => [c.name, c] as const))('validate on a library with a broken file (%s) → exit 2, file:line:col on stderr', (_name, c) => {
     const dir = buildCase(c, root);
     const r = cli(['playbooks', 'validate', '--playbooks', dir.playbooks, '--templates', dir.templates]);
