@@ -6,6 +6,7 @@ import { directionSchema, indicatorSchema, tierSchema, type GradingConfig, type 
 import { locate, type YamlSource } from '../playbook/yaml.js';
 import { parseOffset } from '../time/offset.js';
 import { parseInstant } from '../time/zone.js';
+import { missingVars } from '../engine/decide.js';
 import { t } from '../ui/i18n.js';
 
 const level = z.number().int().min(1).max(4);
@@ -106,6 +107,8 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
   for (const name of Object.keys(s.vars)) {
     if (!known.includes(name)) at(['vars', name], t('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' }), name);
   }
+  const missing = missingVars(playbook, s.vars);
+  if (missing.length > 0) at(Object.keys(s.vars).length > 0 ? ['vars'] : ['type'], t('var.required', { names: missing.join(', '), playbook: playbook.id }));
 
   s.timeline.forEach((e, i) => {
     const path = ['timeline', i];

@@ -51,6 +51,13 @@ function checkVars(playbook: Playbook, vars: Record<string, string>): void {
   for (const name of Object.keys(vars)) {
     if (!known.includes(name)) throw new InputError(t('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' }));
   }
+  const missing = missingVars(playbook, vars);
+  if (missing.length > 0) throw new InputError(t('var.required', { names: missing.join(', '), playbook: playbook.id }));
+}
+
+/** The playbook's required vars not given, or given empty. */
+export function missingVars(playbook: Playbook, vars: Record<string, string>): string[] {
+  return playbook.vars.filter((v) => v.required && !vars[v.id]?.trim()).map((v) => v.id);
 }
 
 /** What can be wrong with a request to open, found before anything is written. */

@@ -596,6 +596,7 @@ export const en = {
   'step.withdrawnRecovered': "step \"{step}\" was withdrawn when the incident recovered: a repeating step has no occurrence after recovery",
   'log.undescribable': "not a recognised event (altered?) — payload as stored: {payload}",
   'pb.templatesBroken': "the templates of playbook {type} have {count} problem(s); `sec-incident playbooks validate` lists them",
+  'var.required': "playbook {playbook} requires: {names} (give each with --var name=value, or in a drill under vars:)",
 } as const;
 
 export type MessageKey = keyof typeof en;

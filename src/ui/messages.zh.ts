@@ -598,4 +598,5 @@ export const zh: Record<MessageKey, string> = {
   'step.withdrawnRecovered': "步骤 \"{step}\" 已在事件恢复时撤销：重复性步骤在恢复后不再产生",
   'log.undescribable': "无法识别的记录（是否被改动？）——原始内容：{payload}",
   'pb.templatesBroken': "预案 {type} 的模板有 {count} 处问题；`sec-incident playbooks validate` 会逐条列出",
+  'var.required': "预案 {playbook} 要求提供：{names}（用 --var 名称=值 给出，演练中写在 vars: 下）",
 };

@@ -235,7 +235,7 @@ describe('playbooks', () => {
     rmSync(join(dir.templates, 'apology.zh.md'));
     const db = join(dir.root, 'audit.db');
     const flags = ['--playbooks', dir.playbooks, '--templates', dir.templates, '--db', db];
-    const opened = cli(['open', '--type', 'trading-outage', ...flags]);
+    const opened = cli(['open', '--type', 'trading-outage', '--var', 'systems=APP', ...flags]);
     expectUsageError(opened, `${join(dir.templates, 'holding-statement.en.md')}:1:7: unknown variable "bogus"`);
     expect(opened.stderr).toContain(`${join(dir.templates, 'holding-statement.en.md')}:1:17: partials`);
     expect(opened.stderr).toMatch(new RegExp(`${join(dir.playbooks, 'trading-outage.yaml')}:\\d+:\\d+: step "public-apology": template "apology" has no file apology\\.zh\\.md`));
@@ -244,7 +244,7 @@ describe('playbooks', () => {
     expect(drill.stderr).toContain('unknown variable "bogus"');
     expect(existsSync(db)).toBe(false);
     // another type, whose templates are fine, still opens
-    expect(cli(['open', '--type', 'rumor', ...flags]).code).toBe(0);
+    expect(cli(['open', '--type', 'rumor', '--var', 'claim=a fake loss', '--var', 'platforms=Weibo', ...flags]).code).toBe(0);
   });
 
   it.each(brokenCases.map((c) => [c.name, c] as const))('validate on a library with a broken file (%s) → exit 2, file:line:col on stderr', (_name, c) => {

@@ -103,6 +103,7 @@ start: 2026-03-16T09:35:00+08:00
 impact: partial
 indicators: {eventLevel: 2}
 metrics: {affectedClients: 20000}
+vars: {systems: mobile app}
 `;
 
 describe('verdicts and bad scenarios', () => {
@@ -123,13 +124,15 @@ describe('verdicts and bad scenarios', () => {
   });
 
   it.each([
-    ['an unknown step', `${BASE}timeline:\n  - {at: 5m, complete: no-such-step}\n`, 8, 'step "no-such-step" is not in playbook trading-outage'],
-    ['a bad offset', `${BASE}timeline:\n  - {at: soon, recover: true}\n`, 8, 'timeline[0].at must be an offset'],
-    ['an unknown key', `${BASE}colour: red\n`, 7, 'unknown key "colour"'],
+    ['an unknown step', `${BASE}timeline:\n  - {at: 5m, complete: no-such-step}\n`, 9, 'step "no-such-step" is not in playbook trading-outage'],
+    ['a bad offset', `${BASE}timeline:\n  - {at: soon, recover: true}\n`, 9, 'timeline[0].at must be an offset'],
+    ['an unknown key', `${BASE}colour: red\n`, 8, 'unknown key "colour"'],
     ['a bad start', BASE.replace('2026-03-16T09:35:00+08:00', 'monday'), 3, 'start must be an ISO 8601 time'],
-    ['a skip without reason', `${BASE}timeline:\n  - {at: 5m, skip: media-qa}\n`, 8, 'skip needs a `reason:`'],
+    ['a skip without reason', `${BASE}timeline:\n  - {at: 5m, skip: media-qa}\n`, 9, 'skip needs a `reason:`'],
     ['an unknown type', BASE.replace('trading-outage', 'meteor-strike'), 2, 'no playbook "meteor-strike"'],
-    ['a YAML syntax error', `${BASE}timeline: [\n`, 8, 'YAML syntax error'],
+    ['a YAML syntax error', `${BASE}timeline: [\n`, 9, 'YAML syntax error'],
+    ['a required var missing', BASE.replace('vars: {systems: mobile app}\n', ''), 2, 'playbook trading-outage requires: systems'],
+    ['a required var left empty', BASE.replace('mobile app', "''"), 7, 'playbook trading-outage requires: systems'],
   ])('%s exits 2 with file:line:col and writes nothing', (_name, body, line, message) => {
     const file = scenario(body);
     const fresh = join(dir, `fresh-${Math.random().toString(36).slice(2)}.db`);
@@ -149,7 +152,7 @@ describe('verdicts and bad scenarios', () => {
     const fresh = join(folder, 'x.db');
     const r = cli(['drill', folder, '--db', fresh]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('b.yaml:8:');
+    expect(r.stderr).toContain('b.yaml:9:');
     expect(existsSync(fresh)).toBe(false);
   });
 });

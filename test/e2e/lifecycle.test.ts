@@ -67,7 +67,7 @@ describe('open → step → regrade → recover → close via the CLI', () => {
   });
 
   it('open without --json prints the id alone on stdout, for id=$(sec-incident open …); the sentence goes to stderr', () => {
-    const r = run('open', '--type', 'rumor', '--title', 'A rumour');
+    const r = run('open', '--type', 'rumor', '--var', 'claim=a fake loss', '--var', 'platforms=Weibo', '--title', 'A rumour');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^INC-\d{8}-\d{3}\n$/);
     expect(r.stderr).toContain(`Opened ${r.stdout.trim()}`);

@@ -108,7 +108,7 @@ describe('sec-incident report', () => {
   });
 
   it('speaks the incident language unless --lang is given', () => {
-    const zh = json(run('open', '--type', 'trading-outage', '--title', '登录异常', '--drill', '--lang', 'zh', '--json')).id;
+    const zh = json(run('open', '--type', 'trading-outage', '--var', 'systems=APP', '--title', '登录异常', '--drill', '--lang', 'zh', '--json')).id;
     const inZh = parseMarkdown(run('report', zh).stdout);
     expect(headings(inZh)[0]!.text).toContain('演练');
     expect(headings(inZh).filter((h) => h.depth === 2)[0]!.text).toBe('封面');
@@ -123,7 +123,7 @@ describe('sec-incident report', () => {
   it('says on the cover, and on stderr, when the playbook file has changed since the incident opened', () => {
     const playbooks = join(dir, 'playbooks');
     cpSync(PLAYBOOKS, playbooks, { recursive: true });
-    const changed = json(cli(['open', '--type', 'trading-outage', '--db', db, '--playbooks', playbooks, '--json'])).id;
+    const changed = json(cli(['open', '--type', 'trading-outage', '--var', 'systems=APP', '--db', db, '--playbooks', playbooks, '--json'])).id;
     const file = join(playbooks, 'trading-outage.yaml');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n# edited after the incident opened\n`);
     const r = run('report', changed);
@@ -151,7 +151,7 @@ describe('sec-incident report on a tampered database', () => {
   const run = (...args: string[]) => cli([...args, '--db', db]);
 
   it('still produces the report, with a warning naming the first bad event at the top', () => {
-    const id = json(run('open', '--type', 'trading-outage', '--impact', 'partial', '--json')).id;
+    const id = json(run('open', '--type', 'trading-outage', '--var', 'systems=APP', '--impact', 'partial', '--json')).id;
     expect(run('step', id, 'confirm-grading', 'done', '--note', 'called the duty manager').code).toBe(0);
     expect(run('step', id, 'media-qa', 'skip', '--reason', 'no enquiries').code).toBe(0);
     const log = json(run('log', id, '--json'));
@@ -180,7 +180,7 @@ describe('sec-incident report on a tampered database', () => {
   });
 
   it('folds only the events before the first bad one when a tampered payload cannot be read', () => {
-    const id = json(run('open', '--type', 'trading-outage', '--impact', 'partial', '--json')).id;
+    const id = json(run('open', '--type', 'trading-outage', '--var', 'systems=APP', '--impact', 'partial', '--json')).id;
     expect(run('step', id, 'confirm-grading', 'done').code).toBe(0);
     expect(run('step', id, 'media-qa', 'skip', '--reason', 'no enquiries').code).toBe(0);
     const log = json(run('log', id, '--json'));

@@ -16,7 +16,7 @@ const KEY = 'correct horse battery staple';
 const run = (args: string[], env: Record<string, string> = {}) => cli([...args, '--db', db], { env });
 
 function incidentWithEvents(env: Record<string, string> = {}): string {
-  const opened = json(run(['open', '--type', 'trading-outage', '--title', 'Tamper target', '--impact', 'partial', '--json'], env));
+  const opened = json(run(['open', '--type', 'trading-outage', '--var', 'systems=APP', '--title', 'Tamper target', '--impact', 'partial', '--json'], env));
   for (const text of ['first', 'second', 'third', 'fourth']) run(['step', opened.id, 'confirm-grading', 'note', '--note', text], env);
   return opened.id;
 }
@@ -161,7 +161,7 @@ describe('tamper-evident log (SPEC §6)', () => {
 describe('bad databases', () => {
   it('a file that is not SQLite: exit 2, clear message, no stack trace', () => {
     writeFileSync(db, 'this is not a database, it is a shopping list\n'.repeat(100));
-    for (const args of [['list'], ['status', 'INC-20260101-001'], ['open', '--type', 'trading-outage']]) {
+    for (const args of [['list'], ['status', 'INC-20260101-001'], ['open', '--type', 'trading-outage', '--var', 'systems=APP']]) {
       const r = run(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('is not a sec-incident database');
@@ -172,7 +172,7 @@ describe('bad databases', () => {
   it('a database from a newer schema is refused', () => {
     incidentWithEvents();
     sql(db, 'PRAGMA user_version = 99');
-    const r = run(['open', '--type', 'trading-outage']);
+    const r = run(['open', '--type', 'trading-outage', '--var', 'systems=APP']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/newer sec-incident \(schema 99/);
   });
@@ -206,10 +206,17 @@ describe('bad databases', () => {
     }
   });
 
-  it('open with bad input (unknown type, variable, indicator) writes nothing', () => {
-    for (const args of [['open', '--type', 'meteor'], ['open', '--type', 'trading-outage', '--var', 'nope=1'], ['open', '--type', 'trading-outage', '--indicator', 'eventLevel=9']]) {
+  it('open with bad input (unknown type, variable, indicator, a required variable missing or empty) writes nothing', () => {
+    for (const args of [
+      ['open', '--type', 'meteor'],
+      ['open', '--type', 'trading-outage', '--var', 'systems=APP', '--var', 'nope=1'],
+      ['open', '--type', 'trading-outage', '--var', 'systems=APP', '--indicator', 'eventLevel=9'],
+      ['open', '--type', 'trading-outage'],
+      ['open', '--type', 'rumor', '--var', 'claim=x', '--var', 'platforms= '],
+    ]) {
       const r = run(args);
-      expect(r.code).toBe(2);
+      expect(r.code, args.join(' ')).toBe(2);
+      if (args.length <= 3) expect(r.stderr).toMatch(/meteor|playbook trading-outage requires: systems/);
       expect(hasStackTrace(r.stderr)).toBe(false);
       expect(existsSync(db)).toBe(false);
     }

@@ -60,7 +60,7 @@ class Sim {
       playbook: { definition: bundled.definition, file: bundled.file, sha256: bundled.sha256 },
       grading,
       teams,
-      vars: {},
+      vars: { systems: 'mobile app' },
       timezone: TZ,
       lang: 'en',
       firm: { name: 'Example Securities', hotline: '95500' },
