@@ -35,6 +35,8 @@ export interface ReportInput {
   lang: Lang;
   /** Set when the log could only be folded up to this event (a tampered payload after it). */
   foldedThrough?: number;
+  /** The command that re-checks the chain, as the reader should type it (database, key). */
+  verifyCommand?: string;
 }
 
 export interface ReportStatement {
@@ -227,7 +229,7 @@ export function buildReport(input: ReportInput): ReportModel {
   return withLang(input.lang, () => build(input));
 }
 
-function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang, foldedThrough }: ReportInput): ReportModel {
+function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang, foldedThrough, verifyCommand }: ReportInput): ReportModel {
   const tz = state.opened.timezone;
   const statements: ReportStatement[] = state.statements.map((s) => ({ ...s }));
   const steps = orderedSteps(state).map((s) => reportStep(state, s, asOf, statements));
@@ -250,7 +252,7 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
       firstBadSeq: chain.firstBadSeq,
       problem: chain.problem,
       foldedThrough: foldedThrough ?? null,
-      command: `sec-incident verify ${state.id}`,
+      command: verifyCommand ?? `sec-incident verify ${state.id}`,
     },
     cover: {
       id: state.id,

@@ -133,11 +133,12 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
   const { state, timeline, chain, lang, foldedThrough } = readLog(ctx, id, opts.lang);
   const now = ctx.now();
   const drift = withLang(lang, () => playbookDrift(state));
-  const model = buildReport({ state, events: [], timeline, chain, asOf: judgedAt(state, now), generatedAt: now, drift, lang, ...(foldedThrough ? { foldedThrough } : {}) });
+  const verifyCommand = recheckCommand(ctx, id);
+  const model = buildReport({ state, events: [], timeline, chain, asOf: judgedAt(state, now), generatedAt: now, drift, lang, verifyCommand, ...(foldedThrough ? { foldedThrough } : {}) });
   const warnings: string[] = [];
   if (!chain.ok) {
     const problem = chain.problem ? t(`verify.problem.${chain.problem}`) : '';
-    warnings.push(t('rep.brokenChain', { seq: chain.firstBadSeq ?? '?', problem, command: `sec-incident verify ${id}` }));
+    warnings.push(t('rep.brokenChain', { seq: chain.firstBadSeq ?? '?', problem, command: verifyCommand }));
   }
   if (drift) warnings.push(lang === ctx.lang ? drift : (playbookDrift(state) ?? drift));
   if (!opts.out) return { content: opts.format === 'json' ? renderJson(model) : renderMarkdown(model), warnings };
@@ -157,3 +158,14 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
     },
   };
 }
+
+/**
+ * `sec-incident verify <id> --db <file>`: the database named, so the command re-checks this log
+ * wherever it is typed; with the HMAC key's variable in front when the chain is keyed (never the key).
+ */
+export function recheckCommand(ctx: Pick<Context, 'db' | 'env'>, id: string): string {
+  const quote = (s: string) => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+  const key = auditKey(ctx.env) ? 'SEC_INCIDENT_AUDIT_KEY=… ' : '';
+  return `${key}sec-incident verify ${id} --db ${quote(resolve(ctx.db))}`;
+}
+

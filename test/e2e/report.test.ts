@@ -66,7 +66,11 @@ describe('sec-incident report', () => {
     const integrity = labelled(section(tree, 'Integrity'));
     expect(integrity.get('Events')).toBe(String(log.length));
     expect(integrity.get('Hash-chain head')).toBe(log[log.length - 1].hash);
-    expect(integrity.get('Re-check with')).toBe(`sec-incident verify ${id}`);
+    expect(integrity.get('Re-check with')).toBe(`sec-incident verify ${id} --db ${db}`);
+    // the command as printed re-checks this database, from any directory
+    const recheck = cli(integrity.get('Re-check with')!.split(' ').slice(1), { cwd: tempDir() });
+    expect(recheck.code).toBe(0);
+    expect(recheck.stdout).toMatch(new RegExp(`^${id}: \\d+ events, chain intact`));
   });
 
   it('--out writes the file (creating its folder) and refuses to overwrite it without --force', () => {

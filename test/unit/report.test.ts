@@ -1,3 +1,4 @@
+import { recheckCommand } from '../../src/report/write.js';
 import { describe, expect, it } from 'vitest';
 import { addNote, closeIncident, openIncident, recordStep, recover, regrade, renderedStatement, teamReached, type OpenRequest } from '../../src/engine/decide.js';
 import { describeEvent } from '../../src/engine/describe.js';
@@ -351,5 +352,15 @@ describe('report model and Markdown (SPEC §8)', () => {
     for (const s of steps) expect(s.applicableAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+08:00$/);
     expect(data.timeline).toHaveLength(sim.drafts.length);
     expect(typeof data.summary.durationMs).toBe('number');
+  });
+});
+
+describe('the re-check command the report prints', () => {
+  it('names the database, quoted for a shell when it must be, and the key variable (never the key) when the chain is keyed', () => {
+    expect(recheckCommand({ db: '/srv/sec/audit.db', env: {} }, 'INC-20260316-001')).toBe('sec-incident verify INC-20260316-001 --db /srv/sec/audit.db');
+    expect(recheckCommand({ db: "/srv/it's here/a.db", env: {} }, 'X')).toBe(`sec-incident verify X --db '/srv/it'\\''s here/a.db'`);
+    const keyed = recheckCommand({ db: '/a.db', env: { SEC_INCIDENT_AUDIT_KEY: 's3cret' } }, 'X');
+    expect(keyed).toBe('SEC_INCIDENT_AUDIT_KEY=… sec-incident verify X --db /a.db');
+    expect(keyed).not.toContain('s3cret');
   });
 });
