@@ -7,6 +7,7 @@ import { CliError, formatProblem } from './errors.js';
 import { earlyLang, resolveSettings, type GlobalFlags } from './config.js';
 import type { Context } from './context.js';
 import { localizeCommanderError } from './ui/commander-messages.js';
+import { terminalSafe } from './ui/format.js';
 import { setLang, t, type MessageKey } from './ui/i18n.js';
 
 function packageVersion(): string {
@@ -28,12 +29,18 @@ let exitCode = 0;
 async function makeContext(opts: GlobalFlags & { json?: boolean }): Promise<Context> {
   const settings = await resolveSettings(opts, process.env, process.cwd());
   setLang(settings.lang);
+  const color = settings.color && !opts.json;
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  // colour codes survive only where colour is shown (a terminal, or FORCE_COLOR): chalk's own rule
+  const forced = Boolean(process.env.FORCE_COLOR) && process.env.FORCE_COLOR !== '0';
+  const coloured = (stream: NodeJS.WriteStream) => color && (forced || Boolean(stream.isTTY));
   return {
     ...settings,
-    color: settings.color && !opts.json,
+    color,
     json: Boolean(opts.json),
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    // human output cannot be steered by escapes in what people typed; JSON escapes them itself
+    out: (text) => process.stdout.write(line(opts.json ? text : terminalSafe(text, coloured(process.stdout)))),
+    err: (text) => process.stderr.write(line(terminalSafe(text, coloured(process.stderr)))),
     now: () => Date.now(),
     env: process.env,
     stdinIsTTY: Boolean(process.stdin.isTTY),

@@ -210,6 +210,19 @@ describe('colour', () => {
     expect(cli([...EXAMPLE, '--no-color'], { env: forced }).stdout).not.toMatch(ANSI);
   });
 
+  it('escapes typed into a title never reach the terminal raw; --json keeps them, escaped as JSON', () => {
+    const db = join(tempDir(), 'esc.db');
+    const title = 'ok\x1b]0;pwned\x07\x1b[2Jdone';
+    const id = cli(['open', '--type', 'rumor', '--var', 'claim=x', '--var', 'platforms=y', '--title', title, '--db', db]).stdout.trim();
+    for (const args of [['list'], ['log', id], ['status', id]]) {
+      const r = cli([...args, '--db', db], { env: { NO_COLOR: '1' } });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/[\x00-\x08\x1b\x7f]/);
+      expect(r.stdout).toContain('ok␛]0;pwned␇␛[2Jdone');
+    }
+    expect(json(cli(['list', '--json', '--db', db]))[0].title).toBe(title);
+  });
+
   it('--json is never coloured', () => {
     expect(cli([...EXAMPLE, '--json'], { env: forced }).stdout).not.toMatch(ANSI);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recover } from '../../src/engine/decide.js';
 import { PHASES } from '../../src/playbook/vocabulary.js';
 import { setLang, t } from '../../src/ui/i18n.js';
+import { terminalSafe } from '../../src/ui/format.js';
 import { renderStatus } from '../../src/ui/status-view.js';
 import { displayWidth } from '../../src/ui/table.js';
 import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
@@ -61,5 +62,14 @@ describe('renderStatus', () => {
     const out = renderStatus(h.state, T0 + HOUR, false);
     expect(out).toContain('recovered 2026-03-16 10:30');
     expect(out).toMatch(/summary-report .* due in 1 d 0 h \(2026-03-17 10:30\)/);
+  });
+});
+
+describe('terminalSafe', () => {
+  it('shows the escapes people typed instead of obeying them; keeps our colour codes only when colour is on', () => {
+    const typed = 't\x1b[31mRED\x1b]0;pwned\x07\rX\x9b2J\x7f';
+    expect(terminalSafe(typed, false)).toBe('t␛[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
+    expect(terminalSafe(typed, true)).toBe('t\x1b[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
+    expect(terminalSafe('line one\n\tindented 中文', false)).toBe('line one\n\tindented 中文');
   });
 });
