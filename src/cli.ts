@@ -170,7 +170,7 @@ export function buildProgram(): Command {
     .description(t('cmd.report'))
     .option('--out <file>', t('help.out'))
     .addOption(new Option('--format <format>', t('help.format')).choices(['md', 'json']).default('md'))
-    .option('--force', t('help.force'))
+    .option('--force', t('help.forceReport'))
     .action(action(() => import('./commands/report.js')));
   program
     .command('drill <scenario>')
@@ -214,7 +214,9 @@ export function buildProgram(): Command {
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    // help asked for is success; help shown because no command was given is a usage error (on stderr)
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
     return 2; // commander already printed the message; usage errors are 2, not commander's 1
   }
   if (error instanceof CliError) {

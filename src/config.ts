@@ -62,12 +62,14 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
   if (explicit && !existsSync(configFile)) throw new InputError(t('config.notFound', { file: configFile }));
   let file: import('./playbook/schema.js').ConfigFile = {};
   let base = cwd;
+  let source: import('./playbook/yaml.js').YamlSource | undefined;
   if (existsSync(configFile)) {
     // yaml and zod load only when there is a file to check
     const [{ parseFile }, { configSchema }] = await Promise.all([import('./playbook/library.js'), import('./playbook/schema.js')]);
     const parsed = parseFile(configFile, configSchema);
     if (!parsed.ok) throw new InputError(t('config.invalid'), parsed.problems);
     file = parsed.value;
+    source = parsed.source;
     base = dirname(configFile);
   }
 
@@ -79,7 +81,12 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
       : (file.lang ?? langFromLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG));
   const timezone = env.SEC_INCIDENT_TIMEZONE || file.timezone || 'Asia/Shanghai';
   // Intl's time-zone data is slow to wake: only a zone someone configured is checked
-  if (timezone !== 'Asia/Shanghai' && !isValidTimeZone(timezone)) throw new InputError(t('config.timezone', { tz: timezone }));
+  if (timezone !== 'Asia/Shanghai' && !isValidTimeZone(timezone)) {
+    const message = t('config.timezone', { tz: timezone });
+    if (env.SEC_INCIDENT_TIMEZONE || !source) throw new InputError(message);
+    const { locate } = await import('./playbook/yaml.js');
+    throw new InputError(t('config.invalid'), [{ ...locate(source, ['timezone']), message }]);
+  }
 
   const pick = (flag: string | undefined, envName: string, fromFile: string | undefined, fallback: string) =>
     flag ? resolve(cwd, flag) : env[envName] ? resolve(cwd, env[envName]!) : fromFile ? resolve(base, fromFile) : fallback;

@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import { InputError } from '../errors.js';
+import { t } from '../ui/i18n.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -41,6 +43,13 @@ export function chainHash(prevHash: string, canonical: string, key: string | und
   return h.update(prevHash).update(canonical).digest('hex');
 }
 
+/**
+ * The HMAC key, when one is set. Set but empty is refused: a key lost to an empty variable would
+ * silently switch new chains to plain SHA-256, and keyed ones would no longer verify.
+ */
 export function auditKey(env: NodeJS.ProcessEnv): string | undefined {
-  return env.SEC_INCIDENT_AUDIT_KEY || undefined;
+  const key = env.SEC_INCIDENT_AUDIT_KEY;
+  if (key === undefined) return undefined;
+  if (key.trim() === '') throw new InputError(t('key.empty'));
+  return key;
 }

@@ -77,17 +77,10 @@ export class AuditStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new InputError(t('db.newer', { file: this.file, found: version, known: SCHEMA_VERSION }));
     this.version = version;
-    if (readonly) {
-      if (version === 0) {
-        const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'").get() as { n: number };
-        if (tables.n === 0 && this.hasAnyTable()) throw new InputError(t('db.foreign', { file: this.file }));
-      }
-      return;
-    }
-    if (version === 0 && this.hasAnyTable()) {
-      const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'").get() as { n: number };
-      if (tables.n === 0) throw new InputError(t('db.foreign', { file: this.file }));
-    }
+    // our files get their schema and user_version in one transaction: tables without a version
+    // belong to someone else, even one that happens to have a table named events
+    if (version === 0 && this.hasAnyTable()) throw new InputError(t('db.foreign', { file: this.file }));
+    if (readonly) return;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     if (version < SCHEMA_VERSION) migrate(this.db, version);

@@ -83,7 +83,7 @@ export const en = {
   'help.reason': "reason (required to skip or to override the tier)",
   'help.tier': "override the tier (needs --reason)",
   'help.summary': "closing summary",
-  'help.force': "close with required steps pending (needs --reason); overwrite an existing report file",
+  'help.force': "close with required steps pending (needs --reason, which is recorded)",
   'help.all': "real incidents and drills",
   'help.drills': "drills only",
   'help.out': "write the report to this file",
@@ -177,7 +177,7 @@ export const en = {
   'db.readonly': "{file} is read-only: cannot record events (check the file's permissions)",
   'db.cannotOpen': "cannot open the database {file}: {detail}",
   'db.busy': "the database {file} is busy (another process holds a lock): try again",
-  'db.foreign': "{file} is an SQLite database, but not a sec-incident one (no events table)",
+  'db.foreign': "{file} is an SQLite database, but not a sec-incident one (it has tables, and no sec-incident schema version)",
   'drift.changed': "note: playbook {id} has changed since this incident opened (pinned v{version}, sha256 {sha}…); this incident keeps following the pinned definition",
   'drift.missing': "note: playbook file {file} is gone; this incident keeps following the pinned definition",
   'status.header': "{id}  {title}",
@@ -597,6 +597,9 @@ export const en = {
   'log.undescribable': "not a recognised event (altered?) — payload as stored: {payload}",
   'pb.templatesBroken': "the templates of playbook {type} have {count} problem(s); `sec-incident playbooks validate` lists them",
   'var.required': "playbook {playbook} requires: {names} (give each with --var name=value, or in a drill under vars:)",
+  'regrade.nothing': "nothing to regrade: give new signals (--indicator, --metric, --impact) or an override (--tier with --reason)",
+  'key.empty': "SEC_INCIDENT_AUDIT_KEY is set but empty: set the key, or unset the variable for plain SHA-256 chains",
+  'help.forceReport': "overwrite an existing report file",
 } as const;
 
 export type MessageKey = keyof typeof en;

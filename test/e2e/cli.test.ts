@@ -45,6 +45,35 @@ describe('help, version and usage errors', () => {
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('no command is a usage error: the help goes to stderr, exit 2; `help` itself is success', () => {
+    for (const args of [[], ['playbooks']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^Usage: sec-incident/);
+    }
+    for (const args of [['help'], ['help', 'open'], ['playbooks', '--help']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: sec-incident/);
+    }
+  });
+
+  it('an empty SEC_INCIDENT_AUDIT_KEY is refused rather than silently meaning no key', () => {
+    const db = join(tempDir(), 'k.db');
+    const r = cli(['open', '--type', 'rumor', '--var', 'claim=x', '--var', 'platforms=y', '--db', db], { env: { SEC_INCIDENT_AUDIT_KEY: '' } });
+    expectUsageError(r, 'SEC_INCIDENT_AUDIT_KEY is set but empty');
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('a regrade with nothing in it is a usage error, and records nothing', () => {
+    const db = join(tempDir(), 'r.db');
+    const id = cli(['open', '--type', 'rumor', '--var', 'claim=x', '--var', 'platforms=y', '--db', db]).stdout.trim();
+    expectUsageError(cli(['regrade', id, '--db', db]), /nothing to regrade/);
+    expectUsageError(cli(['regrade', id, '--reason', 'why not', '--db', db]), /nothing to regrade/);
+    expect(json(cli(['log', id, '--json', '--db', db])).filter((e: { type: string }) => e.type === 'incident.graded')).toHaveLength(1);
+  });
+
   it('an unknown command exits 2, not 1, without a stack trace', () => {
     expectUsageError(cli(['frobnicate']), /unknown command 'frobnicate'/);
   });

@@ -73,6 +73,8 @@ describe('configuration precedence', () => {
     expectUsageError(cli(['grade'], { cwd: dir }), `${join(dir, 'sec-incident.yaml')}:1:7: lang must be one of: zh, en`);
     writeFileSync(join(dir, 'sec-incident.yaml'), 'firm: {name: "x"\n');
     expectUsageError(cli(['grade'], { cwd: dir }), new RegExp(`sec-incident\\.yaml:\\d+:\\d+: YAML syntax error`));
+    writeFileSync(join(dir, 'sec-incident.yaml'), 'lang: en\ntimezone: Mars/Olympus_Mons\n');
+    expectUsageError(cli(['grade'], { cwd: dir }), `${join(dir, 'sec-incident.yaml')}:2:11: unknown time zone "Mars/Olympus_Mons"`);
   });
 
   it('a --config file that does not exist is exit 2', () => {

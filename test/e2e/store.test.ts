@@ -198,7 +198,7 @@ describe('bad databases', () => {
   });
 
   it('a command about an incident on a database that does not exist leaves no file behind', () => {
-    for (const args of [['step', 'INC-20260101-001', 'x', 'done'], ['regrade', 'INC-20260101-001'], ['recover', 'INC-20260101-001'], ['close', 'INC-20260101-001'], ['status', 'INC-20260101-001']]) {
+    for (const args of [['step', 'INC-20260101-001', 'x', 'done'], ['regrade', 'INC-20260101-001', '--impact', 'partial'], ['recover', 'INC-20260101-001'], ['close', 'INC-20260101-001'], ['status', 'INC-20260101-001']]) {
       const r = run(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('no incident "INC-20260101-001"');

@@ -73,6 +73,13 @@ describe('audit store', () => {
     raw.exec('CREATE TABLE customers (id INTEGER)');
     raw.close();
     expect(() => AuditStore.open(foreign)).toThrow(/not a sec-incident one/);
+    // a table named events is not enough: ours always carry a schema version
+    const lookalike = join(dir, 'lookalike.db');
+    const other = new Database(lookalike);
+    other.exec('CREATE TABLE events (x INTEGER)');
+    other.close();
+    expect(() => AuditStore.open(lookalike, { readonly: true })).toThrow(/not a sec-incident one/);
+    expect(() => AuditStore.open(lookalike)).toThrow(/not a sec-incident one/);
     const fresh = AuditStore.open(join(dir, 'fresh.db'));
     expect(fresh.db.pragma('user_version', { simple: true })).toBe(2);
     fresh.close();
