@@ -12,7 +12,7 @@ import { parseFile } from '../playbook/library.js';
 import { locate } from '../playbook/yaml.js';
 import { t } from '../ui/i18n.js';
 import { assembleRequest, loadLibrary, type Library } from './open.js';
-import { incidents } from './shared.js';
+import { incidents, templateSource } from './shared.js';
 
 function scenarioFiles(target: string): string[] {
   if (!existsSync(target)) throw new InputError(t('drill.notFound', { file: target }));
@@ -86,6 +86,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
   const files = scenarioFiles(target!);
   const prepared = prepare(ctx, files);
   const service = incidents(ctx);
+  const source = templateSource(ctx);
   const results: { file: string; outcome: DrillOutcome }[] = [];
   for (const { file, scenario, lib } of prepared) {
     // one transaction per drill: one durable write, and no half-recorded drill
@@ -100,6 +101,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
           inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
           drill: { scenario: basename(file), start: scenario.start },
         }),
+        source,
       ),
     );
     results.push({ file, outcome });

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Context } from '../context.js';
 import { defaultActor } from '../config.js';
-import { loadCalendar } from '../playbook/library.js';
+import type { TemplateSource } from '../engine/decide.js';
+import { loadCalendar, readTemplate } from '../playbook/library.js';
 import { Incidents } from '../service.js';
 import { auditKey } from '../store/hash.js';
 import { AuditStore } from '../store/store.js';
@@ -29,6 +30,18 @@ export function incidentsForReading(ctx: Context, id: string): Incidents {
   return existingIncidents(ctx, id, true);
 }
 
+
+/** Templates for the statements recorded at completion; one that cannot be read is said, not fatal. */
+export function templateSource(ctx: Context): TemplateSource {
+  return (template, lang) => {
+    try {
+      return readTemplate(ctx.templatesDir, template, lang);
+    } catch (error) {
+      ctx.err(t('statement.notRecorded', { template, detail: (error as Error).message }));
+      return undefined;
+    }
+  };
+}
 
 export function actorOf(ctx: Context, opts: { actor?: unknown }): string {
   return typeof opts.actor === 'string' && opts.actor.trim() ? opts.actor.trim() : defaultActor(ctx.env);

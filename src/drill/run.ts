@@ -1,6 +1,7 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
-import { addNote, closeIncident, recordStep, recover, regrade, type OpenRequest } from '../engine/decide.js';
+import { addNote, closeIncident, completionStatement, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
+import type { EventDraft } from '../engine/events.js';
 import { definitionOf, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { GradingInputs } from '../grading/grade.js';
 import type { Incidents } from '../service.js';
@@ -34,7 +35,9 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
  * offset; at an offset the entries apply before any responder completion at that offset; the
  * drill ends at its last entry, and responder completions up to that moment are included.
  */
-export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest): DrillOutcome {
+/** `source` reads templates, so that steps done in the drill record their statements like real ones. */
+export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, source?: TemplateSource): DrillOutcome {
+  const statement = (s: IncidentState, ref: string, at: number): EventDraft[] => (source ? completionStatement(s, ref, source, at, DRILL_ACTOR) : []);
   const start = parseInstant(scenario.start)!;
   const entries = scenario.timeline
     .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at)! }))
@@ -57,7 +60,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
       if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
       const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
-      state = service.act(id, (s) => recordStep(s, responder.step.id, 'done', { note }, responder.at, actor));
+      state = service.act(id, (s) => [...recordStep(s, responder.step.id, 'done', { note }, responder.at, actor), ...statement(s, responder.step.id, responder.at)]);
       clock = responder.at;
       continue;
     }
@@ -73,7 +76,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
           case 'regrade':
             return regrade(s, { change: regradeChange(e), ...(e.tier ? { override: { tier: e.tier, reason: e.reason } } : {}), reason: e.reason }, at, actor, time);
           case 'complete':
-            return recordStep(s, action.step, 'done', { note: e.note }, at, actor);
+            return [...recordStep(s, action.step, 'done', { note: e.note }, at, actor), ...statement(s, action.step, at)];
           case 'skip':
             return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor);
           case 'note':

@@ -7,6 +7,7 @@ import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import type { EventDraft, OpenedPayload } from './events.js';
+import { renderStatement } from './statement.js';
 import { cloneState, definitionOf, fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
 
 export interface OpenRequest {
@@ -238,6 +239,23 @@ export function renderedStatement(
 ): EventDraft[] {
   ensureOpen(state);
   return [{ type: 'statement.rendered', at, actor, payload: statement }];
+}
+
+/** Reads a template's source; undefined when it cannot be read (the completion stands without it). */
+export type TemplateSource = (template: string, lang: 'zh' | 'en') => string | undefined;
+
+/**
+ * A step with a template that is done gets its statement recorded as the template renders it
+ * then, in the incident's language — unless one was already recorded for that step (the walk's
+ * "show the statement"). So scripted incidents and drills carry their statements (SPEC §8.6).
+ */
+export function completionStatement(state: IncidentState, stepRef: string, source: TemplateSource, at: number, actor: string): EventDraft[] {
+  const instance = resolveStep(state, stepRef);
+  const template = definitionOf(state, instance.stepId).template;
+  if (!template || state.statements.some((s) => s.step === instance.id)) return [];
+  const lang = state.opened.lang;
+  const text = source(template, lang);
+  return text === undefined ? [] : renderedStatement(state, { step: instance.id, template, lang, text: renderStatement(state, text, lang) }, at, actor);
 }
 
 export function teamReached(

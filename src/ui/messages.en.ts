@@ -600,6 +600,7 @@ export const en = {
   'regrade.nothing': "nothing to regrade: give new signals (--indicator, --metric, --impact) or an override (--tier with --reason)",
   'key.empty': "SEC_INCIDENT_AUDIT_KEY is set but empty: set the key, or unset the variable for plain SHA-256 chains",
   'help.forceReport': "overwrite an existing report file",
+  'statement.notRecorded': "the statement of template {template} was not recorded: {detail}",
 } as const;
 
 export type MessageKey = keyof typeof en;

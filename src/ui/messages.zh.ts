@@ -602,4 +602,5 @@ export const zh: Record<MessageKey, string> = {
   'regrade.nothing': "没有可重新分级的内容：请给出新的信号（--indicator、--metric、--impact）或人工调整（--tier 并附 --reason）",
   'key.empty': "SEC_INCIDENT_AUDIT_KEY 已设置但为空：请设置密钥，或取消该变量以使用普通 SHA-256 哈希链",
   'help.forceReport': "覆盖已有的报告文件",
+  'statement.notRecorded': "模板 {template} 的声明未能记录：{detail}",
 };

@@ -40,6 +40,13 @@ describe('open → step → regrade → recover → close via the CLI', () => {
     expect(step(s, 'convene-leadership')).toMatchObject({ status: 'pending' });
     expect(Date.parse(step(s, 'holding-statement').dueAt)).toBeLessThan(holdingDue);
 
+    // a step with a template, done from a script, records its statement as the template renders it
+    expect(run('step', id, 'holding-statement', 'done').code).toBe(0);
+    const statements = json<any[]>(run('log', id, '--json')).filter((e) => e.type === 'statement.rendered');
+    expect(statements).toEqual([expect.objectContaining({ payload: expect.objectContaining({ step: 'holding-statement', template: 'holding-statement', lang: 'en' }) })]);
+    expect(statements[0].payload.text).toContain('APP');
+    expect(statements[0].payload.text).not.toMatch(/\{\{/);
+
     expect(run('regrade', id, '--tier', 'critical').code).toBe(2);
     expect(json(run('regrade', id, '--tier', 'critical', '--reason', 'CEO: treat as critical', '--json')).tier).toBe('critical');
     expect(step(status(id), 'press-briefing')).toMatchObject({ status: 'pending' });

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrill } from '../../src/drill/run.js';
+import type { TemplateSource } from '../../src/engine/decide.js';
 import { scenarioSchema } from '../../src/drill/scenario.js';
 import { Incidents } from '../../src/service.js';
 import { AuditStore } from '../../src/store/store.js';
@@ -14,10 +15,10 @@ const pb = playbook([
   { id: 'call', due: '45m' },
 ]);
 
-function drill(timeline: unknown[], responder = 'on-time', book = pb) {
+function drill(timeline: unknown[], responder = 'on-time', book = pb, source?: TemplateSource) {
   const service = new Incidents(AuditStore.open(join(tempDir(), 'd.db')), NO_HOLIDAYS.calendar);
   const scenario = scenarioSchema.parse({ drill: 'order', type: 'test', start: '2026-03-16T09:30:00+08:00', responder, timeline });
-  return { service, ...runDrill(service, scenario, request(book, inputs('moderate'), { mode: 'drill' })) };
+  return { service, ...runDrill(service, scenario, request(book, inputs('moderate'), { mode: 'drill' }), source) };
 }
 const at = (ms: number) => formatInZone(ms, 'Asia/Shanghai');
 
@@ -71,5 +72,14 @@ describe('order of play', () => {
     const last = service.store.events(state.id).at(-1)!;
     expect(last).toMatchObject({ type: 'note.added', at: endAt });
     expect((last.payload as { text: string }).text).toContain('close');
+  });
+
+  it('a step with a template done in the drill records its statement, once, as the template renders it', () => {
+    const book = playbook([{ id: 'statement', phase: 'media', due: '30m', template: 'holding' }, { id: 'plain', due: '10m' }]);
+    const asked: string[] = [];
+    const source: TemplateSource = (template, lang) => (asked.push(`${template}.${lang}`), 'Update on {{incident.id}}: {{incident.title}}');
+    const { state } = drill([{ at: '1h', note: 'end' }], 'on-time', book, source);
+    expect(asked).toEqual(['holding.en']);
+    expect(state.statements).toEqual([expect.objectContaining({ step: 'statement', template: 'holding', lang: 'en', text: `Update on ${state.id}: Test incident` })]);
   });
 });

@@ -1,5 +1,6 @@
 // What the responder can do with the step at hand, each through one engine command.
-import { addNote, recordStep, recover } from '../../engine/decide.js';
+import { addNote, completionStatement, recordStep, recover } from '../../engine/decide.js';
+import { templateSource } from '../../commands/shared.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
 import { t, text } from '../i18n.js';
@@ -12,7 +13,11 @@ import { record, type Walk } from './session.js';
 export async function markDone(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const def = definitionOf(state, step.stepId);
   const note = (await w.ask.input(noteQuestion('done.note', def.requires.includes('note')))).trim();
-  const after = record(w, (s, at, actor) => recordStep(s, step.id, 'done', note ? { note } : {}, at, actor));
+  const source = templateSource(w.ctx);
+  const after = record(w, (s, at, actor) => [
+    ...recordStep(s, step.id, 'done', note ? { note } : {}, at, actor),
+    ...completionStatement(s, step.id, source, at, actor),
+  ]);
   const done = after.steps.find((s) => s.id === step.id)!;
   const timing = dueText(done, w.ctx.now(), after.opened.timezone, w.ctx.color);
   w.ctx.out(t('walk.doneRecorded', { title: text(def.title), timing: timing ? ` (${timing})` : '' }));
