@@ -220,7 +220,9 @@ function report(error: unknown): number {
     return 2; // commander already printed the message; usage errors are 2, not commander's 1
   }
   if (error instanceof CliError) {
-    const lines = error.problems.length > 0 ? error.problems.map(formatProblem) : [];
+    // in reading order: by file, then line and column
+    const ordered = [...error.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
+    const lines = ordered.map(formatProblem);
     process.stderr.write(`${lines.length > 0 ? '' : `${error.message}\n`}${lines.join('\n')}${lines.length ? '\n' : ''}`);
     return error.exitCode;
   }
