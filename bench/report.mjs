@@ -24,7 +24,7 @@ async function seed(db, events) {
     playbook: lib.loadPlaybook(playbooks, 'trading-outage', teams),
     grading: lib.loadGrading(playbooks),
     teams,
-    vars: {},
+    vars: { systems: 'the mobile app' },
     inputs: { indicators: { eventLevel: 2 }, metrics: { affectedClients: 20000, reposts: 15000 }, impact: 'partial' },
     timezone: 'Asia/Shanghai',
     lang: 'en',
