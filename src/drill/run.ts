@@ -34,8 +34,8 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
  * Order of play (documented in docs/decisions.md): entries in offset order, file order within an
  * offset; at an offset the entries apply before any responder completion at that offset; the
  * drill ends at its last entry, and responder completions up to that moment are included.
+ * `source` reads templates, so that steps done in the drill record their statements like real ones.
  */
-/** `source` reads templates, so that steps done in the drill record their statements like real ones. */
 export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, source?: TemplateSource): DrillOutcome {
   const statement = (s: IncidentState, ref: string, at: number): EventDraft[] => (source ? completionStatement(s, ref, source, at, DRILL_ACTOR) : []);
   const start = parseInstant(scenario.start)!;

@@ -115,7 +115,7 @@ export function templatePath(templatesDir: string, id: string, lang: 'zh' | 'en'
   return insideFolder(root, file) ? file : undefined;
 }
 
-/** Whether an existing file, links followed, is inside the folder (links followed too). A missing file is. */
+/** Whether a file, with every link on both paths followed, is inside the folder; a missing file counts as inside. */
 export function insideFolder(folder: string, file: string): boolean {
   try {
     return realpathSync(file).startsWith(realpathSync(folder) + sep);

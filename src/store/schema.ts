@@ -4,7 +4,7 @@ export const SCHEMA_VERSION = 2;
 
 /**
  * One incident's entry of `list --json`, pretty-printed and indented as an element of the array,
- * so that listing thousands of incidents is a string join in SQLite (BENCHMARKS.md). Evaluated by
+ * so that listing thousands of incidents is a join of strings (BENCHMARKS.md). Evaluated by
  * the store on every projection update; the sqlite3 shell never needs it (json_pretty is newer).
  * The arguments stand in for the columns an UPDATE is changing: its SET sees the old row.
  */
