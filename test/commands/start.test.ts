@@ -7,7 +7,7 @@ import { incidents } from '../../src/commands/shared.js';
 import { resume, run } from '../../src/commands/start.js';
 import type { Context } from '../../src/context.js';
 import type { IncidentState } from '../../src/engine/fold.js';
-import { closeIncident } from '../../src/engine/decide.js';
+import { closeIncident, recordStep } from '../../src/engine/decide.js';
 import { statusJson } from '../../src/engine/views.js';
 import { CliError, InputError, InterruptedError, WorkError } from '../../src/errors.js';
 import { setLang, type Lang } from '../../src/ui/i18n.js';
@@ -424,6 +424,32 @@ describe('start: the walk', () => {
     const state = load(r, openedId(r));
     expect(state.closed).toMatchObject({ forced: true, reason: 'closed from the desk' });
     expect(state.steps.find((s) => s.id === 'confirm-grading')!.status).toBe('pending');
+  });
+});
+
+describe('start: a card gone stale', () => {
+  it('Done on a repeating step someone completed meanwhile is refused; the next round is not touched', async () => {
+    const r = setup();
+    const elsewhere = () => {
+      const service = incidents(r.ctx);
+      service.act(openedId(r), (s) => recordStep(s, 'monitoring-sweep', 'done', { note: 'swept from the desk' }, r.clock.now, 'qianqi'));
+      service.store.close();
+      return 'swept';
+    };
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['action', 'jump'],
+      ['jump', 'monitoring-sweep'],
+      ['action', 'done'],
+      ['done.note', elsewhere],
+      ['action', 'pause'],
+    ]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    expect(r.errors.join('\n')).toMatch(/step "monitoring-sweep" is already done/);
+    const state = load(r, openedId(r));
+    expect(state.steps.find((s) => s.id === 'monitoring-sweep')).toMatchObject({ status: 'done', actor: 'qianqi' });
+    expect(state.steps.find((s) => s.id === 'monitoring-sweep#2')).toMatchObject({ status: 'pending' });
   });
 });
 

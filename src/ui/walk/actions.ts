@@ -10,13 +10,19 @@ import { describeChanges } from './changes.js';
 import { freeNoteQuestion, jumpQuestion, noteQuestion, optionalTextQuestion, reasonQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
 
+/**
+ * The card's own occurrence, exactly: a bare id means "the open occurrence", which after someone
+ * else completed this one from another terminal would be the next round, not due yet.
+ */
+const exactly = (step: StepInstance) => `${step.stepId}#${step.occurrence}`;
+
 export async function markDone(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const def = definitionOf(state, step.stepId);
   const note = (await w.ask.input(noteQuestion('done.note', def.requires.includes('note')))).trim();
   const source = templateSource(w.ctx);
   const after = record(w, (s, at, actor) => [
-    ...recordStep(s, step.id, 'done', note ? { note } : {}, at, actor),
-    ...completionStatement(s, step.id, source, at, actor),
+    ...recordStep(s, exactly(step), 'done', note ? { note } : {}, at, actor),
+    ...completionStatement(s, exactly(step), source, at, actor),
   ]);
   const done = after.steps.find((s) => s.id === step.id)!;
   const timing = dueText(done, w.ctx.now(), after.opened.timezone, w.ctx.color);
@@ -28,14 +34,14 @@ export async function markDone(w: Walk, state: IncidentState, step: StepInstance
 
 export async function skip(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const reason = (await w.ask.input(reasonQuestion('skip.reason', t('ask.skipReason')))).trim();
-  const after = record(w, (s, at, actor) => recordStep(s, step.id, 'skip', { reason }, at, actor));
-  w.ctx.out(t('walk.skipRecorded', { step: step.id }));
+  const after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'skip', { reason }, at, actor));
+  w.ctx.out(t('walk.skipRecorded', { step: `${text(definitionOf(state, step.stepId).title)} (${step.id})` }));
   return after;
 }
 
 export async function stepNote(w: Walk, step: StepInstance): Promise<IncidentState> {
   const note = (await w.ask.input(freeNoteQuestion('step.note'))).trim();
-  const after = record(w, (s, at, actor) => recordStep(s, step.id, 'note', { note }, at, actor));
+  const after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
   w.ctx.out(t('walk.noteRecorded'));
   return after;
 }
