@@ -3,7 +3,8 @@
 // entry holds the exact texts it was made from and the stamp of the build that checked them, and
 // is used only when all are unchanged; a file that does not validate is never cached, so its
 // problems are always reported with their positions.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../fsutil.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,7 +71,7 @@ export function cacheGet<T>(env: NodeJS.ProcessEnv, key: CacheKey): T | undefine
 export function cacheSet<T>(env: NodeJS.ProcessEnv, key: CacheKey, value: T): void {
   const { file, texts } = entryFile(env, key);
   try {
-    mkdirSync(cacheDir(env), { recursive: true, mode: 0o700 });
+    makeDirs(cacheDir(env), 0o700);
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify({ texts, value } satisfies Entry<T>), { mode: 0o600 });
     renameSync(temp, file); // readers never see half an entry

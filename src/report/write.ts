@@ -1,10 +1,11 @@
 // The report's I/O edge: read the log (read-only), check the chain, fold, build, render, and
 // write the file atomically. `report`, the interactive `close` and `drill --report-dir` call it.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
 import { InputError, WorkError } from '../errors.js';
+import { makeDirs } from '../fsutil.js';
 import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { fold, judgedAt, step as foldOne, type IncidentState } from '../engine/fold.js';
 import { incidentsForReading } from '../commands/shared.js';
@@ -44,7 +45,7 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     fd = openSync(temp, 'wx', 0o600);
     render((chunk) => writeAll(fd!, Buffer.from(chunk, 'utf8')));
     fsyncSync(fd);

@@ -1,9 +1,10 @@
 // The audit store: an append-only, hash-chained event log in SQLite (SPEC §6). The only module
 // that touches the database.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
+import { makeDirs } from '../fsutil.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { t } from '../ui/i18n.js';
 import { formatInZone } from '../time/zone.js';
@@ -60,13 +61,32 @@ export class AuditStore {
   static open(file: string, options: OpenOptions = {}): AuditStore {
     try {
       if (!options.readonly && !existsSync(file)) {
-        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        makeDirs(dirname(file), 0o700);
         closeSync(openSync(file, 'wx', 0o600));
       }
       const db = new Database(file, { readonly: Boolean(options.readonly), fileMustExist: true, timeout: 10_000 });
       const store = new AuditStore(file, db, options.key);
       store.prepare(Boolean(options.readonly));
       return store;
+    } catch (error) {
+      translate(file, error);
+    }
+  }
+
+  /**
+   * Before a responder answers a single question: will this database take the incident? Fails as
+   * opening it would (exit 2 with the reason). Creates the folder, never the file.
+   */
+  static preflight(file: string): void {
+    try {
+      if (existsSync(file)) {
+        AuditStore.open(file).close();
+        return;
+      }
+      const dir = dirname(file);
+      makeDirs(dir, 0o700);
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir}: not a directory`), { code: 'ENOTDIR' });
+      accessSync(dir, constants.W_OK);
     } catch (error) {
       translate(file, error);
     }

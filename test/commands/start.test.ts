@@ -427,6 +427,18 @@ describe('start: the walk', () => {
   });
 });
 
+describe('start: a database that cannot take the incident', () => {
+  it('is refused before the first question, not after the last', async () => {
+    for (const db of ['/etc/passwd/audit.db', '/proc/no-such/audit.db']) {
+      const r = setup('en', db);
+      const asked: string[] = [];
+      script.handler = ((q: Question) => (asked.push(q.key), undefined)) as never;
+      await expect(run(r.ctx, [], FLAGS)).rejects.toThrow(/cannot open the database/);
+      expect(asked).toEqual([]);
+    }
+  });
+});
+
 describe('start: a card gone stale', () => {
   it('Done on a repeating step someone completed meanwhile is refused; the next round is not touched', async () => {
     const r = setup();

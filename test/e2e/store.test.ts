@@ -169,6 +169,15 @@ describe('bad databases', () => {
     }
   });
 
+  it('a database path under /proc or through a file is refused at once (no endless mkdir)', () => {
+    for (const bad of ['/proc/no-such-dir/audit.db', '/etc/passwd/audit.db']) {
+      const r = cli(['open', '--type', 'rumor', '--var', 'claim=x', '--var', 'platforms=y', '--db', bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(`cannot open the database ${bad}`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
   it('a database from a newer schema is refused', () => {
     incidentWithEvents();
     sql(db, 'PRAGMA user_version = 99');

@@ -7,12 +7,14 @@ import { lifecycle } from '../../engine/fold.js';
 import { InputError, WorkError } from '../../errors.js';
 import { t } from '../i18n.js';
 import type { Prompter } from '../prompts.js';
+import { AuditStore } from '../../store/store.js';
 import { askOpening, type StartFlags } from './intake.js';
 import { walk } from './loop.js';
 import type { Walk } from './session.js';
 import { activate } from './teams.js';
 
 export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags): Promise<number> {
+  AuditStore.preflight(ctx.db); // a database that will refuse the incident is said before the questions
   const request = await askOpening(ctx, ask, flags);
   const service = incidents(ctx);
   try {
