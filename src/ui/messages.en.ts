@@ -601,6 +601,7 @@ export const en = {
   'key.empty': "SEC_INCIDENT_AUDIT_KEY is set but empty: set the key, or unset the variable for plain SHA-256 chains",
   'help.forceReport': "overwrite an existing report file",
   'statement.notRecorded': "the statement of template {template} was not recorded: {detail}",
+  'duration.underMin': "under 1 min",
 } as const;
 
 export type MessageKey = keyof typeof en;

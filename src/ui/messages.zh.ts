@@ -603,4 +603,5 @@ export const zh: Record<MessageKey, string> = {
   'key.empty': "SEC_INCIDENT_AUDIT_KEY 已设置但为空：请设置密钥，或取消该变量以使用普通 SHA-256 哈希链",
   'help.forceReport': "覆盖已有的报告文件",
   'statement.notRecorded': "模板 {template} 的声明未能记录：{detail}",
+  'duration.underMin': "不到 1 分钟",
 };

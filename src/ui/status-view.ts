@@ -19,7 +19,8 @@ export function dueText(s: StepInstance, now: number, tz: string, color: boolean
   if (s.dueAt === null) return s.status === 'pending' ? t(waitsForRecovery ? 'due.waitRecovery' : 'due.none') : '';
   if (s.status === 'pending') {
     const left = s.dueAt - now;
-    return left >= 0 ? `${t('due.in', { d: formatSpan(left) })} (${formatClock(s.dueAt, tz, now)})` : c.red(t('due.overdue', { d: formatSpan(-left) }));
+    const clock = formatClock(s.dueAt, tz, now);
+    return left >= 0 ? `${t('due.in', { d: formatSpan(left) })} (${clock})` : c.red(`${t('due.overdue', { d: formatSpan(-left) })} (${clock})`);
   }
   if (s.status === 'done' && s.completedAt !== null) {
     return isLate(s, now) ? c.red(t('due.lateDone', { d: formatSpan(s.completedAt - s.dueAt) })) : t('due.onTime');

@@ -55,6 +55,14 @@ describe('renderStatus', () => {
     expect(out).toMatch(/^ {2}holding-statement .* due in 1 d 23 h \(2026-03-18 09:30\)$/m);
   });
 
+  it('an overdue step keeps its due time on screen; under a minute is not "0 min"', () => {
+    setLang('en');
+    const s = state();
+    const out = renderStatus(s, T0 + 15 * MIN + 20_000, false, 200); // confirm-grading was due at 09:45
+    expect(out).toMatch(/confirm-grading .* overdue under 1 min \(09:45\)$/m);
+    expect(renderStatus(s, T0 + 20 * MIN, false, 200)).toMatch(/confirm-grading .* overdue 5 min \(09:45\)$/m);
+  });
+
   it('shows recovery and the steps that count from it', () => {
     setLang('en');
     const h = new Harness(pb, inputs('moderate'));
