@@ -4,7 +4,7 @@ import type { GradingRecord, IncidentState } from '../engine/fold.js';
 import { grade, type ClientImpact, type GradingInputs, type GradingResult } from '../grading/grade.js';
 import type { GradingConfig } from '../playbook/schema.js';
 import { INDICATORS, type HandlingDirection, type Indicator, type Tier } from '../playbook/vocabulary.js';
-import { t, text } from '../ui/i18n.js';
+import { t, text, valueLabel } from '../ui/i18n.js';
 
 export interface IndicatorRow {
   key: Indicator;
@@ -61,7 +61,8 @@ function metricName(config: GradingConfig, key: string): string {
 function sourceText(config: GradingConfig, source: string, inputs: GradingInputs): string {
   if (source === 'explicit') return t('source.explicit');
   if (source === 'default') return t('source.default');
-  return `${t('source.metric', { name: metricName(config, source) })} = ${String(inputs.metrics[source] ?? '')}`;
+  const value = inputs.metrics[source];
+  return `${t('source.metric', { name: metricName(config, source) })} = ${typeof value === 'string' ? valueLabel(value) : String(value ?? '')}`;
 }
 
 export function gradingSection(state: IncidentState): GradingSection {

@@ -5,10 +5,12 @@ import { t, text } from './i18n.js';
 import { painter, paintTier } from './style.js';
 import { renderTable } from './table.js';
 
-export function sourceLabel(source: string): string {
+/** Where a level came from: given, the default, or a metric — by its name, with its id for scripts. */
+export function sourceLabel(source: string, config: GradingConfig): string {
   if (source === 'explicit') return t('source.explicit');
   if (source === 'default') return t('source.default');
-  return t('source.metric', { name: source });
+  const name = text(config.metrics[source]?.name);
+  return t('source.metric', { name: name && name !== source ? `${name} (${source})` : source });
 }
 
 /** The grading table: each indicator, its level, source and weight, then score, band, floors, tier. */
@@ -17,7 +19,7 @@ export function renderGrading(result: GradingResult, config: GradingConfig, colo
   const rows = INDICATORS.map((i) => [
     `${text(config.indicators[i].name)} (${i})`,
     String(result.levels[i]),
-    sourceLabel(result.sources[i]),
+    sourceLabel(result.sources[i], config),
     String(result.weights[i]),
   ]);
   const table = renderTable([t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows);

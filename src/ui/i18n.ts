@@ -35,3 +35,18 @@ export function text(value: Text | undefined, lang: Lang = current): string {
   if (value === undefined) return '';
   return typeof value === 'string' ? value : value[lang] || value.en || value.zh;
 }
+
+/**
+ * A configured word shown to people: a metric value such as `rising`, or a duration such as `1h`,
+ * in the current language when the catalogue knows it; otherwise as written in the file.
+ */
+export function valueLabel(value: string): string {
+  const key = `value.${value}`;
+  return key in catalogues[current] ? t(key as MessageKey) : value;
+}
+
+/** `30m`, `2h`, `1d`, `5wd` for people: 30 min / 30 分钟, 5 working days / 5 个工作日. */
+export function durationLabel(duration: string): string {
+  const m = /^(\d+)(m|h|d|wd)$/.exec(duration.trim());
+  return m ? t(`every.${m[2] as 'm' | 'h' | 'd' | 'wd'}`, { n: m[1]! }) : duration;
+}

@@ -602,6 +602,14 @@ export const en = {
   'help.forceReport': "overwrite an existing report file",
   'statement.notRecorded': "the statement of template {template} was not recorded: {detail}",
   'duration.underMin': "under 1 min",
+  'value.falling': "falling",
+  'value.stable': "stable",
+  'value.rising': "rising",
+  'value.secondary': "secondary wave",
+  'every.m': "{n} min",
+  'every.h': "{n} h",
+  'every.d': "{n} d",
+  'every.wd': "{n} working days",
 } as const;
 
 export type MessageKey = keyof typeof en;

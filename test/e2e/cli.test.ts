@@ -134,7 +134,7 @@ describe('grade', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^Indicator\s+Level\s+Source\s+Weight$/);
     expect(r.stdout).toMatch(/\(eventLevel\)\s+2\s+given\s+1/);
-    expect(r.stdout).toMatch(/\(propagation\)\s+3\s+metric reposts\s+1/);
+    expect(r.stdout).toMatch(/\(propagation\)\s+3\s+metric Reposts \(reposts\)\s+1/);
     expect(r.stdout).toMatch(/\(impactScope\)\s+1\s+default/);
     expect(r.stdout).toMatch(/^Score: 7$/m);
     expect(r.stdout).toMatch(/^Tier: moderate$/m);

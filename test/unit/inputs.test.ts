@@ -55,11 +55,15 @@ describe('--metric key=value', () => {
     ['hours=1.5', { hours: 1.5 }],
     ['affectedClients=0', { affectedClients: 0 }],
     ['trend=rising', { trend: 'rising' }],
+    ['reposts=1.5万', { reposts: 15000 }],
+    ['affectedClients=5万', { affectedClients: 50000 }],
+    ['views=2亿', { views: 200_000_000 }],
+    ['reposts=1，500', { reposts: 1500 }],
   ])('%s → %j', (raw, expected) => {
     expect(parseMetricArgs([raw], config)).toEqual(expected);
   });
 
-  it.each(['abc', '-5', 'Infinity', '12abc'])('a non-numeric or negative value (%s) is refused', (value) => {
+  it.each(['abc', '-5', 'Infinity', '12abc', '万', '5千'])('a non-numeric or negative value (%s) is refused', (value) => {
     const e = inputError(() => parseMetricArgs([`reposts=${value}`], config));
     expect(e.message).toBe(`metric "reposts" must be a non-negative number, got "${value}"`);
   });

@@ -1,6 +1,6 @@
 // Terminal tables: they fit the width they are given, by wrapping a column or stacking the rows.
 import { afterEach, describe, expect, it } from 'vitest';
-import { setLang } from '../../src/ui/i18n.js';
+import { durationLabel, setLang, valueLabel } from '../../src/ui/i18n.js';
 import { displayWidth, renderTable, wrap } from '../../src/ui/table.js';
 
 describe('wrap', () => {
@@ -55,5 +55,16 @@ describe('renderTable', () => {
       expect(out).toContain(lang === 'en' ? 'Tier: moderate' : 'Tier：moderate');
       expect(out.replace(/\s+/g, '')).toContain('交易确认延迟演练：移动端客户在开盘时无法查看成交回报');
     }
+  });
+});
+
+describe('words from the files, for people', () => {
+  afterEach(() => setLang('en'));
+  it('metric values and durations the catalogue knows are named in the language; others stay as written', () => {
+    setLang('zh');
+    expect([valueLabel('rising'), valueLabel('secondary'), valueLabel('sideways')]).toEqual(['上升', '二次发酵', 'sideways']);
+    expect([durationLabel('30m'), durationLabel('1h'), durationLabel('5wd'), durationLabel('soon')]).toEqual(['30 分钟', '1 小时', '5 个工作日', 'soon']);
+    setLang('en');
+    expect([valueLabel('secondary'), durationLabel('2d')]).toEqual(['secondary wave', '2 d']);
   });
 });

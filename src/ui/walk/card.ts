@@ -1,7 +1,7 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
 import { definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
-import { t, text } from '../i18n.js';
+import { durationLabel, t, text } from '../i18n.js';
 import { dueText, teamName } from '../status-view.js';
 import { painter, paintTier } from '../style.js';
 
@@ -42,7 +42,7 @@ export function renderCard(state: IncidentState, step: StepInstance, now: number
   const flags = [
     def.requires.includes('note') ? t('walk.needsNote') : '',
     def.template ? t('walk.hasTemplate', { template: def.template }) : '',
-    def.repeat ? t('walk.repeats', { every: def.repeat }) : '',
+    def.repeat ? t('walk.repeats', { every: durationLabel(def.repeat) }) : '',
   ].filter(Boolean);
   if (flags.length) lines.push(c.dim(flags.join(' · ')));
   if (def.detail) lines.push('', text(def.detail));

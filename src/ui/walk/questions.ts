@@ -1,11 +1,11 @@
 // The questions the walk asks, as plain configurations: what is offered, in which words, and what
 // an answer must satisfy. Pure, so prompt-level tests can render each one with @inquirer/testing.
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
-import type { ClientImpact } from '../../grading/grade.js';
+import { directionFor, type ClientImpact } from '../../grading/grade.js';
 import { parseMetricValue } from '../../grading/inputs.js';
 import type { GradingConfig, MetricConfig } from '../../playbook/schema.js';
-import { TIERS, type Indicator, type Tier } from '../../playbook/vocabulary.js';
-import { t, text } from '../i18n.js';
+import { INDICATORS, TIERS, type Indicator, type Tier } from '../../playbook/vocabulary.js';
+import { t, text, valueLabel } from '../i18n.js';
 import type { CheckboxQuestion, Choice, ConfirmQuestion, InputQuestion, SelectQuestion } from '../prompts.js';
 
 const required = (message: string) => (value: string) => (value.trim() ? true : message);
@@ -81,7 +81,10 @@ export function valueMetricQuestion(grading: GradingConfig, name: string, values
     key: `metric.${name}`,
     message: t('ask.metric', { name: metricLabel(grading, name) }),
     choices: [
-      ...Object.entries(values).map(([value, level]) => ({ value, name: t('ask.metricValue', { value, level }) })),
+      // in the order of their levels (falling, stable, rising, secondary), named in the language
+      ...Object.entries(values)
+        .sort(([, a], [, b]) => a - b)
+        .map(([value, level]) => ({ value, name: t('ask.metricValue', { value: valueLabel(value), level }) })),
       { value: '', name: t('ask.metricUnknown') },
     ],
   };
@@ -94,7 +97,7 @@ export function impactQuestion(current?: ClientImpact): SelectQuestion<ClientImp
     choices: (['none', 'partial', 'material'] as const).map((impact, i) => ({
       value: impact,
       name: t(`direction.${(['A', 'B', 'C'] as const)[i]!}`),
-      short: impact,
+      short: t(`direction.${(['A', 'B', 'C'] as const)[i]!}`),
     })),
     ...(current ? { default: current } : {}),
   };
@@ -202,7 +205,7 @@ export function jumpQuestion(steps: { id: string; label: string }[]): SelectQues
 export type RegradeChoice = Indicator | 'impact' | 'apply' | 'cancel';
 
 export function regradeQuestion(grading: GradingConfig, levels: Record<Indicator, number>, impact: ClientImpact, changed: number): SelectQuestion<RegradeChoice> {
-  const indicators = (Object.keys(grading.indicators) as Indicator[]).map((i) => ({
+  const indicators = INDICATORS.map((i) => ({
     value: i,
     name: t('ask.regradeIndicator', { name: text(grading.indicators[i].name), level: levels[i] }),
   }));
@@ -211,7 +214,7 @@ export function regradeQuestion(grading: GradingConfig, levels: Record<Indicator
     message: t('ask.regrade'),
     choices: [
       ...indicators,
-      { value: 'impact', name: t('ask.regradeImpact', { impact }) },
+      { value: 'impact', name: t('ask.regradeImpact', { impact: t(`direction.${directionFor(impact)}`) }) },
       { value: 'apply', name: t('ask.regradeApply', { count: changed }), disabled: changed === 0 ? t('ask.regradeNothing') : false },
       { value: 'cancel', name: t('ask.regradeCancel') },
     ],
