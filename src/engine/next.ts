@@ -13,8 +13,10 @@ function urgency(state: IncidentState, step: StepInstance, now: number): 0 | 1 |
 const byDue = (a: StepInstance, b: StepInstance) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity);
 
 /**
- * The pending steps in the order the walk offers them: steps to do now in phase order, then by due
- * time, then playbook order; then scheduled repeats by due time; then steps that wait for recovery.
+ * The pending steps in the order the walk offers them, most urgent first: steps to do now by due
+ * time (an overdue one is the earliest; one without a due time after those with one), ties in phase
+ * order, then playbook order; then scheduled repeats by due time; then steps that wait for recovery.
+ * A responder who only ever takes the next card meets every deadline that can still be met.
  */
 export function agenda(state: IncidentState, now: number): StepInstance[] {
   const position = new Map(state.opened.definition.steps.map((s, i) => [s.id, i]));
@@ -25,9 +27,8 @@ export function agenda(state: IncidentState, now: number): StepInstance[] {
     .sort(
       (a, b) =>
         a.rank - b.rank ||
-        (a.rank === 1 ? byDue(a.step, b.step) : 0) ||
+        (a.rank === 2 ? 0 : byDue(a.step, b.step)) ||
         PHASES.indexOf(a.step.phase) - PHASES.indexOf(b.step.phase) ||
-        byDue(a.step, b.step) ||
         position.get(a.step.stepId)! - position.get(b.step.stepId)! ||
         a.step.occurrence - b.step.occurrence,
     )

@@ -300,27 +300,28 @@ function responder(r: Run, shown: string[], idle: unknown[] = [], report?: strin
 }
 
 describe('start: the walk', () => {
-  it('walks a moderate trading outage through every phase in order, to close', async () => {
+  it('walks a moderate trading outage to close, the most urgent step first', async () => {
     const r = setup();
     const shown: string[] = [];
     const report = join(tempDir(), 'report.md');
     script.handler = responder(r, shown, [], report) as never;
     expect(await run(r.ctx, [], { ...FLAGS, var: [...FLAGS.var, 'cause=', 'measures=', 'compensation=', 'channels='] })).toBe(0);
-    expect(shown).toEqual([
+    // by due time (15 min, then the 30-min steps in phase order, then 1 h, 2 h), then after recovery
+    expect(shown, JSON.stringify(shown)).toEqual([
       'confirm-grading',
       'activate-teams',
       'notify-leadership',
-      'monitoring-sweep',
       'it-diagnosis',
       'reportability',
-      'preserve-evidence',
       'hotline-script',
+      'monitoring-sweep',
+      'preserve-evidence',
       'self-help-notice',
       'media-qa',
       'holding-statement',
       'monitoring-sweep#2',
-      'call-backs',
       'public-apology',
+      'call-backs',
       'stand-down',
       'summary-report',
       'post-incident-review',

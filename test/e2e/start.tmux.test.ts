@@ -179,7 +179,7 @@ describe('sec-incident start in a real terminal (tmux)', () => {
     expect(readFileSync(report, 'utf8')).toContain(id);
     expect(screen).toContain(`${id} closed at`);
     expect(screen).toContain('Every applicable step is done, skipped or withdrawn.');
-    expect(walked.slice(0, 4)).toEqual(['confirm-grading', 'activate-teams', 'notify-leadership', 'monitoring-sweep']);
+    expect(walked.slice(0, 4)).toEqual(['confirm-grading', 'activate-teams', 'notify-leadership', 'it-diagnosis']); // the most urgent first
     expect(walked).toContain('monitoring-sweep#2');
 
     const s = status(t, id);

@@ -7,20 +7,32 @@ import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
 const ids = (h: Harness, now: number) => agenda(h.state, now).map((s) => s.id);
 
 describe('the walk offers the next pending step (engine/next)', () => {
-  it('goes in phase order, whatever the playbook order', () => {
+  it('most urgent first: the earlier due time, whatever the phase; equal due times in phase order', () => {
     const h = new Harness(
       playbook([
         { id: 'apology', phase: 'reputation', due: '10m' },
         { id: 'sweep', phase: 'monitoring', due: '1h' },
         { id: 'confirm', phase: 'grading', due: '2h' },
+        { id: 'brief', phase: 'media', due: '1h' },
       ]),
       inputs('moderate'),
     );
-    expect(ids(h, T0)).toEqual(['confirm', 'sweep', 'apology']);
-    expect(nextStep(h.state, T0)?.id).toBe('confirm');
+    expect(ids(h, T0)).toEqual(['apology', 'sweep', 'brief', 'confirm']);
+    expect(nextStep(h.state, T0)?.id).toBe('apology');
   });
 
-  it('within a phase, the earlier due time first; a step without one last; ties in playbook order', () => {
+  it('an overdue step comes before one due later, even from a later phase', () => {
+    const h = new Harness(
+      playbook([
+        { id: 'preserve', phase: 'response', due: '45m' },
+        { id: 'hotline', phase: 'investors', due: '15m' },
+      ]),
+      inputs('moderate'),
+    );
+    expect(ids(h, T0 + 20 * MIN)).toEqual(['hotline', 'preserve']);
+  });
+
+  it('the earlier due time first; a step without one after those with one; ties in playbook order', () => {
     const h = new Harness(
       playbook([
         { id: 'no-due' },
@@ -53,11 +65,11 @@ describe('the walk offers the next pending step (engine/next)', () => {
     );
     h.apply((s) => recordStep(s, 'sweep', 'done', {}, T0 + 10 * MIN, 'r'));
     expect(ids(h, T0 + 11 * MIN)).toEqual(['diagnose', 'sweep#2']);
-    // once the round is due it is work to do again, and its phase comes first
+    // once the round is due it is work to do again, and the earlier due time comes first
     expect(ids(h, T0 + 10 * MIN + HOUR + MIN)).toEqual(['sweep#2', 'diagnose']);
   });
 
-  it('offers steps that wait for recovery last, and in phase order once service is back', () => {
+  it('offers steps that wait for recovery last, and by due time once service is back', () => {
     const h = new Harness(
       playbook([
         { id: 'call-backs', phase: 'investors', from: 'recovered', due: '1d' },
@@ -70,6 +82,7 @@ describe('the walk offers the next pending step (engine/next)', () => {
     expect(ids(h, T0)).toEqual(['statement', 'call-backs', 'review']);
     h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'r', time));
     expect(waitsForRecovery(h.state, h.step('call-backs'))).toBe(false);
-    expect(ids(h, T0 + HOUR)).toEqual(['call-backs', 'statement', 'review']);
+    // the statement due in an hour before the call-backs due tomorrow
+    expect(ids(h, T0 + HOUR)).toEqual(['statement', 'call-backs', 'review']);
   });
 });
