@@ -610,6 +610,7 @@ export const en = {
   'every.h': "{n} h",
   'every.d': "{n} d",
   'every.wd': "{n} working days",
+  'walk.noteKept': "Your note is kept on the step.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -612,4 +612,5 @@ export const zh: Record<MessageKey, string> = {
   'every.h': "{n} 小时",
   'every.d': "{n} 天",
   'every.wd': "{n} 个工作日",
+  'walk.noteKept': "你填写的备注已记在该步骤下。",
 };

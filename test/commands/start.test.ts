@@ -397,10 +397,16 @@ describe('start: the walk', () => {
       ['statement.save', true],
       ['statement.file', join(tempDir(), 'holding.md')],
       ['action', 'status'],
+      // the card is still the one jumped to: Done completes the holding statement
+      ['action', 'done'],
+      ['done.note', ''],
       ['action', 'pause'],
     ]) as never;
     await run(r.ctx, [], FLAGS);
     const state = load(r, openedId(r));
+    expect(state.steps.find((s) => s.id === 'holding-statement')!.status).toBe('done');
+    expect(state.steps.find((s) => s.id === 'activate-teams')!.status).toBe('pending');
+    expect(state.statements).toHaveLength(1); // shown once, not rendered again at Done
     expect(state.steps.find((s) => s.id === 'confirm-grading')).toMatchObject({ status: 'skipped', reason: 'graded at opening' });
     expect(state.steps.find((s) => s.id === 'activate-teams')!.notes.map((n) => n.text)).toEqual(['bridge open on 8001']);
     const statement = state.statements[0]!;
@@ -463,6 +469,9 @@ describe('start: a card gone stale', () => {
     const state = load(r, openedId(r));
     expect(state.steps.find((s) => s.id === 'monitoring-sweep')).toMatchObject({ status: 'done', actor: 'qianqi' });
     expect(state.steps.find((s) => s.id === 'monitoring-sweep#2')).toMatchObject({ status: 'pending' });
+    // the note typed for the refused Done is kept on the step, not thrown away
+    expect(r.errors.join('\n')).toContain('Your note is kept on the step.');
+    expect(state.steps.find((s) => s.id === 'monitoring-sweep')!.notes.map((n) => n.text)).toContain('swept');
   });
 });
 

@@ -2,6 +2,7 @@
 import { addNote, completionStatement, recordStep, recover } from '../../engine/decide.js';
 import { templateSource } from '../../commands/shared.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
+import { WorkError } from '../../errors.js';
 import { formatShort } from '../../time/zone.js';
 import { t, text } from '../i18n.js';
 import { dueText, renderStatus } from '../status-view.js';
@@ -20,10 +21,24 @@ export async function markDone(w: Walk, state: IncidentState, step: StepInstance
   const def = definitionOf(state, step.stepId);
   const note = (await w.ask.input(noteQuestion('done.note', def.requires.includes('note')))).trim();
   const source = templateSource(w.ctx);
-  const after = record(w, (s, at, actor) => [
-    ...recordStep(s, exactly(step), 'done', note ? { note } : {}, at, actor),
-    ...completionStatement(s, exactly(step), source, at, actor),
-  ]);
+  let after: IncidentState;
+  try {
+    after = record(w, (s, at, actor) => [
+      ...recordStep(s, exactly(step), 'done', note ? { note } : {}, at, actor),
+      ...completionStatement(s, exactly(step), source, at, actor),
+    ]);
+  } catch (error) {
+    // refused (done meanwhile from another terminal, say): the evidence typed is not thrown away
+    if (note && error instanceof WorkError) {
+      try {
+        record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
+        w.ctx.err(t('walk.noteKept'));
+      } catch {
+        // the incident takes no more notes (closed meanwhile): the refusal says why
+      }
+    }
+    throw error;
+  }
   const done = after.steps.find((s) => s.id === step.id)!;
   const timing = dueText(done, w.ctx.now(), after.opened.timezone, w.ctx.color);
   w.ctx.out(t('walk.doneRecorded', { title: text(def.title), timing: timing ? ` (${timing})` : '' }));

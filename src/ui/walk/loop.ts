@@ -63,9 +63,11 @@ export async function walk(w: Walk): Promise<number> {
           break;
         case 'note':
           await stepNote(w, step);
+          focus = step.id; // the card stays: a note is not the end of the step
           break;
         case 'statement':
           await showStatement(w, state, step);
+          focus = step.id; // back to the step whose statement it was, also one jumped to
           break;
         case 'regrade':
           await regradeWalk(w, state);
