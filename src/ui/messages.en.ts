@@ -611,6 +611,7 @@ export const en = {
   'every.d': "{n} d",
   'every.wd': "{n} working days",
   'walk.noteKept': "Your note is kept on the step.",
+  'ask.noneReached': "Nobody reached yet? All {count} contacts will be recorded as not reached",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -613,4 +613,5 @@ export const zh: Record<MessageKey, string> = {
   'every.d': "{n} 天",
   'every.wd': "{n} 个工作日",
   'walk.noteKept': "你填写的备注已记在该步骤下。",
+  'ask.noneReached': "还没有联系上任何人？将把全部 {count} 位联系人记为未联系上",
 };

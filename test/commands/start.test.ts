@@ -160,6 +160,7 @@ describe('start: the opening questions', () => {
       ['var.compensation', ''],
       ['var.channels', 'telephone orders'],
       ['teams.reached', []],
+      ['teams.noneReached', true],
       ['action', 'pause'],
     ]) as never;
     const code = await run(r.ctx, [], { type: 'trading-outage', title: 'Login failures', indicator: ['eventLevel=2'], metric: ['affectedClients=20000'], impact: 'partial' });
@@ -191,6 +192,7 @@ describe('start: the opening questions', () => {
       ['var.systems', 'app'],
       ...(['eta', 'cause', 'measures', 'compensation', 'channels'].map((v) => [`var.${v}`, '']) as [string, unknown][]),
       ['teams.reached', []],
+      ['teams.noneReached', true],
       ['action', 'pause'],
     ]) as never;
     await run(r.ctx, [], {});
@@ -207,6 +209,7 @@ describe('start: the opening questions', () => {
       ['tier.reason', 'a national newspaper called'],
       ...(['cause', 'measures', 'compensation', 'channels'].map((v) => [`var.${v}`, '']) as [string, unknown][]),
       ['teams.reached', []],
+      ['teams.noneReached', true],
       ['action', 'pause'],
     ]) as never;
     await run(r.ctx, [], FLAGS);
@@ -387,6 +390,7 @@ describe('start: the walk', () => {
     script.handler = answers(r, [
       ...OPENING,
       ['teams.reached', []],
+      ['teams.noneReached', true],
       ['action', 'skip'],
       ['skip.reason', 'graded at opening'],
       ['action', 'note'],
@@ -425,7 +429,8 @@ describe('start: the walk', () => {
       service.store.close();
       return '';
     };
-    script.handler = answers(r, [...OPENING, ['teams.reached', []], ['action', 'done'], ['done.note', closeFromScript]]) as never;
+    script.handler = answers(r, [...OPENING, ['teams.reached', []],
+      ['teams.noneReached', true], ['action', 'done'], ['done.note', closeFromScript]]) as never;
     expect(await run(r.ctx, [], FLAGS)).toBe(0);
     expect(r.errors.join('\n')).toMatch(/INC-\d{8}-\d{3} is closed/);
     const state = load(r, openedId(r));
@@ -446,6 +451,23 @@ describe('start: a database that cannot take the incident', () => {
   });
 });
 
+describe('start: who was reached', () => {
+  it('an untouched list is not taken as "nobody reached" without asking; saying no asks again', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['teams.noneReached', false],
+      ['teams.reached', [{ team: 'it', member: '王五' }]],
+      ['action', 'pause'],
+    ]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    const state = load(r, openedId(r));
+    expect(state.reached.filter((x) => x.reached).map((x) => x.member)).toEqual(['王五']);
+    expect(state.reached.filter((x) => !x.reached).length).toBeGreaterThan(0);
+  });
+});
+
 describe('start: a card gone stale', () => {
   it('Done on a repeating step someone completed meanwhile is refused; the next round is not touched', async () => {
     const r = setup();
@@ -458,6 +480,7 @@ describe('start: a card gone stale', () => {
     script.handler = answers(r, [
       ...OPENING,
       ['teams.reached', []],
+      ['teams.noneReached', true],
       ['action', 'jump'],
       ['jump', 'monitoring-sweep'],
       ['action', 'done'],
@@ -554,6 +577,7 @@ describe('language', () => {
     script.handler = answers(r, [
       ...OPENING,
       ['teams.reached', []],
+      ['teams.noneReached', true],
       ['action', 'pause'],
     ]) as never;
     await run(r.ctx, [], FLAGS);

@@ -5,7 +5,7 @@ import type { Team } from '../../playbook/schema.js';
 import { formatShort } from '../../time/zone.js';
 import { t, text } from '../i18n.js';
 import { painter } from '../style.js';
-import { reachedQuestion, type Contact } from './questions.js';
+import { confirmQuestion, reachedQuestion, type Contact } from './questions.js';
 import { record, type Walk } from './session.js';
 
 export function activatedTeams(state: IncidentState): Team[] {
@@ -58,7 +58,12 @@ export async function confirmReached(w: Walk, state: IncidentState, teams: Team[
     w.ctx.out(t('walk.allReached'));
     return state;
   }
-  const picked = await w.ask.checkbox(reachedQuestion(groups));
+  const contacts = groups.reduce((n, g) => n + g.members.length, 0);
+  let picked = await w.ask.checkbox(reachedQuestion(groups));
+  // Enter on an untouched list would record everyone as not reached: ask before writing that
+  while (picked.length === 0 && firstTime && !(await w.ask.confirm(confirmQuestion('teams.noneReached', t('ask.noneReached', { count: contacts }), false)))) {
+    picked = await w.ask.checkbox(reachedQuestion(groups));
+  }
   const key = (c: Contact) => `${c.team}\n${c.member}`;
   const ticked = new Set(picked.map(key));
   const events = groups.flatMap((g) =>
