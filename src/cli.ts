@@ -53,7 +53,10 @@ function action(load: Loader) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     // optional arguments that were not given stay undefined
-    const positional = args.slice(0, -2) as string[];
+    // an incident id typed in lower case (inc-20261127-001) is the same incident
+    const positional = (args.slice(0, -2) as (string | undefined)[]).map((a) =>
+      typeof a === 'string' && /^(inc|drl)-\d{8}-\d{3,}$/i.test(a) ? a.toUpperCase() : a,
+    ) as string[];
     const opts = command.optsWithGlobals() as Record<string, unknown>;
     const ctx = await makeContext(opts as GlobalFlags & { json?: boolean });
     const { run } = await load();

@@ -6,6 +6,7 @@ import { packageRoot } from './paths.js';
 import { InputError } from './errors.js';
 import { langFromLocale, t, type Lang } from './ui/i18n.js';
 import { isValidTimeZone } from './time/zone.js';
+import { shellWord } from './ui/format.js';
 
 export interface GlobalFlags {
   db?: string;
@@ -40,6 +41,11 @@ export const BUNDLED_TEMPLATES = join(root, 'templates');
 export function defaultDbPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(base, 'sec-incident', 'audit.db');
+}
+
+/** What to type after `sec-incident resume`: the id, and the database when it is not the default. */
+export function resumeTarget(ctx: { db: string; env: NodeJS.ProcessEnv }, id: string): string {
+  return resolve(ctx.db) === defaultDbPath(ctx.env) ? id : `${id} --db ${shellWord(resolve(ctx.db))}`;
 }
 
 export function parseLang(value: string): Lang {

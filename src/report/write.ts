@@ -14,6 +14,7 @@ import { auditKey, type EventRow } from '../store/hash.js';
 import { rowToEvent } from '../store/store.js';
 import { verifyIncident, type ChainReport } from '../store/verify.js';
 import type { TimeContext } from '../time/duration.js';
+import { shellWord } from '../ui/format.js';
 import { getLang, setLang, t, type Lang } from '../ui/i18n.js';
 import { renderJson } from './json.js';
 import { renderMarkdown, renderMarkdownTo } from './markdown.js';
@@ -165,8 +166,7 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
  * wherever it is typed; with the HMAC key's variable in front when the chain is keyed (never the key).
  */
 export function recheckCommand(ctx: Pick<Context, 'db' | 'env'>, id: string): string {
-  const quote = (s: string) => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
   const key = auditKey(ctx.env) ? 'SEC_INCIDENT_AUDIT_KEY=… ' : '';
-  return `${key}sec-incident verify ${id} --db ${quote(resolve(ctx.db))}`;
+  return `${key}sec-incident verify ${id} --db ${shellWord(resolve(ctx.db))}`;
 }
 

@@ -1,6 +1,6 @@
 // Command tests of `start`/`resume`: the real walk, engine and store on a temporary database, with
 // the prompt module replaced by scripted answers.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { incidents } from '../../src/commands/shared.js';
@@ -416,6 +416,7 @@ describe('start: the walk', () => {
     const statement = state.statements[0]!;
     expect(statement).toMatchObject({ step: 'holding-statement', template: 'holding-statement', lang: 'en' });
     expect(existsSync(statement.file!)).toBe(true);
+    expect(statSync(statement.file!).mode & 0o777).toBe(0o600); // like the report: not for every reader
     expect(readFileSync(statement.file!, 'utf8')).toContain('some clients have experienced problems using the mobile app');
     expect(r.output.join('\n')).toMatch(/^Media\n(  .*\n)*  holding-statement +Publish the holding statement +/m);
   });

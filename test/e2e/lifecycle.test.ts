@@ -79,5 +79,7 @@ describe('open → step → regrade → recover → close via the CLI', () => {
     expect(r.stdout).toMatch(/^INC-\d{8}-\d{3}\n$/);
     expect(r.stderr).toContain(`Opened ${r.stdout.trim()}`);
     expect(status(r.stdout.trim()).state).toBe('open');
+    // typed in lower case it is the same incident
+    expect(json(run('status', r.stdout.trim().toLowerCase(), '--json')).id).toBe(r.stdout.trim());
   });
 });

@@ -245,7 +245,7 @@ describe('sec-incident start in a real terminal (tmux)', () => {
     await t.waitFor(() => t.activeQuestion().startsWith('? What now?'), 'the menu again');
     t.tmux('send-keys', 'C-c');
     const interrupted = await t.waitForText('[exit 130]');
-    expect(interrupted).toContain(`Interrupted. Everything already confirmed is recorded; continue with: sec-incident resume ${id}`);
+    expect(interrupted).toContain(`Interrupted. Everything already confirmed is recorded; continue with: sec-incident resume ${id} --db ${t.db}`);
     const before = status(t, id);
     expect(before.steps.find((x) => x.id === 'confirm-grading')?.status).toBe('done');
 

@@ -2,6 +2,7 @@
 // `resume` picks an open one up where it stands.
 import { existsSync } from 'node:fs';
 import { actorOf, incidents } from '../../commands/shared.js';
+import { resumeTarget } from '../../config.js';
 import type { Context } from '../../context.js';
 import { lifecycle } from '../../engine/fold.js';
 import { InputError, WorkError } from '../../errors.js';
@@ -21,9 +22,9 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
     const actor = actorOf(ctx, flags);
     const at = ctx.now();
     const state = service.open(request, at, actor);
-    ask.resumable(state.id);
+    ask.resumable(resumeTarget(ctx, state.id));
     ctx.out(`\n${t('walk.opened', { id: state.id, title: state.opened.title })}`);
-    ctx.out(t('walk.resumeHint', { id: state.id }));
+    ctx.out(t('walk.resumeHint', { id: resumeTarget(ctx, state.id) }));
     const w: Walk = { ctx, ask, service, id: state.id, actor };
     await activate(w, state);
     return await walk(w);
@@ -38,7 +39,7 @@ export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags:
   try {
     const state = service.load(id);
     if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id }));
-    ask.resumable(id);
+    ask.resumable(resumeTarget(ctx, id));
     ctx.out(`\n${t('walk.resuming', { id, title: state.opened.title })}`);
     const w: Walk = { ctx, ask, service, id, actor: actorOf(ctx, flags) };
     await activate(w, state);

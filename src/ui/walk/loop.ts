@@ -1,5 +1,6 @@
 // The walk itself: the next pending step, what the responder does with it, again, until the
 // incident can be closed or the responder pauses.
+import { resumeTarget } from '../../config.js';
 import { lifecycle } from '../../engine/fold.js';
 import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
@@ -48,7 +49,7 @@ export async function walk(w: Walk): Promise<number> {
             showStatus(w, state);
             break;
           case 'pause':
-            w.ctx.out(t('walk.paused', { id: w.id }));
+            w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
             return 0;
         }
         continue;
@@ -87,7 +88,7 @@ export async function walk(w: Walk): Promise<number> {
           focus = step.id;
           break;
         case 'pause':
-          w.ctx.out(t('walk.paused', { id: w.id }));
+          w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
           return 0;
       }
     } catch (error) {

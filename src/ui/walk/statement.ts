@@ -26,7 +26,8 @@ export async function showStatement(w: Walk, state: IncidentState, step: StepIns
     const target = resolve(answer.trim());
     const overwrite = !existsSync(target) || (await w.ask.confirm(confirmQuestion('statement.overwrite', t('ask.overwrite', { file: target }), false)));
     if (overwrite) {
-      writeFileSync(target, body.endsWith('\n') ? body : `${body}\n`);
+      // like the report: what is said to clients before it is published is not for every reader
+      writeFileSync(target, body.endsWith('\n') ? body : `${body}\n`, { mode: 0o600 });
       file = target;
       w.ctx.out(t('walk.statementSaved', { file: target }));
     }
