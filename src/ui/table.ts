@@ -112,3 +112,22 @@ export function wrap(text: string, width: number): string[] {
   push();
   return lines;
 }
+
+/**
+ * Lines of text fitted to a terminal's width: each line wraps at words (or between CJK characters)
+ * and its continuation lines keep the line's indentation and any bullet (☐ • ☎ -). Without a
+ * width (a pipe, a file), the text is returned as it is.
+ */
+export function fitToWidth(text: string, width: number | undefined): string {
+  if (!width) return text;
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (displayWidth(line) <= width) return [line];
+      const [, lead = '', rest = ''] = /^(\s*(?:[☐•☎-] )?)(.*)$/u.exec(line) ?? [];
+      const indent = ' '.repeat(displayWidth(lead));
+      const room = Math.max(MIN_WRAPPED, width - indent.length);
+      return wrap(rest, room).map((l, i) => (i === 0 ? lead : indent) + l);
+    })
+    .join('\n');
+}

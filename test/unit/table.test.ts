@@ -1,7 +1,7 @@
 // Terminal tables: they fit the width they are given, by wrapping a column or stacking the rows.
 import { afterEach, describe, expect, it } from 'vitest';
 import { durationLabel, setLang, valueLabel } from '../../src/ui/i18n.js';
-import { displayWidth, renderTable, wrap } from '../../src/ui/table.js';
+import { displayWidth, fitToWidth, renderTable, wrap } from '../../src/ui/table.js';
 
 describe('wrap', () => {
   it('breaks between words, between CJK characters, and cuts a word longer than a line', () => {
@@ -66,5 +66,20 @@ describe('words from the files, for people', () => {
     expect([durationLabel('30m'), durationLabel('1h'), durationLabel('5wd'), durationLabel('soon')]).toEqual(['30 分钟', '1 小时', '5 个工作日', 'soon']);
     setLang('en');
     expect([valueLabel('secondary'), durationLabel('2d')]).toEqual(['secondary wave', '2 d']);
+  });
+});
+
+describe('fitToWidth', () => {
+  it('wraps long lines at words, keeping indentation and bullets; short lines and no width stay as they are', () => {
+    const text = 'Title line\n  ☐ Call the CSRC bureau and the exchange within thirty minutes of confirming\n  ☎ 张三 — 总经理';
+    expect(fitToWidth(text, undefined)).toBe(text);
+    expect(fitToWidth(text, 40).split('\n')).toEqual([
+      'Title line',
+      '  ☐ Call the CSRC bureau and the',
+      '    exchange within thirty minutes of',
+      '    confirming',
+      '  ☎ 张三 — 总经理',
+    ]);
+    expect(fitToWidth('  • 立即向证监会派出机构和交易所电话报告并记录报告时间', 20).split('\n')).toEqual(['  • 立即向证监会派出', '    机构和交易所电话', '    报告并记录报告时', '    间']);
   });
 });

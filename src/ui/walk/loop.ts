@@ -6,6 +6,7 @@ import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
 import { t } from '../i18n.js';
 import { incidentNote, jump, markDone, markRecovered, showStatus, skip, stepNote } from './actions.js';
+import { fitToWidth } from '../table.js';
 import { renderCard } from './card.js';
 import { offerClose } from './close.js';
 import { actionQuestion, idleQuestion } from './questions.js';
@@ -54,7 +55,7 @@ export async function walk(w: Walk): Promise<number> {
         }
         continue;
       }
-      w.ctx.out(renderCard(state, step, now, w.ctx.color));
+      w.ctx.out(fitToWidth(renderCard(state, step, now, w.ctx.color), w.ctx.columns));
       switch (await w.ask.select(actionQuestion(state, step, order.length - 1))) {
         case 'done':
           await markDone(w, state, step);
