@@ -131,6 +131,13 @@ export function buildProgram(): Command {
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/regrade.js')));
   program
+    .command('vars <id>')
+    .description(t('cmd.vars'))
+    .option('--var <key=value>', t('help.var'), collect)
+    .option('--actor <name>', t('help.actor'))
+    .option('--json', t('help.json'))
+    .action(action(() => import('./commands/vars.js')));
+  program
     .command('recover <id>')
     .description(t('cmd.recover'))
     .option('--note <text>', t('help.note'))

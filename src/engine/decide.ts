@@ -241,6 +241,27 @@ export function renderedStatement(
   return [{ type: 'statement.rendered', at, actor, payload: statement }];
 }
 
+/**
+ * Facts learnt after the opening (the cause once found, the measures taken): the statements
+ * rendered from now on use them. Only changed values are recorded; an empty value clears an
+ * optional fact. Unknown names are bad input, as at the opening.
+ */
+export function updateVars(state: IncidentState, vars: Record<string, string>, at: number, actor: string): EventDraft[] {
+  ensureOpen(state);
+  const playbook = state.opened.definition;
+  const known = playbook.vars.map((v) => v.id);
+  for (const name of Object.keys(vars)) {
+    if (!known.includes(name)) throw new InputError(t('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' }));
+  }
+  const cleared = playbook.vars.filter((v) => v.required && givenValue(vars, v.id) === '').map((v) => v.id);
+  if (cleared.length > 0) throw new InputError(t('var.required', { names: cleared.join(', '), playbook: playbook.id }));
+  const changed = Object.fromEntries(Object.entries(vars).filter(([k, v]) => (state.vars[k] ?? '') !== v));
+  if (Object.keys(changed).length === 0) throw new InputError(t('vars.nothing'));
+  return [{ type: 'vars.updated', at, actor, payload: { vars: changed } }];
+}
+
+const givenValue = (vars: Record<string, string>, id: string) => (id in vars ? vars[id]!.trim() : undefined);
+
 /** Reads a template's source; undefined when it cannot be read (the completion stands without it). */
 export type TemplateSource = (template: string, lang: 'zh' | 'en') => string | undefined;
 

@@ -35,6 +35,8 @@ export function describeEvent(event: EventDraft): string {
       return (event.payload.step ? `[${event.payload.step}] ` : '') + t('ev.note', { text: event.payload.text });
     case 'statement.rendered':
       return t('ev.statement', { template: event.payload.template, lang: event.payload.lang });
+    case 'vars.updated':
+      return t('ev.vars', { vars: Object.entries(event.payload.vars).map(([k, v]) => `${k} = ${v || '—'}`).join('; ') });
     case 'incident.recovered':
       return t('ev.recovered') + (event.payload.note ? ` — ${event.payload.note}` : '');
     case 'incident.closed':

@@ -44,6 +44,8 @@ export type EventPayloads = {
   'step.skipped': { step: string; reason: string };
   'step.withdrawn': { step: string; cause: 'not-applicable' | 'recovered' };
   'note.added': { text: string; step?: string };
+  /** Facts for the statements learnt after the opening (the cause, the measures): only what changed. */
+  'vars.updated': { vars: Record<string, string> };
   'statement.rendered': { step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string };
   'incident.recovered': { note?: string };
   'incident.closed': { summary?: string; forced: boolean; reason?: string; pending: string[] };

@@ -58,6 +58,8 @@ export interface IncidentState {
   reached: { team: string; member: string; reached: boolean; at: number; actor: string; note?: string }[];
   notes: { at: number; actor: string; text: string; step?: string }[];
   statements: { at: number; actor: string; step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string }[];
+  /** The playbook's variables as they stand: those given at the opening, then each update. */
+  vars: Record<string, string>;
   lastAt: number;
   events: number;
 }
@@ -207,6 +209,9 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
     case 'statement.rendered':
       state.statements.push({ ...event.payload, at, actor });
       break;
+    case 'vars.updated':
+      Object.assign(state.vars, event.payload.vars);
+      break;
     case 'incident.recovered': {
       state.recoveredAt = at;
       for (const step of state.steps) {
@@ -249,6 +254,7 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): 
     reached: [],
     notes: [],
     statements: [],
+    vars: { ...opened.payload.vars },
     lastAt: opened.at,
     events: 0,
   };
@@ -283,6 +289,7 @@ export function cloneState(state: IncidentState): IncidentState {
     reached: [...state.reached],
     notes: [...state.notes],
     statements: [...state.statements],
+    vars: { ...state.vars },
   };
 }
 

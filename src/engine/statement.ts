@@ -20,7 +20,7 @@ export function templateVariables(state: IncidentState, lang: Lang): Record<stri
     'incident.recoveredAt': state.recoveredAt === null ? undefined : formatShort(state.recoveredAt, tz),
   };
   for (const v of o.definition.vars) {
-    const given = o.vars[v.id];
+    const given = state.vars[v.id];
     // a required fact nobody supplied shows as a visible gap, never as silence
     vars[v.id] = given?.trim() ? given : v.required ? t('var.missing', { prompt: text(v.prompt, lang) }, lang) : undefined;
   }

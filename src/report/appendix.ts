@@ -54,7 +54,7 @@ class Facts {
 
   /** A playbook var the responder supplied, labelled with its prompt. */
   v(id: string): FieldItem | undefined {
-    const value = this.c.state.opened.vars[id];
+    const value = this.c.state.vars[id];
     const def = this.c.state.opened.definition.vars.find((x) => x.id === id);
     if (!value?.trim() || !def) return undefined;
     this.used.add(id);

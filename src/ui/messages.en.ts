@@ -612,6 +612,16 @@ export const en = {
   'every.wd': "{n} working days",
   'walk.noteKept': "Your note is kept on the step.",
   'ask.noneReached': "Nobody reached yet? All {count} contacts will be recorded as not reached",
+  'ev.vars': "facts updated: {vars}",
+  'vars.nothing': "nothing changed: every value given is already the current one",
+  'vars.recorded': "{id}: facts recorded; statements rendered from now on use them",
+  'vars.col.id': "Variable",
+  'vars.col.prompt': "Fact",
+  'vars.col.value': "Value",
+  'vars.required': "(required)",
+  'cmd.vars': "show the facts statements use, or update them as they become known (--var k=v)",
+  'act.facts': "Update the facts for statements (cause, measures…)",
+  'walk.factsUnchanged': "Nothing changed.",
 } as const;
 
 export type MessageKey = keyof typeof en;

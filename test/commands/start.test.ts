@@ -452,6 +452,34 @@ describe('start: a database that cannot take the incident', () => {
   });
 });
 
+describe('start: facts learnt later', () => {
+  it('a statement card offers to update the facts; the statement shown next uses them', async () => {
+    const r = setup();
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['action', 'jump'],
+      ['jump', 'holding-statement'],
+      ['action', 'facts'],
+      ['facts.systems', 'the mobile app'],
+      ['facts.eta', 'by 11:30'],
+      ['facts.cause', 'a faulty configuration change'],
+      ['facts.measures', ''],
+      ['facts.compensation', ''],
+      ['facts.channels', 'telephone orders'],
+      ['action', 'statement'],
+      ['statement.save', false],
+      ['action', 'pause'],
+    ]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    const state = load(r, openedId(r));
+    expect(state.vars).toMatchObject({ cause: 'a faulty configuration change', channels: 'telephone orders' });
+    expect(state.statements[0]!.text).toContain('the following cause: a faulty configuration change');
+    expect(r.output.join('\n')).toContain('facts recorded');
+  });
+});
+
 describe('start: who was reached', () => {
   it('an untouched list is not taken as "nobody reached" without asking; saying no asks again', async () => {
     const r = setup();

@@ -13,7 +13,7 @@ const cli: typeof runCli = (args, options = {}) => runCli(args, { ...options, en
 
 const ANSI = /\x1b\[/;
 const EXAMPLE = ['grade', '--indicator', 'eventLevel=2', '--metric', 'reposts=15000', '--impact', 'partial'];
-const COMMANDS = ['start', 'resume', 'open', 'step', 'regrade', 'recover', 'close', 'status', 'list', 'log', 'verify', 'report', 'drill', 'grade', 'playbooks'];
+const COMMANDS = ['start', 'resume', 'open', 'step', 'regrade', 'vars', 'recover', 'close', 'status', 'list', 'log', 'verify', 'report', 'drill', 'grade', 'playbooks'];
 
 function expectUsageError(r: CliResult, message: string | RegExp) {
   expect(r.code).toBe(2);

@@ -82,4 +82,21 @@ describe('open → step → regrade → recover → close via the CLI', () => {
     // typed in lower case it is the same incident
     expect(json(run('status', r.stdout.trim().toLowerCase(), '--json')).id).toBe(r.stdout.trim());
   });
+
+  it('vars shows the facts statements use and updates them as they become known; the next statement uses them', () => {
+    const id = run('open', '--type', 'trading-outage', '--var', 'systems=the mobile app', '--indicator', 'eventLevel=2', '--metric', 'affectedClients=20000', '--impact', 'partial').stdout.trim();
+    const shown = run('vars', id);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^systems +.+\(required\) +the mobile app$/m);
+    expect(shown.stdout).toMatch(/^cause +.+ +—$/m);
+    const updated = run('vars', id, '--var', 'cause=a faulty configuration change', '--json');
+    expect(updated.code).toBe(0);
+    expect(json(updated).vars).toEqual({ systems: 'the mobile app', cause: 'a faulty configuration change' });
+    expect(run('vars', id, '--var', 'cause=a faulty configuration change').code).toBe(2); // nothing changed
+    expect(run('vars', id, '--var', 'nope=1').code).toBe(2);
+    expect(run('step', id, 'holding-statement', 'done').code).toBe(0);
+    const log = json<any[]>(run('log', id, '--json'));
+    expect(log.find((e) => e.type === 'vars.updated')).toMatchObject({ actor: 'oncall', payload: { vars: { cause: 'a faulty configuration change' } } });
+    expect(log.find((e) => e.type === 'statement.rendered').payload.text).toContain('the following cause: a faulty configuration change');
+  });
 });

@@ -1,5 +1,5 @@
 // What the responder can do with the step at hand, each through one engine command.
-import { addNote, completionStatement, recordStep, recover } from '../../engine/decide.js';
+import { addNote, completionStatement, recordStep, recover, updateVars } from '../../engine/decide.js';
 import { templateSource } from '../../commands/shared.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { WorkError } from '../../errors.js';
@@ -8,7 +8,7 @@ import { t, text } from '../i18n.js';
 import { dueText, renderStatus } from '../status-view.js';
 import { stepLine } from './card.js';
 import { describeChanges } from './changes.js';
-import { freeNoteQuestion, jumpQuestion, noteQuestion, optionalTextQuestion, reasonQuestion } from './questions.js';
+import { freeNoteQuestion, jumpQuestion, noteQuestion, optionalTextQuestion, reasonQuestion, varQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
 
 /**
@@ -58,6 +58,23 @@ export async function stepNote(w: Walk, step: StepInstance): Promise<IncidentSta
   const note = (await w.ask.input(freeNoteQuestion('step.note'))).trim();
   const after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
   w.ctx.out(t('walk.noteRecorded'));
+  return after;
+}
+
+/** Asks each of the playbook's facts again, the current value offered; records what changed. */
+export async function updateFacts(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const answers: Record<string, string> = {};
+  for (const v of state.opened.definition.vars) {
+    const current = state.vars[v.id] ?? '';
+    const answer = (await w.ask.input({ ...varQuestion(v), key: `facts.${v.id}`, ...(current ? { default: current } : {}) })).trim();
+    if (answer !== current) answers[v.id] = answer;
+  }
+  if (Object.keys(answers).length === 0) {
+    w.ctx.out(t('walk.factsUnchanged'));
+    return state;
+  }
+  const after = record(w, (s, at, actor) => updateVars(s, answers, at, actor));
+  w.ctx.out(t('vars.recorded', { id: state.id, count: Object.keys(answers).length }));
   return after;
 }
 

@@ -5,7 +5,7 @@ import { lifecycle } from '../../engine/fold.js';
 import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
 import { t } from '../i18n.js';
-import { incidentNote, jump, markDone, markRecovered, showStatus, skip, stepNote } from './actions.js';
+import { incidentNote, jump, markDone, markRecovered, showStatus, skip, stepNote, updateFacts } from './actions.js';
 import { fitToWidth } from '../table.js';
 import { renderCard } from './card.js';
 import { offerClose } from './close.js';
@@ -70,6 +70,10 @@ export async function walk(w: Walk): Promise<number> {
         case 'statement':
           await showStatement(w, state, step);
           focus = step.id; // back to the step whose statement it was, also one jumped to
+          break;
+        case 'facts':
+          await updateFacts(w, state);
+          focus = step.id;
           break;
         case 'regrade':
           await regradeWalk(w, state);

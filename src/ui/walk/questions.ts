@@ -150,7 +150,7 @@ export function reachedQuestion(groups: { team: string; teamName: string; member
   };
 }
 
-export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'pause';
+export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'pause';
 
 export function actionQuestion(state: IncidentState, step: StepInstance, others: number): SelectQuestion<WalkAction> {
   const def = definitionOf(state, step.stepId);
@@ -159,6 +159,8 @@ export function actionQuestion(state: IncidentState, step: StepInstance, others:
     { value: 'skip', name: t('act.skip') },
     { value: 'note', name: t('act.note') },
     ...(def.template ? [{ value: 'statement' as const, name: t('act.statement', { template: def.template }) }] : []),
+    // on a statement's card: the cause or the measures may be known by now
+    ...(def.template && state.opened.definition.vars.length > 0 ? [{ value: 'facts' as const, name: t('act.facts') }] : []),
     { value: 'regrade', name: t('act.regrade') },
     ...(others > 0 ? [{ value: 'jump' as const, name: t('act.jump', { count: others }) }] : []),
     { value: 'status', name: t('act.status') },

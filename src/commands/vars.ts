@@ -1,0 +1,34 @@
+// `vars <id> [--var k=v]…`: the facts the statements use — shown, or updated as they become known.
+import type { Context } from '../context.js';
+import { printJson } from '../context.js';
+import { updateVars } from '../engine/decide.js';
+import type { IncidentState } from '../engine/fold.js';
+import { t, text } from '../ui/i18n.js';
+import { renderTable } from '../ui/table.js';
+import { actorOf, existingIncidents, incidentsForReading, parseVars } from './shared.js';
+
+export async function run(ctx: Context, [id]: string[], opts: { var?: string[]; actor?: string }): Promise<number> {
+  const given = parseVars(opts.var);
+  const update = Object.keys(given).length > 0;
+  const service = update ? existingIncidents(ctx, id!) : incidentsForReading(ctx, id!);
+  let state: IncidentState;
+  try {
+    const at = ctx.now();
+    state = update ? service.act(id!, (s) => updateVars(s, given, at, actorOf(ctx, opts))) : service.load(id!);
+  } finally {
+    service.store.close();
+  }
+  if (ctx.json) {
+    printJson(ctx, { id: state.id, vars: state.vars });
+    return 0;
+  }
+  if (update) ctx.err(t('vars.recorded', { id: state.id, count: Object.keys(given).length }));
+  ctx.out(
+    renderTable(
+      [t('vars.col.id'), t('vars.col.prompt'), t('vars.col.value')],
+      state.opened.definition.vars.map((v) => [v.id, text(v.prompt) + (v.required ? ` ${t('vars.required')}` : ''), state.vars[v.id] || '—']),
+      { width: ctx.columns, wrap: [1, 2] },
+    ),
+  );
+  return 0;
+}
