@@ -1,6 +1,6 @@
 // The variables a statement template sees (SPEC §4), built from the incident's state alone.
 import { nestView, renderTemplate, type TemplateView } from '../playbook/template.js';
-import { formatShort } from '../time/zone.js';
+import { formatForPeople } from '../time/zone.js';
 import { t, text, type Lang } from '../ui/i18n.js';
 import type { IncidentState } from './fold.js';
 
@@ -16,8 +16,9 @@ export function templateVariables(state: IncidentState, lang: Lang): Record<stri
     'incident.title': o.title,
     'incident.type': text(o.definition.name, lang),
     'incident.tier': t(`tier.${state.tier}`, {}, lang),
-    'incident.startedAt': formatShort(state.openedAt, tz),
-    'incident.recoveredAt': state.recoveredAt === null ? undefined : formatShort(state.recoveredAt, tz),
+    // statements go to clients: dates as people write them, in the statement's language
+    'incident.startedAt': formatForPeople(state.openedAt, tz, lang),
+    'incident.recoveredAt': state.recoveredAt === null ? undefined : formatForPeople(state.recoveredAt, tz, lang),
   };
   for (const v of o.definition.vars) {
     const given = state.vars[v.id];

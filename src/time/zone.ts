@@ -110,6 +110,15 @@ export function formatShort(epochMs: number, timeZone: string): string {
   return `${localDate(l)} ${pad(l.hour)}:${pad(l.minute)}`;
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** For text clients read: 2026年11月27日 09:31 / 27 November 2026, 09:31 — never an ISO-like stamp. */
+export function formatForPeople(epochMs: number, timeZone: string, lang: 'zh' | 'en'): string {
+  const l = toLocal(epochMs, timeZone);
+  const clock = `${pad(l.hour)}:${pad(l.minute)}`;
+  return lang === 'zh' ? `${l.year}年${l.month}月${l.day}日 ${clock}` : `${l.day} ${MONTHS[l.month - 1]} ${l.year}, ${clock}`;
+}
+
 /** Like formatShort, without the date when it is the same day as `now` in the zone: 09:35. */
 export function formatClock(epochMs: number, timeZone: string, now: number): string {
   const l = toLocal(epochMs, timeZone);

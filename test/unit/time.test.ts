@@ -6,7 +6,7 @@ import { InputError } from '../../src/errors.js';
 import { loadCalendar } from '../../src/playbook/library.js';
 import { addWorkingDays, isWorkingDay, type WorkCalendar } from '../../src/time/calendar.js';
 import { addDuration, parseDuration } from '../../src/time/duration.js';
-import { formatClock, formatInZone, formatShort, fromLocal, isValidTimeZone, parseInstant, toLocal } from '../../src/time/zone.js';
+import { formatClock, formatForPeople, formatInZone, formatShort, fromLocal, isValidTimeZone, parseInstant, toLocal } from '../../src/time/zone.js';
 import { PLAYBOOKS, tempDir } from '../helpers.js';
 
 const SH = 'Asia/Shanghai';
@@ -158,6 +158,12 @@ describe('zones: formatInZone, parseInstant, toLocal/fromLocal', () => {
     expect(local).toEqual({ year: 2026, month: 10, day: 10, hour: 0, minute: 30, second: 15, ms: 5 });
     expect(fromLocal(local, SH)).toBe(epoch);
     expect(formatShort(epoch, SH)).toBe('2026-10-10 00:30');
+  });
+
+  it('formatForPeople writes dates as people do, for statements clients read', () => {
+    const epoch = Date.UTC(2026, 10, 27, 1, 31); // 09:31 in Shanghai
+    expect(formatForPeople(epoch, SH, 'zh')).toBe('2026年11月27日 09:31');
+    expect(formatForPeople(epoch, SH, 'en')).toBe('27 November 2026, 09:31');
   });
 
   it('formatClock leaves the date out only when it is the same day in the zone', () => {
