@@ -31,15 +31,23 @@ export function incidentsForReading(ctx: Context, id: string): Incidents {
 }
 
 
-/** Templates for the statements recorded at completion; one that cannot be read is said, not fatal. */
+/**
+ * Templates for the statements recorded at completion, each read once per run (a folder of drills
+ * renders the same few many times); one that cannot be read is said, not fatal.
+ */
 export function templateSource(ctx: Context): TemplateSource {
+  const read = new Map<string, string | undefined>();
   return (template, lang) => {
+    const key = `${template}.${lang}`;
+    if (read.has(key)) return read.get(key);
+    let source: string | undefined;
     try {
-      return readTemplate(ctx.templatesDir, template, lang);
+      source = readTemplate(ctx.templatesDir, template, lang);
     } catch (error) {
       ctx.err(t('statement.notRecorded', { template, detail: (error as Error).message }));
-      return undefined;
     }
+    read.set(key, source);
+    return source;
   };
 }
 
