@@ -1,8 +1,8 @@
 import { t } from '../ui/i18n.js';
 import type { EventDraft } from './events.js';
 
-/** One line saying what an event recorded, in the current language. */
-export function describeEvent(event: EventDraft): string {
+/** One line saying what an event recorded, in the current language; teams by name when `teamName` knows them. */
+export function describeEvent(event: EventDraft, teamName: (id: string) => string = (id) => id): string {
   switch (event.type) {
     case 'incident.opened': {
       const p = event.payload;
@@ -18,11 +18,11 @@ export function describeEvent(event: EventDraft): string {
           : base;
     }
     case 'team.activated':
-      return t('ev.activated', { team: event.payload.team });
+      return t('ev.activated', { team: teamName(event.payload.team) });
     case 'team.reached':
       return t('ev.reached', {
         member: event.payload.member,
-        team: event.payload.team,
+        team: teamName(event.payload.team),
         reached: t(event.payload.reached ? 'ev.reachedYes' : 'ev.reachedNo'),
       }) + (event.payload.note ? ` — ${event.payload.note}` : '');
     case 'step.completed':

@@ -214,10 +214,10 @@ function teamsSection(state: IncidentState): ReportTeam[] {
 }
 
 /** One row of the timeline, described in the current language (call inside withLang). */
-export function timelineRow(event: IncidentEvent): TimelineRow {
+export function timelineRow(event: IncidentEvent, teamName?: (id: string) => string): TimelineRow {
   let detail: string;
   try {
-    detail = typeof event.payload === 'object' && event.payload !== null ? describeEvent(event) : String(event.payload);
+    detail = typeof event.payload === 'object' && event.payload !== null ? describeEvent(event, teamName) : String(event.payload);
   } catch {
     // a payload that no longer has its shape (a tampered log) is shown as it is stored
     detail = JSON.stringify(event.payload) ?? '';
@@ -292,7 +292,7 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
     teams: teamsSection(state),
     phases: PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) })),
     otherStatements: statements.filter((s) => s.step === undefined || !stepIds.has(s.step)),
-    timeline: timeline ?? events.map(timelineRow),
+    timeline: timeline ?? events.map((e) => timelineRow(e, (team) => text(state.opened.teams.find((x) => x.id === team)?.name) || team)),
     followUps: steps.filter((s) => s.status === 'pending' || s.status === 'skipped'),
     appendixA: appendixA(appendixContext, tz),
     appendixB: appendixB(appendixContext, tz),

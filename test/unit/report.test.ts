@@ -242,7 +242,9 @@ describe('report model and Markdown (SPEC §8)', () => {
     const timeline = tables(section(tree, 'Timeline'))[0]!;
     const events = sim.rows().map(rowToEvent);
     expect(timeline.rows.map((r) => r[0])).toEqual(events.map((e) => String(e.seq)));
-    expect(timeline.rows.map((r) => r[4])).toEqual(withLang('en', () => events.map((e) => oneLine(describeEvent(e)))));
+    const teamName = (id: string) => String(teams.find((x) => x.id === id)?.name.en ?? id);
+    expect(timeline.rows.map((r) => r[4])).toEqual(withLang('en', () => events.map((e) => oneLine(describeEvent(e, teamName)))));
+    expect(timeline.rows.map((r) => r[4])).toContain('team activated: Emergency leadership group'); // by name, not id
     expect(timeline.rows.map((r) => r[3])).toContain(oneLine(HOSTILE.join('\n')));
     // the statement is shown verbatim in a code block
     expect(nodesOf<{ value: string; lang: string }>(tree, 'code').find((c) => c.lang === 'text')?.value).toBe(HOSTILE.join('\n').replace(/\r\n?/g, '\n'));
