@@ -3,6 +3,7 @@ import { t } from './i18n.js';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 const ANSI = /\x1b\[[0-9;]*m/g;
+const CLOSING = /^[，。、；：！？）」』》〉】…,.;:!?)]$/u;
 
 export function displayWidth(text: string): number {
   let width = 0;
@@ -99,8 +100,10 @@ export function wrap(text: string, width: number): string[] {
       if (line !== '') line += ' ';
       continue;
     }
-    if (line !== '' && displayWidth(line + token) > width) push();
-    if (displayWidth(token) <= width) {
+    // Chinese typesetting: a line never starts with closing punctuation; it hangs at the end instead
+    const hangs = CLOSING.test(token) && line !== '';
+    if (line !== '' && !hangs && displayWidth(line + token) > width) push();
+    if (hangs || displayWidth(token) <= width) {
       line += token;
       continue;
     }
