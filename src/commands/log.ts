@@ -5,7 +5,7 @@ import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { rowToEvent } from '../store/store.js';
 import { formatInZone, formatShort } from '../time/zone.js';
 import { t, text as textOf } from '../ui/i18n.js';
-import { renderTable } from '../ui/table.js';
+import { fitToWidth, renderTable } from '../ui/table.js';
 import { unknownIncident } from '../service.js';
 import { incidentsForReading } from './shared.js';
 
@@ -44,8 +44,8 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
     return 0;
   }
   // a drill says so wherever it is shown
-  if (opened) ctx.out(`${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}\n`);
-  else ctx.out(`${id} · ${t('log.noOpening', { id: id! })}\n`);
+  const header = opened ? `${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}` : `${id} · ${t('log.noOpening', { id: id! })}`;
+  ctx.out(`${fitToWidth(header, ctx.columns)}\n`);
   ctx.out(
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],

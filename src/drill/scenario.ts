@@ -87,12 +87,15 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
   if (parseInstant(s.start) === undefined) at(['start'], t('drill.start'));
   const steps = new Map(playbook.steps.map((step) => [step.id, step]));
   // a step of the playbook, or an occurrence <id>#N (N ≥ 2 only of a step that repeats)
-  const knownStep = (id: string) => {
+  const stepProblem = (id: string): string | undefined => {
     const m = /^([^#]+)(?:#(\d+))?$/.exec(id);
     const step = m ? steps.get(m[1]!) : undefined;
     const n = m?.[2] === undefined ? 1 : Number(m[2]);
-    return step !== undefined && n >= 1 && (n === 1 || Boolean(step.repeat));
+    if (step === undefined || n < 1) return t('drill.unknownStep', { step: id, playbook: playbook.id });
+    if (n > 1 && !step.repeat) return t('drill.notRepeating', { step: id, base: step.id });
+    return undefined;
   };
+  const knownStep = (id: string) => stepProblem(id) === undefined;
   const checkMetrics = (metrics: Record<string, number | string>, path: PropertyKey[]) => {
     for (const [name, value] of Object.entries(metrics)) {
       try {
@@ -122,7 +125,7 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
     if (e.metrics) checkMetrics(e.metrics, [...path, 'metrics']);
     if (action.kind === 'complete' || action.kind === 'skip') {
       const key = action.kind;
-      if (!knownStep(action.step)) at([...path, key], t('drill.unknownStep', { step: action.step, playbook: playbook.id }));
+      if (!knownStep(action.step)) at([...path, key], stepProblem(action.step)!);
       else if (action.kind === 'complete' && steps.get(action.step.split('#')[0]!)!.requires.includes('note') && !e.note?.trim()) {
         at([...path, key], t('drill.noteRequired', { step: action.step }));
       }
@@ -134,7 +137,7 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
 
   for (const key of ['includes', 'excludes', 'late'] as const) {
     (s.expect[key] ?? []).forEach((id, i) => {
-      if (!knownStep(id)) at(['expect', key, i], t('drill.unknownStep', { step: id, playbook: playbook.id }));
+      if (!knownStep(id)) at(['expect', key, i], stepProblem(id)!);
     });
   }
   return problems;

@@ -103,7 +103,14 @@ function validateTemplates(
     if (!insideFolder(templatesDir, file)) continue; // a link out of the folder: reported where a step names it, never read
     const id = basename(name).replace(/\.(zh|en)\.md$/, '');
     const known = varsByTemplate.get(id) ?? allVars;
-    const source = readFileSync(file, 'utf8');
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (error) {
+      // a dangling link, a folder named like a template: a problem of that file, not a crash
+      problems.push({ file, line: 1, col: 1, severity: 'error', message: t('tpl.unreadable', { detail: (error as Error).message }) });
+      continue;
+    }
     // a template no loaded playbook claims may belong to one that failed to load: its vars are unknown,
     // so flagging them would bury the real error under dozens of false ones
     const unclaimed = someUnreadable && !varsByTemplate.has(id);
@@ -141,7 +148,13 @@ export function playbookTemplateProblems(playbooksDir: string, templatesDir: str
   const known = new Set<string>([...GLOBAL_TEMPLATE_VARS, ...playbook.vars.map((v) => v.id)]);
   const used = [...new Set(playbook.steps.flatMap((s) => (s.template ? [s.template] : [])))];
   const files = used.flatMap((id) => LANGS.map((lang) => templatePath(templatesDir, id, lang)));
-  const suspect = files.some((file) => !file || !existsSync(file) || checkTemplate(readFileSync(file, 'utf8'), known).length > 0);
+  const suspect = files.some((file) => {
+    try {
+      return !file || checkTemplate(readFileSync(file, 'utf8'), known).length > 0;
+    } catch {
+      return true; // missing or unreadable: the full check says which and where
+    }
+  });
   if (!suspect) return [];
   // the full check knows every playbook that shares a template, and where each problem is
   const mine = new Set([join(playbooksDir, `${playbook.id}.yaml`), ...files.filter((f): f is string => f !== undefined)]);

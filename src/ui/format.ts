@@ -9,8 +9,9 @@ export function formatSpan(ms: number): string {
   return t('duration.d', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
 }
 
-// C0 controls but tab and newline, DEL, C1 controls; ESC is handled on its own
-const CONTROL = /[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f]/g;
+// C0 controls but tab and newline, DEL, C1 controls, the bidi overrides that reorder what is shown;
+// ESC is handled on its own
+const CONTROL = /[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 const SGR = /^\x1b\[[0-9;]*m/;
 
 /**

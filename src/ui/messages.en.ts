@@ -622,6 +622,8 @@ export const en = {
   'cmd.vars': "show the facts statements use, or update them as they become known (--var k=v)",
   'act.facts': "Update the facts for statements (cause, measures…)",
   'walk.factsUnchanged': "Nothing changed.",
+  'tpl.unreadable': "cannot read this template: {detail}",
+  'drill.notRepeating': "step \"{base}\" does not repeat, so there is no occurrence {step}",
 } as const;
 
 export type MessageKey = keyof typeof en;

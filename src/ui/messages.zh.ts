@@ -624,4 +624,6 @@ export const zh: Record<MessageKey, string> = {
   'cmd.vars': "查看声明所用的事实，或在得知后更新（--var 名称=值）",
   'act.facts': "更新声明所用的事实（原因、措施等）",
   'walk.factsUnchanged': "没有变化。",
+  'tpl.unreadable': "无法读取该模板：{detail}",
+  'drill.notRepeating': "步骤 \"{base}\" 不重复执行，因此没有 {step}",
 };

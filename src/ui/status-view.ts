@@ -7,7 +7,7 @@ import { formatClock, formatShort } from '../time/zone.js';
 import { formatSpan } from './format.js';
 import { t, text } from './i18n.js';
 import { painter, paintTier } from './style.js';
-import { blockWidth, displayWidth, padEnd, renderTable, wrap, type TableRow } from './table.js';
+import { blockWidth, displayWidth, fitToWidth, padEnd, renderTable, wrap, type TableRow } from './table.js';
 
 export function teamName(state: IncidentState, id: string): string {
   return text(state.opened.teams.find((x) => x.id === id)?.name) || id;
@@ -57,9 +57,9 @@ export function renderStatus(state: IncidentState, now: number, color: boolean, 
       late: steps.filter((s) => isLate(s, now)).length,
     }),
     '',
-    stepsTable(state, steps, now, color, width),
   ];
-  return lines.join('\n');
+  // the header lines (a long title) wrap like the rest; the steps table fits itself
+  return `${fitToWidth(lines.join('\n'), width)}\n${stepsTable(state, steps, now, color, width)}`;
 }
 
 /**
@@ -101,10 +101,10 @@ function stepsTable(state: IncidentState, steps: StepInstance[], now: number, co
         const x = cells(s);
         const indent = '      ';
         const about = wrap(`${x.title} · ${x.owner}`, width - indent.length);
-        return [
-          `  ${padEnd(x.id, idWidth)}  ${padEnd(x.status, statusWidth)}  ${x.due}`.trimEnd(),
-          ...about.map((l) => c.dim(indent + l)),
-        ];
+        const head = `  ${padEnd(x.id, idWidth)}  ${padEnd(x.status, statusWidth)}  ${x.due}`.trimEnd();
+        // narrower still: the due time goes under the id rather than off the edge
+        const first = displayWidth(head) <= width ? [head] : [`  ${x.id}  ${x.status}`, ...(x.due ? [indent + x.due] : [])];
+        return [...first, ...about.map((l) => c.dim(indent + l))];
       }),
     ])
     .join('\n');

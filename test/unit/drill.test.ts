@@ -121,7 +121,7 @@ describe('verdict', () => {
     if (!parsed.ok) throw new Error('the fixture should parse');
     const problems = checkScenario(parsed.value, parsed.source, book, GRADING);
     expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
-      [5, 10, 'step "once#2" is not in playbook test'],
+      [5, 10, 'step "once" does not repeat, so there is no occurrence once#2'],
       [5, 18, 'step "update#0" is not in playbook test'],
       [5, 38, 'step "nope" is not in playbook test'],
     ]);

@@ -1,5 +1,5 @@
 // Loading and validating the playbook library: every problem is a readable sentence at file:line:col.
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError, type Problem } from '../../src/errors.js';
@@ -95,6 +95,21 @@ describe('broken files: the message, the file, the line and the column (test/fix
     ]);
     expect(() => readTemplate(dir.templates, 'holding-statement', 'en')).toThrow(/outside the templates folder/);
     expect(readTemplate(dir.templates, 'holding-statement', 'zh')).not.toContain('SECRET');
+  });
+
+  it('a dangling link or a folder where a template should be is a problem of that file, not a crash', () => {
+    const dir = buildCase({ name: 'dangling', expect: [] }, root);
+    rmSync(join(dir.templates, 'holding-statement.en.md'));
+    symlinkSync(join(dir.root, 'nowhere.md'), join(dir.templates, 'holding-statement.en.md'));
+    rmSync(join(dir.templates, 'apology.en.md'));
+    mkdirSync(join(dir.templates, 'apology.en.md'));
+    const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: join(dir.templates, 'holding-statement.en.md'), line: 1, message: expect.stringContaining('cannot read this template') }),
+        expect.objectContaining({ file: join(dir.templates, 'apology.en.md'), line: 1, message: expect.stringContaining('EISDIR') }),
+      ]),
+    );
   });
 
   it('the loaders refuse a broken file with the same positioned problems (InputError, exit 2)', () => {

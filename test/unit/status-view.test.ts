@@ -33,14 +33,16 @@ describe('renderStatus', () => {
       setLang('en');
     });
 
-    it(`${lang}: at 80 columns no line is wider than the terminal, and nothing is cut`, () => {
+    it.each([80, 60])(`${lang}: at %i columns no line is wider than the terminal, and nothing is cut`, (columns) => {
       setLang(lang);
-      const s = state();
+      const title = 'APP login failures after the weekend change across all branches in Shanghai and Shenzhen 交易系统登录失败';
+      const s = new Harness(pb, inputs('moderate'), undefined, { title }).state;
       const wide = renderStatus(s, T0 + 5 * MIN, false);
-      const narrow = renderStatus(s, T0 + 5 * MIN, false, 80);
-      expect(Math.max(...wide.split('\n').map(displayWidth))).toBeGreaterThan(80); // the test means something
-      expect(narrow.split('\n').filter((l) => displayWidth(l) > 80)).toEqual([]);
-      for (const step of s.steps) expect(narrow).toContain(`  ${step.id} `);
+      const narrow = renderStatus(s, T0 + 5 * MIN, false, columns);
+      expect(Math.max(...wide.split('\n').map(displayWidth))).toBeGreaterThan(columns); // the test means something
+      expect(narrow.split('\n').filter((l) => displayWidth(l) > columns)).toEqual([]);
+      expect(narrow.replace(/\s+/g, ' ')).toContain('Shanghai and Shenzhen');
+      for (const step of s.steps) expect(narrow).toMatch(new RegExp(`^  ${step.id}( |$)`, 'm'));
       const words = (lang === 'en' ? long : '判定是否报告并电话报告监管').split(' ');
       expect(narrow.replace(/\s+/g, ' ')).toContain(words.join(' ')); // whole, though wrapped
       setLang('en');
@@ -79,5 +81,6 @@ describe('terminalSafe', () => {
     expect(terminalSafe(typed, false)).toBe('t␛[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
     expect(terminalSafe(typed, true)).toBe('t\x1b[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
     expect(terminalSafe('line one\n\tindented 中文', false)).toBe('line one\n\tindented 中文');
+    expect(terminalSafe('abc\u202edef', false)).toBe('abc\ufffddef'); // a right-to-left override would reorder the line
   });
 });
