@@ -1,10 +1,10 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import { describeEvent } from '../engine/describe.js';
+import { describeStored } from '../engine/describe.js';
 import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { rowToEvent } from '../store/store.js';
 import { formatInZone, formatShort } from '../time/zone.js';
-import { t, text as textOf } from '../ui/i18n.js';
+import { t } from '../ui/i18n.js';
 import { fitToWidth, renderTable } from '../ui/table.js';
 import { unknownIncident } from '../service.js';
 import { incidentsForReading } from './shared.js';
@@ -26,7 +26,6 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   const first = events[0]!;
   const opened = first.type === 'incident.opened' && typeof first.payload === 'object' && first.payload ? (first.payload as OpenedPayload) : undefined;
   const tz = opened?.timezone ?? ctx.timezone;
-  const teamName = (team: string) => textOf(opened?.teams?.find((x) => x.id === team)?.name) || team;
   if (ctx.json) {
     printJson(
       ctx,
@@ -49,21 +48,10 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   ctx.out(
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
-      events.map((e) => [String(e.seq), formatShort(e.at, tz), e.type, e.actor, describeSafely(e, teamName).replace(/\s+/g, ' ')]),
+      events.map((e) => [String(e.seq), formatShort(e.at, tz), e.type, e.actor, describeStored(e, opened?.teams).replace(/\s+/g, ' ')]),
       { width: ctx.columns, wrap: [4] },
     ),
   );
   return 0;
 }
 
-/** What an event says; for an event that was altered into something unknown, its payload as stored. */
-function describeSafely(event: IncidentEvent, teamName: (id: string) => string): string {
-  const raw = () => t('log.undescribable', { payload: typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload) });
-  if (typeof event.payload !== 'object' || event.payload === null) return raw();
-  try {
-    const text = describeEvent(event, teamName) as string | undefined;
-    return typeof text === 'string' ? text : raw();
-  } catch {
-    return raw();
-  }
-}

@@ -5,7 +5,7 @@ import { loadPlaybook, loadTeams, playbookIds } from '../playbook/library.js';
 import { TIERS, type StepDefinition } from '../playbook/schema.js';
 import { validateLibrary } from '../playbook/validate.js';
 import { localDate, toLocal } from '../time/zone.js';
-import { t, text } from '../ui/i18n.js';
+import { t, teamName, text } from '../ui/i18n.js';
 import { renderTable, wrap } from '../ui/table.js';
 
 export async function list(ctx: Context): Promise<number> {
@@ -55,7 +55,7 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
       p.steps.map((s) => [
         s.id,
         `${t(`phase.${s.phase}`)} · ${text(s.title)}`,
-        text(teams.find((team) => team.id === s.owner)?.name) || s.owner,
+        teamName(teams, s.owner),
         s.tiers ? s.tiers.map((tier) => t(`tier.${tier}`)).join('/') : t('pb.show.all'),
         s.directions ? s.directions.join('/') : t('pb.show.all'),
         dueLabel(s),

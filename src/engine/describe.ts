@@ -1,8 +1,9 @@
-import { t } from '../ui/i18n.js';
+import type { Team } from '../playbook/schema.js';
+import { t, teamName } from '../ui/i18n.js';
 import type { EventDraft } from './events.js';
 
-/** One line saying what an event recorded, in the current language; teams by name when `teamName` knows them. */
-export function describeEvent(event: EventDraft, teamName: (id: string) => string = (id) => id): string {
+/** One line saying what an event recorded, in the current language; teams by name when `teams` knows them. */
+export function describeEvent(event: EventDraft, teams?: readonly Team[]): string {
   switch (event.type) {
     case 'incident.opened': {
       const p = event.payload;
@@ -18,11 +19,11 @@ export function describeEvent(event: EventDraft, teamName: (id: string) => strin
           : base;
     }
     case 'team.activated':
-      return t('ev.activated', { team: teamName(event.payload.team) });
+      return t('ev.activated', { team: teamName(teams, event.payload.team) });
     case 'team.reached':
       return t('ev.reached', {
         member: event.payload.member,
-        team: teamName(event.payload.team),
+        team: teamName(teams, event.payload.team),
         reached: t(event.payload.reached ? 'ev.reachedYes' : 'ev.reachedNo'),
       }) + (event.payload.note ? ` — ${event.payload.note}` : '');
     case 'step.completed':
@@ -43,5 +44,21 @@ export function describeEvent(event: EventDraft, teamName: (id: string) => strin
       return event.payload.forced
         ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })
         : t('ev.closed') + (event.payload.summary ? ` — ${event.payload.summary}` : '');
+  }
+}
+
+/**
+ * describeEvent for an event as stored, which may have been altered outside the tool: a payload
+ * that is not JSON any more, or a type that does not exist, is shown as it is stored.
+ */
+export function describeStored(event: EventDraft, teams?: readonly Team[]): string {
+  const payload: unknown = event.payload;
+  const raw = () => t('log.undescribable', { payload: typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? '') });
+  if (typeof payload !== 'object' || payload === null) return raw();
+  try {
+    const text = describeEvent(event, teams) as string | undefined;
+    return typeof text === 'string' ? text : raw();
+  } catch {
+    return raw();
   }
 }

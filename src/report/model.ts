@@ -1,15 +1,16 @@
 // The post-incident report as plain data (SPEC §8), built from the audit log alone: the events,
 // their fold, and the chain check. Markdown and JSON are two renderings of this one model.
 // Times are epoch ms in fields named `at`, `asOf` or `…At` (json.ts relies on it); spans are `…Ms`.
-import { describeEvent } from '../engine/describe.js';
+import { describeStored } from '../engine/describe.js';
 import type { IncidentEvent } from '../engine/events.js';
 import { definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { orderedSteps } from '../engine/views.js';
 import type { ClientImpact } from '../grading/grade.js';
 import type { ChainProblem, ChainReport } from '../store/verify.js';
-import { getLang, setLang, text, type Lang } from '../ui/i18n.js';
+import { getLang, setLang, teamName, text, type Lang } from '../ui/i18n.js';
 import { DIRECTIONS, PHASES, TIERS, type HandlingDirection, type Phase, type Tier } from '../playbook/vocabulary.js';
+import type { Team } from '../playbook/schema.js';
 import { appendixA, appendixB, type AppendixPart, type ReportField } from './appendix.js';
 import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
 
@@ -165,7 +166,7 @@ function reportStep(state: IncidentState, s: StepInstance, asOf: number, stateme
     phase: s.phase,
     title: text(def.title) || s.stepId,
     owner: s.owner,
-    ownerName: text(state.opened.teams.find((x) => x.id === s.owner)?.name) || s.owner,
+    ownerName: teamName(state.opened.teams, s.owner),
     status: s.status,
     applicableAt: s.applicableAt,
     dueAt: s.dueAt,
@@ -203,7 +204,7 @@ function directionSection(state: IncidentState, steps: ReportStep[]): ReportMode
 }
 
 function teamsSection(state: IncidentState): ReportTeam[] {
-  const name = (id: string) => text(state.opened.teams.find((x) => x.id === id)?.name) || id;
+  const name = (id: string) => teamName(state.opened.teams, id);
   const teams: ReportTeam[] = state.teams.map((a) => ({ team: a.team, name: name(a.team), activatedAt: a.at, tier: a.tier, reached: [] }));
   for (const r of state.reached) {
     let team = teams.find((x) => x.team === r.team);
@@ -214,15 +215,8 @@ function teamsSection(state: IncidentState): ReportTeam[] {
 }
 
 /** One row of the timeline, described in the current language (call inside withLang). */
-export function timelineRow(event: IncidentEvent, teamName?: (id: string) => string): TimelineRow {
-  let detail: string;
-  try {
-    detail = typeof event.payload === 'object' && event.payload !== null ? describeEvent(event, teamName) : String(event.payload);
-  } catch {
-    // a payload that no longer has its shape (a tampered log) is shown as it is stored
-    detail = JSON.stringify(event.payload) ?? '';
-  }
-  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail };
+export function timelineRow(event: IncidentEvent, teams?: readonly Team[]): TimelineRow {
+  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail: describeStored(event, teams) };
 }
 
 export function buildReport(input: ReportInput): ReportModel {
@@ -292,7 +286,7 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
     teams: teamsSection(state),
     phases: PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) })),
     otherStatements: statements.filter((s) => s.step === undefined || !stepIds.has(s.step)),
-    timeline: timeline ?? events.map((e) => timelineRow(e, (team) => text(state.opened.teams.find((x) => x.id === team)?.name) || team)),
+    timeline: timeline ?? events.map((e) => timelineRow(e, state.opened.teams)),
     followUps: steps.filter((s) => s.status === 'pending' || s.status === 'skipped'),
     appendixA: appendixA(appendixContext, tz),
     appendixB: appendixB(appendixContext, tz),

@@ -15,7 +15,7 @@ import { rowToEvent } from '../store/store.js';
 import { verifyIncident, type ChainReport } from '../store/verify.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../ui/format.js';
-import { getLang, setLang, t, text, type Lang } from '../ui/i18n.js';
+import { getLang, setLang, t, type Lang } from '../ui/i18n.js';
 import { renderJson } from './json.js';
 import { renderMarkdown, renderMarkdownTo } from './markdown.js';
 import { buildReport, timelineRow, withLang, type TimelineRow } from './model.js';
@@ -113,7 +113,7 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
           failure = error;
         }
       }
-      timeline.push(timelineRow(event, (team) => text(state?.opened.teams.find((x) => x.id === team)?.name) || team));
+      timeline.push(timelineRow(event, state?.opened.teams));
     });
     setLang(previousLang);
     if (failure === undefined && state) return { state, timeline, chain, lang };

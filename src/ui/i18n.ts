@@ -1,6 +1,6 @@
 import { en, type MessageKey } from './messages.en.js';
 import { zh } from './messages.zh.js';
-import type { Text } from '../playbook/schema.js';
+import type { Team, Text } from '../playbook/schema.js';
 
 export type Lang = 'zh' | 'en';
 export type { MessageKey };
@@ -28,6 +28,11 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
+}
+
+/** A team by its name in the current language; by its id when the teams list does not know it. */
+export function teamName(teams: readonly Pick<Team, 'id' | 'name'>[] | undefined, id: string): string {
+  return text(teams?.find((x) => x.id === id)?.name) || id;
 }
 
 /** A playbook text field in the chosen language. */

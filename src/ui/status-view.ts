@@ -5,13 +5,9 @@ import { orderedSteps } from '../engine/views.js';
 import { PHASES } from '../playbook/vocabulary.js';
 import { formatClock, formatShort } from '../time/zone.js';
 import { formatSpan } from './format.js';
-import { t, text } from './i18n.js';
+import { t, teamName, text } from './i18n.js';
 import { painter, paintTier } from './style.js';
 import { blockWidth, displayWidth, fitToWidth, padEnd, renderTable, wrap, type TableRow } from './table.js';
-
-export function teamName(state: IncidentState, id: string): string {
-  return text(state.opened.teams.find((x) => x.id === id)?.name) || id;
-}
 
 /** `due in 12 min (10:05)` / `overdue 5 min` / `late by 3 min`, red when late; the date only when not today. */
 export function dueText(s: StepInstance, now: number, tz: string, color: boolean, waitsForRecovery = false): string {
@@ -75,7 +71,7 @@ function stepsTable(state: IncidentState, steps: StepInstance[], now: number, co
     return {
       id: isLate(s, now) ? c.red(s.id) : s.id,
       title: text(definitionOf(state, s.stepId).title),
-      owner: teamName(state, s.owner),
+      owner: teamName(state.opened.teams, s.owner),
       status: s.status === 'pending' ? c.bold(status) : c.dim(status),
       due: dueText(s, now, tz, color, waitsForRecovery(state, s)),
     };

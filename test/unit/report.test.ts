@@ -242,11 +242,7 @@ describe('report model and Markdown (SPEC §8)', () => {
     const timeline = tables(section(tree, 'Timeline'))[0]!;
     const events = sim.rows().map(rowToEvent);
     expect(timeline.rows.map((r) => r[0])).toEqual(events.map((e) => String(e.seq)));
-    const teamName = (id: string) => {
-      const name = teams.find((x) => x.id === id)?.name;
-      return name === undefined ? id : typeof name === 'string' ? name : name.en;
-    };
-    expect(timeline.rows.map((r) => r[4])).toEqual(withLang('en', () => events.map((e) => oneLine(describeEvent(e, teamName)))));
+    expect(timeline.rows.map((r) => r[4])).toEqual(withLang('en', () => events.map((e) => oneLine(describeEvent(e, teams)))));
     expect(timeline.rows.map((r) => r[4])).toContain('team activated: Emergency leadership group'); // by name, not id
     expect(timeline.rows.map((r) => r[3])).toContain(oneLine(HOSTILE.join('\n')));
     // the statement is shown verbatim in a code block

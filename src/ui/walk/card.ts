@@ -1,8 +1,8 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
 import { definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
-import { durationLabel, t, text } from '../i18n.js';
-import { dueText, teamName } from '../status-view.js';
+import { durationLabel, t, teamName, text } from '../i18n.js';
+import { dueText } from '../status-view.js';
 import { painter, paintTier } from '../style.js';
 
 /** `INC-… · tier moderate · direction B · 12 pending · 1 late` */
@@ -37,7 +37,7 @@ export function renderCard(state: IncidentState, step: StepInstance, now: number
     headerLine(state, now, color),
     c.dim('─'.repeat(60)),
     `${c.dim(`[${t(`phase.${step.phase}`)}]`)} ${c.bold(text(def.title))} ${c.dim(`(${step.id})`)}`,
-    `${t('walk.owner', { team: teamName(state, step.owner) })} · ${due}`,
+    `${t('walk.owner', { team: teamName(state.opened.teams, step.owner) })} · ${due}`,
   ];
   const flags = [
     def.requires.includes('note') ? t('walk.needsNote') : '',
