@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { InputError } from '../errors.js';
-import { completionStatement, recordStep, type StepOutcome } from '../engine/decide.js';
+import { recordStep, type StepOutcome } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { t } from '../ui/i18n.js';
 import { actorOf, existingIncidents, templateSource } from './shared.js';
@@ -11,11 +11,8 @@ export async function run(ctx: Context, [id, stepRef, outcome]: string[], opts: 
   const service = existingIncidents(ctx, id!);
   const at = ctx.now();
   const actor = actorOf(ctx, opts);
-  const source = templateSource(ctx);
-  const state = service.act(id!, (s) => [
-    ...recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason }, at, actor),
-    ...(outcome === 'done' ? completionStatement(s, stepRef!, source, at, actor) : []),
-  ]);
+  const templates = templateSource(ctx);
+  const state = service.act(id!, (s) => recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason, templates }, at, actor));
   service.store.close();
   if (ctx.json) printJson(ctx, statusJson(state, at));
   else ctx.out(t('step.recorded', { id: id!, step: stepRef!, outcome: outcome! }));

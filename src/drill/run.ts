@@ -1,7 +1,6 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
-import { addNote, closeIncident, completionStatement, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
-import type { EventDraft } from '../engine/events.js';
+import { addNote, closeIncident, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
 import { definitionOf, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { GradingInputs } from '../grading/grade.js';
 import type { Incidents } from '../service.js';
@@ -34,10 +33,9 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
  * Order of play (documented in docs/decisions.md): entries in offset order, file order within an
  * offset; at an offset the entries apply before any responder completion at that offset; the
  * drill ends at its last entry, and responder completions up to that moment are included.
- * `source` reads templates, so that steps done in the drill record their statements like real ones.
+ * `templates` reads templates, so that steps done in the drill record their statements like real ones.
  */
-export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, source?: TemplateSource): DrillOutcome {
-  const statement = (s: IncidentState, ref: string, at: number): EventDraft[] => (source ? completionStatement(s, ref, source, at, DRILL_ACTOR) : []);
+export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, templates?: TemplateSource): DrillOutcome {
   const start = parseInstant(scenario.start)!;
   const entries = scenario.timeline
     .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at)! }))
@@ -60,7 +58,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
       if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
       const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
-      state = service.act(id, (s) => [...recordStep(s, responder.step.id, 'done', { note }, responder.at, actor), ...statement(s, responder.step.id, responder.at)]);
+      state = service.act(id, (s) => recordStep(s, responder.step.id, 'done', { note, templates }, responder.at, actor));
       clock = responder.at;
       continue;
     }
@@ -76,7 +74,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
           case 'regrade':
             return regrade(s, { change: regradeChange(e), ...(e.tier ? { override: { tier: e.tier, reason: e.reason } } : {}), reason: e.reason }, at, actor, time);
           case 'complete':
-            return [...recordStep(s, action.step, 'done', { note: e.note }, at, actor), ...statement(s, action.step, at)];
+            return recordStep(s, action.step, 'done', { note: e.note, templates }, at, actor);
           case 'skip':
             return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor);
           case 'note':

@@ -155,11 +155,17 @@ export function resolveStep(state: IncidentState, ref: string): StepInstance {
 
 export type StepOutcome = 'done' | 'skip' | 'note';
 
+/**
+ * done, skip or note on a step. With `templates`, a step with a template that is done also gets
+ * its statement recorded as the template renders it then, in the incident's language — unless one
+ * was already recorded for it (the walk's "show the statement"). Every front end passes its
+ * templates, so scripted incidents and drills carry their statements too (SPEC §8.6).
+ */
 export function recordStep(
   state: IncidentState,
   ref: string,
   outcome: StepOutcome,
-  detail: { note?: string; reason?: string },
+  detail: { note?: string; reason?: string; templates?: TemplateSource },
   at: number,
   actor: string,
 ): EventDraft[] {
@@ -180,10 +186,19 @@ export function recordStep(
   if (instance.status !== 'pending') throw new WorkError(t('step.notPending', { step: instance.id, status: t(`status.${instance.status}`) }));
   if (outcome === 'done') {
     if (def.requires.includes('note') && !detail.note?.trim()) throw new InputError(t('step.noteRequired', { step: instance.id }));
-    return [{ type: 'step.completed', at, actor, payload: { step: instance.id, ...(detail.note ? { note: detail.note } : {}) } }];
+    const completed: EventDraft = { type: 'step.completed', at, actor, payload: { step: instance.id, ...(detail.note ? { note: detail.note } : {}) } };
+    return [completed, ...(detail.templates ? statementOf(state, instance, detail.templates, at, actor) : [])];
   }
   if (!detail.reason?.trim()) throw new InputError(t('step.reasonRequired', { step: instance.id }));
   return [{ type: 'step.skipped', at, actor, payload: { step: instance.id, reason: detail.reason } }];
+}
+
+function statementOf(state: IncidentState, instance: StepInstance, templates: TemplateSource, at: number, actor: string): EventDraft[] {
+  const template = definitionOf(state, instance.stepId).template;
+  if (!template || state.statements.some((s) => s.step === instance.id)) return [];
+  const lang = state.opened.lang;
+  const source = templates(template, lang);
+  return source === undefined ? [] : renderedStatement(state, { step: instance.id, template, lang, text: renderStatement(state, source, lang) }, at, actor);
 }
 
 export function addNote(state: IncidentState, text: string, at: number, actor: string): EventDraft[] {
@@ -264,20 +279,6 @@ const givenValue = (vars: Record<string, string>, id: string) => (id in vars ? v
 
 /** Reads a template's source; undefined when it cannot be read (the completion stands without it). */
 export type TemplateSource = (template: string, lang: 'zh' | 'en') => string | undefined;
-
-/**
- * A step with a template that is done gets its statement recorded as the template renders it
- * then, in the incident's language — unless one was already recorded for that step (the walk's
- * "show the statement"). So scripted incidents and drills carry their statements (SPEC §8.6).
- */
-export function completionStatement(state: IncidentState, stepRef: string, source: TemplateSource, at: number, actor: string): EventDraft[] {
-  const instance = resolveStep(state, stepRef);
-  const template = definitionOf(state, instance.stepId).template;
-  if (!template || state.statements.some((s) => s.step === instance.id)) return [];
-  const lang = state.opened.lang;
-  const text = source(template, lang);
-  return text === undefined ? [] : renderedStatement(state, { step: instance.id, template, lang, text: renderStatement(state, text, lang) }, at, actor);
-}
 
 export function teamReached(
   state: IncidentState,

@@ -1,5 +1,5 @@
 // What the responder can do with the step at hand, each through one engine command.
-import { addNote, completionStatement, recordStep, recover, updateVars } from '../../engine/decide.js';
+import { addNote, recordStep, recover, updateVars } from '../../engine/decide.js';
 import { templateSource } from '../../commands/shared.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { WorkError } from '../../errors.js';
@@ -20,13 +20,10 @@ const exactly = (step: StepInstance) => `${step.stepId}#${step.occurrence}`;
 export async function markDone(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const def = definitionOf(state, step.stepId);
   const note = (await w.ask.input(noteQuestion('done.note', def.requires.includes('note')))).trim();
-  const source = templateSource(w.ctx);
+  const templates = templateSource(w.ctx);
   let after: IncidentState;
   try {
-    after = record(w, (s, at, actor) => [
-      ...recordStep(s, exactly(step), 'done', note ? { note } : {}, at, actor),
-      ...completionStatement(s, exactly(step), source, at, actor),
-    ]);
+    after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'done', { ...(note ? { note } : {}), templates }, at, actor));
   } catch (error) {
     // refused (done meanwhile from another terminal, say): the evidence typed is not thrown away
     if (note && error instanceof WorkError) {
