@@ -3,13 +3,10 @@ import { printJson } from '../context.js';
 import { regrade } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
-import { InputError } from '../errors.js';
 import { t } from '../ui/i18n.js';
 import { actorOf, existingIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { tier?: string; reason?: string; actor?: string }): Promise<number> {
-  // a regrade with nothing in it would record "no input changed": a slip, not a decision
-  if (!opts.indicator?.length && !opts.metric?.length && !opts.impact && !opts.tier) throw new InputError(t('regrade.nothing'));
   const service = existingIncidents(ctx, id!);
   const at = ctx.now();
   const before = service.load(id!).tier;

@@ -117,6 +117,11 @@ export interface RegradeRequest {
 
 export function regrade(state: IncidentState, req: RegradeRequest, at: number, actor: string, time: TimeContext): EventDraft[] {
   ensureOpen(state);
+  // a regrade with nothing in it would record "no input changed": a slip, not a decision
+  const { indicators = {}, metrics = {}, impact } = req.change;
+  if (!req.override && Object.keys(indicators).length === 0 && Object.keys(metrics).length === 0 && impact === undefined) {
+    throw new InputError(t('regrade.nothing'));
+  }
   const reason = req.override?.reason ?? req.reason;
   if (req.override && !reason?.trim()) throw new InputError(t('override.reason'));
   const inputs = mergeInputs(state.inputs, req.change);

@@ -144,6 +144,13 @@ describe('step outcomes and closing', () => {
     expect(() => recordStep(h.state, 'call', 'done', {}, T0 + 2 * HOUR, 'tester')).toThrow(WorkError);
   });
 
+  it('a regrade with neither a new signal nor an override is refused, for every front end', () => {
+    const h = new Harness(pb, inputs('moderate'));
+    expect(() => regrade(h.state, { change: {}, reason: 'just because' }, T0, 'tester', h.time)).toThrow(/nothing to regrade/);
+    expect(() => regrade(h.state, { change: { indicators: {}, metrics: {} } }, T0, 'tester', h.time)).toThrow(InputError);
+    expect(regrade(h.state, { change: { impact: 'none' } }, T0, 'tester', h.time)[0]).toMatchObject({ type: 'incident.graded' });
+  });
+
   it('a tier override needs a reason and holds until the next regrade', () => {
     const h = new Harness(pb, inputs('moderate'));
     expect(() => regrade(h.state, { change: {}, override: { tier: 'severe' } }, T0, 'tester', h.time)).toThrow(InputError);
