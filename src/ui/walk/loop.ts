@@ -9,11 +9,18 @@ import { incidentNote, jump, markDone, markRecovered, showStatus, skip, stepNote
 import { fitToWidth } from '../table.js';
 import { renderCard } from './card.js';
 import { offerClose } from './close.js';
-import { actionQuestion, idleQuestion } from './questions.js';
+import { actionQuestion, idleQuestion, type WalkAction } from './questions.js';
 import { regradeWalk } from './regrade.js';
 import type { Walk } from './session.js';
 import { showStatement } from './statement.js';
 import { reviewTeams } from './teams.js';
+
+const STAYS_ON_CARD = new Set<WalkAction>(['note', 'statement', 'facts', 'status', 'teams']);
+
+function paused(w: Walk): number {
+  w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
+  return 0;
+}
 
 export async function walk(w: Walk): Promise<number> {
   let focus: string | undefined;
@@ -50,13 +57,15 @@ export async function walk(w: Walk): Promise<number> {
             showStatus(w, state);
             break;
           case 'pause':
-            w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
-            return 0;
+            return paused(w);
         }
         continue;
       }
       w.ctx.out(fitToWidth(renderCard(state, step, now, w.ctx.color), w.ctx.columns));
-      switch (await w.ask.select(actionQuestion(state, step, order.length - 1))) {
+      const action = await w.ask.select(actionQuestion(state, step, order.length - 1));
+      // after these the same card comes back: none of them ends the step (also one jumped to)
+      if (STAYS_ON_CARD.has(action)) focus = step.id;
+      switch (action) {
         case 'done':
           await markDone(w, state, step);
           break;
@@ -65,15 +74,12 @@ export async function walk(w: Walk): Promise<number> {
           break;
         case 'note':
           await stepNote(w, step);
-          focus = step.id; // the card stays: a note is not the end of the step
           break;
         case 'statement':
           await showStatement(w, state, step);
-          focus = step.id; // back to the step whose statement it was, also one jumped to
           break;
         case 'facts':
           await updateFacts(w, state);
-          focus = step.id;
           break;
         case 'regrade':
           await regradeWalk(w, state);
@@ -83,18 +89,15 @@ export async function walk(w: Walk): Promise<number> {
           break;
         case 'status':
           showStatus(w, state);
-          focus = step.id;
           break;
         case 'recover':
           await markRecovered(w, state);
           break;
         case 'teams':
           await reviewTeams(w, state);
-          focus = step.id;
           break;
         case 'pause':
-          w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
-          return 0;
+          return paused(w);
       }
     } catch (error) {
       // a refused action (e.g. the engine's own checks) is reported and the walk goes on
