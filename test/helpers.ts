@@ -3,7 +3,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'sec-incident.js');
@@ -57,3 +57,12 @@ export function json<T = any>(r: CliResult): T {
 export function hasStackTrace(text: string): boolean {
   return /\n\s+at .+:\d+:\d+\)?/.test(text);
 }
+
+/** SPEC §5: bad usage or input is exit 2, a message on stderr, nothing on stdout, no stack trace. */
+export function expectUsageError(r: CliResult, message: string | RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(message);
+  expect(hasStackTrace(r.stderr)).toBe(false);
+}
+

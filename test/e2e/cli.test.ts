@@ -5,7 +5,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
-import { cli as runCli, hasStackTrace, json, PLAYBOOKS, ROOT, tempDir, type CliResult } from '../helpers.js';
+import { cli as runCli, hasStackTrace, json, PLAYBOOKS, ROOT, tempDir, expectUsageError } from '../helpers.js';
 
 // `grade` keeps validated grading files in $XDG_CACHE_HOME/sec-incident: never the developer's own
 const cacheHome = tempDir();
@@ -14,13 +14,6 @@ const cli: typeof runCli = (args, options = {}) => runCli(args, { ...options, en
 const ANSI = /\x1b\[/;
 const EXAMPLE = ['grade', '--indicator', 'eventLevel=2', '--metric', 'reposts=15000', '--impact', 'partial'];
 const COMMANDS = ['start', 'resume', 'open', 'step', 'regrade', 'vars', 'recover', 'close', 'status', 'list', 'log', 'verify', 'report', 'drill', 'grade', 'playbooks'];
-
-function expectUsageError(r: CliResult, message: string | RegExp) {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(message);
-  expect(hasStackTrace(r.stderr)).toBe(false);
-}
 
 describe('help, version and usage errors', () => {
   it('--help exits 0 and lists every command, examples and the exit codes', () => {

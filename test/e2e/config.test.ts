@@ -3,18 +3,11 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli as runCli, hasStackTrace, json, PLAYBOOKS, tempDir, type CliResult } from '../helpers.js';
+import { cli as runCli, json, PLAYBOOKS, tempDir, expectUsageError } from '../helpers.js';
 
 // `grade` keeps validated grading files in $XDG_CACHE_HOME/sec-incident: never the developer's own
 const cacheHome = tempDir();
 const cli: typeof runCli = (args, options = {}) => runCli(args, { ...options, env: { XDG_CACHE_HOME: cacheHome, ...options.env } });
-
-function expectUsageError(r: CliResult, message: string | RegExp) {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(message);
-  expect(hasStackTrace(r.stderr)).toBe(false);
-}
 
 describe('configuration precedence', () => {
   const cwd = tempDir();
