@@ -1,4 +1,5 @@
 // Plain-data views of an incident for JSON output, drills and reports (SPEC §5 shapes).
+import { PHASES, type Phase } from '../playbook/vocabulary.js';
 import { formatInZone } from '../time/zone.js';
 import { lifecycle, type IncidentState, type StepInstance } from './fold.js';
 import { isLate } from './rules.js';
@@ -55,3 +56,9 @@ export function orderedSteps(state: IncidentState): StepInstance[] {
   const order = new Map(state.opened.definition.steps.map((s, i) => [s.id, i]));
   return [...state.steps].sort((a, b) => order.get(a.stepId)! - order.get(b.stepId)! || a.occurrence - b.occurrence);
 }
+
+/** Steps under their phases, in phase order (SPEC §8: one section per phase); a phase may be empty. */
+export function groupByPhase<S extends { phase: Phase }>(steps: readonly S[]): { phase: Phase; steps: S[] }[] {
+  return PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) }));
+}
+

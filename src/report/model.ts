@@ -5,11 +5,11 @@ import { describeStored } from '../engine/describe.js';
 import type { IncidentEvent } from '../engine/events.js';
 import { definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
-import { orderedSteps } from '../engine/views.js';
+import { groupByPhase, orderedSteps } from '../engine/views.js';
 import type { ClientImpact } from '../grading/grade.js';
 import type { ChainProblem, ChainReport } from '../store/verify.js';
 import { getLang, setLang, teamName, text, type Lang } from '../ui/i18n.js';
-import { DIRECTIONS, PHASES, TIERS, type HandlingDirection, type Phase, type Tier } from '../playbook/vocabulary.js';
+import { DIRECTIONS, TIERS, type HandlingDirection, type Phase, type Tier } from '../playbook/vocabulary.js';
 import type { Team } from '../playbook/schema.js';
 import { appendixA, appendixB, type AppendixPart, type ReportField } from './appendix.js';
 import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
@@ -284,7 +284,7 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
     regrades: regradeHistory(state),
     direction: directionSection(state, steps),
     teams: teamsSection(state),
-    phases: PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) })),
+    phases: groupByPhase(steps),
     otherStatements: statements.filter((s) => s.step === undefined || !stepIds.has(s.step)),
     timeline: timeline ?? events.map((e) => timelineRow(e, state.opened.teams)),
     followUps: steps.filter((s) => s.status === 'pending' || s.status === 'skipped'),

@@ -1,8 +1,7 @@
 import type { IncidentState, StepInstance } from '../engine/fold.js';
 import { definitionOf, lifecycle, waitsForRecovery } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
-import { orderedSteps } from '../engine/views.js';
-import { PHASES } from '../playbook/vocabulary.js';
+import { groupByPhase, orderedSteps } from '../engine/views.js';
 import { formatClock, formatShort } from '../time/zone.js';
 import { formatSpan } from './format.js';
 import { t, teamName, text } from './i18n.js';
@@ -65,7 +64,7 @@ export function renderStatus(state: IncidentState, now: number, color: boolean, 
 function stepsTable(state: IncidentState, steps: StepInstance[], now: number, color: boolean, width: number | undefined): string {
   const c = painter(color);
   const tz = state.opened.timezone;
-  const byPhase = PHASES.map((phase) => ({ phase, steps: steps.filter((s) => s.phase === phase) })).filter((g) => g.steps.length > 0);
+  const byPhase = groupByPhase(steps).filter((g) => g.steps.length > 0);
   const cells = (s: StepInstance) => {
     const status = t(`status.${s.status}`);
     return {
