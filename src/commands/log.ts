@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { describeStored } from '../engine/describe.js';
-import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
-import { rowToEvent } from '../store/store.js';
+import type { OpenedPayload } from '../engine/events.js';
+import { storedEvent } from '../store/store.js';
 import { formatInZone, formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import { fitToWidth, renderTable } from '../ui/table.js';
@@ -12,13 +12,7 @@ import { incidentsForReading } from './shared.js';
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
   const service = incidentsForReading(ctx, id!);
   // the trail as stored, even where it was altered: a payload that is not JSON is shown as text
-  const events = service.store.rows(id!).map((row) => {
-    try {
-      return rowToEvent(row);
-    } catch {
-      return { ...rowToEvent({ ...row, payload: 'null' }), payload: row.payload } as unknown as IncidentEvent;
-    }
-  });
+  const events = service.store.rows(id!).map(storedEvent);
   const gone = events.length === 0 ? unknownIncident(service.store, id!) : undefined;
   service.store.close();
   if (gone) throw gone;

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
 import { InputError, WorkError } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
-import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
+import type { OpenedPayload } from '../engine/events.js';
 import { fold, judgedAt, step as foldOne, type IncidentState } from '../engine/fold.js';
 import { incidentsForReading } from '../commands/shared.js';
 import { playbookDrift, unknownIncident } from '../service.js';
-import { auditKey, type EventRow } from '../store/hash.js';
-import { rowToEvent } from '../store/store.js';
+import { auditKey } from '../store/hash.js';
+import { rowToEvent, storedEvent } from '../store/store.js';
 import { verifyIncident, type ChainReport } from '../store/verify.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../ui/format.js';
@@ -73,15 +73,6 @@ interface ReadLog {
   foldedThrough?: number;
 }
 
-function parseRow(row: EventRow): IncidentEvent {
-  try {
-    return rowToEvent(row);
-  } catch {
-    // a payload that is no longer JSON (a tampered log) is kept as the text it is
-    return { ...rowToEvent({ ...row, payload: 'null' }), payload: row.payload } as unknown as IncidentEvent;
-  }
-}
-
 /**
  * One pass over the log: check the chain, fold, and describe each event for the timeline, holding
  * no event longer than its row (a long incident has 100 000 of them). When a tampered payload
@@ -99,7 +90,7 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
     let failure: unknown;
     const timeline: TimelineRow[] = [];
     const chain = verifyIncident(service.store, id, auditKey(ctx.env), (row) => {
-      const event = parseRow(row);
+      const event = storedEvent(row);
       if (!time) {
         const opened = event.payload as Partial<OpenedPayload>;
         time = service.time(opened.timezone ?? ctx.timezone);

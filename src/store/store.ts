@@ -291,3 +291,16 @@ export function rowToEvent(row: EventRow): IncidentEvent {
     hash: row.hash,
   } as IncidentEvent;
 }
+
+/**
+ * An event as it is stored, for readers that must show an altered log (log, the report): a payload
+ * that is no longer JSON is kept as the text it is instead of failing the read.
+ */
+export function storedEvent(row: EventRow): IncidentEvent {
+  try {
+    return rowToEvent(row);
+  } catch {
+    return { ...rowToEvent({ ...row, payload: 'null' }), payload: row.payload } as unknown as IncidentEvent;
+  }
+}
+
