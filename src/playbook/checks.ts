@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Problem } from '../errors.js';
 import { parseDuration } from '../time/duration.js';
 import { t } from '../ui/i18n.js';
-import { TIERS, type GradingConfig, type Playbook, type Team } from './schema.js';
+import { INDICATORS, TIERS, type GradingConfig, type Playbook, type Team } from './schema.js';
 import { locate, type YamlSource } from './yaml.js';
 
 const at = (source: YamlSource, path: PropertyKey[], message: string, severity: Problem['severity'] = 'error'): Problem => ({
@@ -71,10 +71,74 @@ export function checkPlaybook(playbook: Playbook, source: YamlSource, teams: Tea
     }
   });
 
+  problems.push(...checkConditions(playbook, source, teamIds));
+
   const vars = new Set<string>();
   playbook.vars.forEach((v, i) => {
     if (vars.has(v.id)) problems.push(at(source, ['vars', i, 'id'], t('pb.duplicateVar', { id: v.id })));
     vars.add(v.id);
+  });
+  return problems;
+}
+
+/**
+ * `when`, `decision`, `until` and `approval` (SPEC §4.1, §9): every reference names something the
+ * playbook or teams.yaml has, and no decision step waits for its own outcome.
+ */
+function checkConditions(playbook: Playbook, source: YamlSource, teamIds: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const decisions = new Map<string, { step: string; options: string[] }>();
+  playbook.steps.forEach((step, i) => {
+    const d = step.decision;
+    if (!d) return;
+    if ((INDICATORS as readonly string[]).includes(d.id)) problems.push(at(source, ['steps', i, 'decision', 'id'], t('pb.decisionIsIndicator', { step: step.id, id: d.id })));
+    const first = decisions.get(d.id);
+    if (first) problems.push(at(source, ['steps', i, 'decision', 'id'], t('pb.duplicateDecision', { id: d.id, step: first.step })));
+    else decisions.set(d.id, { step: step.id, options: d.options.map((o) => o.id) });
+    const seen = new Set<string>();
+    d.options.forEach((o, j) => {
+      if (seen.has(o.id)) problems.push(at(source, ['steps', i, 'decision', 'options', j, 'id'], t('pb.duplicateOption', { step: step.id, option: o.id })));
+      seen.add(o.id);
+    });
+  });
+  const stepIds = new Set(playbook.steps.map((s) => s.id));
+  playbook.steps.forEach((step, i) => {
+    for (const [key, value] of Object.entries(step.when ?? {})) {
+      const path = ['steps', i, 'when', key];
+      if ((INDICATORS as readonly string[]).includes(key)) {
+        if (typeof value !== 'number') problems.push(at(source, path, t('pb.whenLevel', { step: step.id, indicator: key })));
+        continue;
+      }
+      const decision = decisions.get(key);
+      if (!decision) {
+        problems.push(at(source, path, t('pb.whenUnknown', { step: step.id, key, known: [...INDICATORS, ...decisions.keys()].join(', ') })));
+        continue;
+      }
+      if (typeof value === 'number') {
+        problems.push(at(source, path, t('pb.whenOption', { step: step.id, decision: key, option: String(value), known: decision.options.join(', ') })));
+        continue;
+      }
+      for (const option of Array.isArray(value) ? value : [value]) {
+        if (!decision.options.includes(option)) {
+          problems.push(at(source, path, t('pb.whenOption', { step: step.id, decision: key, option, known: decision.options.join(', ') })));
+        }
+      }
+      if (step.decision?.id === key) problems.push(at(source, path, t('pb.whenOwnDecision', { step: step.id, decision: key })));
+    }
+    if (step.until !== undefined) {
+      const path = ['steps', i, 'until'];
+      if (!step.repeat) problems.push(at(source, path, t('pb.untilNoRepeat', { step: step.id })));
+      else if (step.until !== 'recovered' && step.until !== 'closed' && (!stepIds.has(step.until) || step.until === step.id)) {
+        problems.push(at(source, path, t('pb.untilUnknown', { step: step.id, until: step.until })));
+      }
+    }
+    const approval = step.approval;
+    if (approval !== undefined) {
+      const teams = typeof approval === 'string' ? [approval] : Array.isArray(approval) ? approval : [approval.team];
+      for (const team of teams) {
+        if (!teamIds.includes(team)) problems.push(at(source, ['steps', i, 'approval'], t('pb.unknownTeam', { step: step.id, team, known: teamIds.join(', ') })));
+      }
+    }
   });
   return problems;
 }

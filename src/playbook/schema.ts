@@ -12,6 +12,8 @@ export const directionSchema = z.enum(DIRECTIONS);
 export const phaseSchema = z.enum(PHASES);
 export const indicatorSchema = z.enum(INDICATORS);
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
+/** A decision's option: write "yes" and "no" in quotes, YAML 1.1 tools read them as booleans. */
+const optionIdSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/);
 
 /** A text field: one string for both languages, or {zh, en}. */
 export const textSchema = z.union([z.string().min(1), z.strictObject({ zh: z.string(), en: z.string() })]);
@@ -65,6 +67,10 @@ export const memberSchema = z.strictObject({
   name: z.string().min(1),
   role: textSchema.optional(),
   phone: z.string().optional(),
+  mobile: z.string().optional(),
+  /** who the store knows them as (`recorded_by`, SPEC §6): a database role, or an OS user */
+  user: z.string().optional(),
+  feishu: z.string().optional(),
 });
 
 export const teamSchema = z.strictObject({
@@ -83,6 +89,24 @@ export const varSchema = z.strictObject({
   required: z.boolean().default(false),
 });
 
+/**
+ * `when:` (SPEC §4.1): an indicator at a level or above (`eventLevel: 2`), or a decision's latest
+ * outcome among some options (`reportable: ["yes", unsure]`). Which key is which is checked
+ * against the grading's indicators and the playbook's decisions (checks.ts).
+ */
+const whenSchema = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/), z.union([levelSchema, optionIdSchema, z.array(optionIdSchema).min(1)]));
+export type StepCondition = z.infer<typeof whenSchema>;
+
+export const decisionSchema = z.strictObject({
+  id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/),
+  options: z.array(z.strictObject({ id: optionIdSchema, text: textSchema })).min(2),
+});
+export type DecisionDefinition = z.infer<typeof decisionSchema>;
+
+/** `approval:` (SPEC §9): a team, several teams (all required), or {team, count}. */
+const approvalSchema = z.union([idSchema, z.array(idSchema).min(1), z.strictObject({ team: idSchema, count: z.number().int().min(1).max(9) })]);
+export type ApprovalRule = z.infer<typeof approvalSchema>;
+
 export const stepSchema = z.strictObject({
   id: idSchema,
   phase: phaseSchema,
@@ -92,11 +116,17 @@ export const stepSchema = z.strictObject({
   tiers: z.array(tierSchema).min(1).optional(),
   directions: z.array(directionSchema).min(1).optional(),
   due: z.union([durationSchema, z.partialRecord(tierSchema, durationSchema)]).optional(),
-  from: z.enum(['start', 'recovered']).default('start'),
+  from: z.enum(['start', 'discovered', 'recovered']).default('start'),
   repeat: durationSchema.optional(),
+  /** when a repeating step stops recurring: `recovered` (default), `closed`, or a step id (SPEC §4) */
+  until: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
   template: idSchema.optional(),
   checklist: z.array(textSchema).default([]),
   requires: z.array(z.enum(['note'])).default([]),
+  when: whenSchema.optional(),
+  decision: decisionSchema.optional(),
+  basis: textSchema.optional(),
+  approval: approvalSchema.optional(),
 });
 export type StepDefinition = z.infer<typeof stepSchema>;
 

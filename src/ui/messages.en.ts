@@ -624,6 +624,15 @@ export const en = {
   'walk.factsUnchanged': "Nothing changed.",
   'tpl.unreadable': "cannot read this template: {detail}",
   'drill.notRepeating': "step \"{base}\" does not repeat, so there is no occurrence {step}",
+  'pb.decisionIsIndicator': "step \"{step}\": decision id \"{id}\" is an indicator's name; choose another",
+  'pb.duplicateDecision': "decision \"{id}\" is already made by step \"{step}\"",
+  'pb.duplicateOption': "step \"{step}\": option \"{option}\" is listed twice",
+  'pb.whenLevel': "step \"{step}\": `when: {indicator}` takes a level from 1 to 4",
+  'pb.whenUnknown': "step \"{step}\": `when` names \"{key}\", which is neither an indicator nor a decision of this playbook (known: {known})",
+  'pb.whenOption': "step \"{step}\": decision \"{decision}\" has no option \"{option}\" (options: {known})",
+  'pb.whenOwnDecision': "step \"{step}\": a decision step cannot wait for its own outcome \"{decision}\"",
+  'pb.untilNoRepeat': "step \"{step}\": `until` applies only to a step that repeats",
+  'pb.untilUnknown': "step \"{step}\": `until: {until}` must be recovered, closed or another step of this playbook",
 } as const;
 
 export type MessageKey = keyof typeof en;

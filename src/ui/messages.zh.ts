@@ -626,4 +626,13 @@ export const zh: Record<MessageKey, string> = {
   'walk.factsUnchanged': "没有变化。",
   'tpl.unreadable': "无法读取该模板：{detail}",
   'drill.notRepeating': "步骤 \"{base}\" 不重复执行，因此没有 {step}",
+  'pb.decisionIsIndicator': "步骤“{step}”：决策 id“{id}”与指标同名，请另取一个",
+  'pb.duplicateDecision': "决策“{id}”已由步骤“{step}”作出",
+  'pb.duplicateOption': "步骤“{step}”：选项“{option}”重复",
+  'pb.whenLevel': "步骤“{step}”：`when: {indicator}` 须为 1 至 4 的等级",
+  'pb.whenUnknown': "步骤“{step}”：`when` 中的“{key}”既不是指标，也不是本预案的决策（可用：{known}）",
+  'pb.whenOption': "步骤“{step}”：决策“{decision}”没有选项“{option}”（选项：{known}）",
+  'pb.whenOwnDecision': "步骤“{step}”：决策步骤不能以自身的结果“{decision}”为条件",
+  'pb.untilNoRepeat': "步骤“{step}”：`until` 只适用于重复的步骤",
+  'pb.untilUnknown': "步骤“{step}”：`until: {until}` 须为 recovered、closed 或本预案的另一步骤",
 };
