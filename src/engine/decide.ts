@@ -2,7 +2,7 @@
 // Every front end (start, open/step/regrade, drill) goes through these functions.
 import { InputError, WorkError } from '../errors.js';
 import { grade, mergeInputs, type GradingInputs } from '../grading/grade.js';
-import type { GradingConfig, Playbook, Team, Tier } from '../playbook/schema.js';
+import type { DecisionDefinition, GradingConfig, Playbook, Team, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
@@ -24,19 +24,37 @@ export interface OpenRequest {
   lang: 'zh' | 'en';
   firm: OpenedPayload['firm'];
   drill?: OpenedPayload['drill'];
+  /** When the fault began and when the firm learnt of it (epoch ms), if stated (SPEC §4.2). */
+  startedAt?: number;
+  discoveredAt?: number;
 }
 
-/** Follow-up records that make the log read on its own: teams activated, steps withdrawn. */
-function withConsequences(before: IncidentState, drafts: EventDraft[], time: TimeContext): EventDraft[] {
+/**
+ * The look-ahead of withConsequences reads statuses and teams, which no calendar changes: without
+ * the firm's calendar at hand (a unit test's direct call) it folds on weekdays in the incident's zone.
+ */
+const lookAhead = (state: IncidentState, time?: TimeContext): TimeContext =>
+  time ?? { calendar: { holidays: new Set(), workdays: new Set() }, timeZone: state.opened.timezone };
+
+/**
+ * Follow-up records that make the log read on its own: teams activated — at their tiers, and when
+ * a step they own comes to apply (a mild incident's regulatory lane brings in compliance, SPEC §4)
+ * — and steps withdrawn.
+ */
+function withConsequences(before: IncidentState, drafts: EventDraft[], time?: TimeContext): EventDraft[] {
   const after = cloneState(before);
-  for (const d of drafts) foldOne(after, d, time);
+  for (const d of drafts) foldOne(after, d, lookAhead(before, time));
   const last = drafts[drafts.length - 1]!;
   const extra: EventDraft[] = [];
   const activated = new Set(after.teams.map((x) => x.team));
   for (const team of after.opened.teams) {
-    if (team.activate.includes(after.tier) && !activated.has(team.id)) {
+    if (activated.has(team.id)) continue;
+    if (team.activate.includes(after.tier)) {
       extra.push({ type: 'team.activated', at: last.at, actor: last.actor, payload: { team: team.id, tier: after.tier } });
+      continue;
     }
+    const duty = after.steps.find((s) => s.owner === team.id && s.status !== 'withdrawn');
+    if (duty) extra.push({ type: 'team.activated', at: last.at, actor: last.actor, payload: { team: team.id, tier: after.tier, step: duty.id } });
   }
   const wasPending = new Set(before.steps.filter((s) => s.status === 'pending').map((s) => s.id));
   for (const s of after.steps) {
@@ -67,8 +85,24 @@ export function checkOpenRequest(req: OpenRequest): void {
   if (req.override && !req.override.reason.trim()) throw new InputError(t('override.reason'));
 }
 
+/**
+ * The fault's own times (SPEC §4.2): not after the opening (nor in the future), discovery not
+ * before the start. A start alone is also the latest the fault can have been discovered by: no,
+ * the discovery defaults to the opening; a discovery alone moves the start back with it.
+ */
+export function checkFaultTimes(req: Pick<OpenRequest, 'startedAt' | 'discoveredAt' | 'timezone'>, openedAt: number): void {
+  const show = (ms: number) => formatShort(ms, req.timezone);
+  for (const [what, value] of [['what.startedAt', req.startedAt], ['what.discoveredAt', req.discoveredAt]] as const) {
+    if (value !== undefined && value > openedAt) throw new InputError(t('time.afterOpening', { what: t(what), value: show(value) }));
+  }
+  if (req.startedAt !== undefined && req.discoveredAt !== undefined && req.discoveredAt < req.startedAt) {
+    throw new InputError(t('time.discoveredBeforeStart', { discovered: show(req.discoveredAt), started: show(req.startedAt) }));
+  }
+}
+
 export function openIncident(id: string, req: OpenRequest, at: number, actor: string, time: TimeContext): EventDraft[] {
   checkOpenRequest(req);
+  checkFaultTimes(req, at);
   const opened: EventDraft = {
     type: 'incident.opened',
     at,
@@ -86,6 +120,8 @@ export function openIncident(id: string, req: OpenRequest, at: number, actor: st
       lang: req.lang,
       firm: req.firm,
       ...(req.drill ? { drill: req.drill } : {}),
+      ...(req.startedAt !== undefined ? { startedAt: new Date(req.startedAt).toISOString() } : {}),
+      ...(req.discoveredAt !== undefined ? { discoveredAt: new Date(req.discoveredAt).toISOString() } : {}),
     },
   };
   const result = grade(req.inputs, req.grading);
@@ -107,6 +143,11 @@ export function openIncident(id: string, req: OpenRequest, at: number, actor: st
 
 function ensureOpen(state: IncidentState): void {
   if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id: state.id }));
+}
+
+/** After the close, steps may not change; notes and facts still may (follow-ups, rectification). */
+function ensureStepsOpen(state: IncidentState): void {
+  if (lifecycle(state) === 'closed') throw new WorkError(t('step.closedNoSteps', { id: state.id }));
 }
 
 export interface RegradeRequest {
@@ -164,38 +205,97 @@ export type StepOutcome = 'done' | 'skip' | 'note';
  * done, skip or note on a step. With `templates`, a step with a template that is done also gets
  * its statement recorded as the template renders it then, in the incident's language — unless one
  * was already recorded for it (the walk's "show the statement"). Every front end passes its
- * templates, so scripted incidents and drills carry their statements too (SPEC §8.6).
+ * templates, so scripted incidents and drills carry their statements too (SPEC §8.6). A decision
+ * step is done with an `outcome`, one of its options (SPEC §4.1); applicability follows it.
  */
 export function recordStep(
   state: IncidentState,
   ref: string,
   outcome: StepOutcome,
-  detail: { note?: string; reason?: string; templates?: TemplateSource },
+  detail: { note?: string; reason?: string; outcome?: string; templates?: TemplateSource },
   at: number,
   actor: string,
+  time?: TimeContext,
 ): EventDraft[] {
-  ensureOpen(state);
   const instance = resolveStep(state, ref);
   const def = definitionOf(state, instance.stepId);
   if (outcome === 'note') {
     if (!detail.note?.trim()) throw new InputError(t('note.empty'));
     return [{ type: 'note.added', at, actor, payload: { text: detail.note, step: instance.id } }];
   }
+  ensureStepsOpen(state);
+  if (detail.outcome !== undefined && (!def.decision || outcome !== 'done')) throw new InputError(t('step.outcomeNotDecision', { step: instance.id }));
   if (instance.status === 'withdrawn') {
     throw new WorkError(
-      instance.withdrawnBy === 'recovered'
-        ? t('step.withdrawnRecovered', { step: instance.id })
-        : t('step.withdrawnNow', { step: instance.id, tier: state.tier, direction: state.direction }),
+      instance.withdrawnBy === 'not-applicable'
+        ? t('step.withdrawnNow', { step: instance.id, tier: state.tier, direction: state.direction })
+        : t('step.withdrawnRecovered', { step: instance.id }),
     );
   }
   if (instance.status !== 'pending') throw new WorkError(t('step.notPending', { step: instance.id, status: t(`status.${instance.status}`) }));
   if (outcome === 'done') {
     if (def.requires.includes('note') && !detail.note?.trim()) throw new InputError(t('step.noteRequired', { step: instance.id }));
-    const completed: EventDraft = { type: 'step.completed', at, actor, payload: { step: instance.id, ...(detail.note ? { note: detail.note } : {}) } };
-    return [completed, ...(detail.templates ? statementOf(state, instance, detail.templates, at, actor) : [])];
+    if (def.decision) checkOption(def.decision, detail.outcome, () => t('step.outcomeRequired', { step: instance.id, decision: def.decision!.id, known: optionList(def.decision!) }));
+    const completed: EventDraft = {
+      type: 'step.completed',
+      at,
+      actor,
+      payload: { step: instance.id, ...(detail.note ? { note: detail.note } : {}), ...(def.decision ? { outcome: detail.outcome! } : {}) },
+    };
+    return withConsequences(state, [completed, ...(detail.templates ? statementOf(state, instance, detail.templates, at, actor) : [])], time);
   }
   if (!detail.reason?.trim()) throw new InputError(t('step.reasonRequired', { step: instance.id }));
-  return [{ type: 'step.skipped', at, actor, payload: { step: instance.id, reason: detail.reason } }];
+  return withConsequences(state, [{ type: 'step.skipped', at, actor, payload: { step: instance.id, reason: detail.reason } }], time);
+}
+
+const optionList = (d: DecisionDefinition) => d.options.map((o) => o.id).join(', ');
+
+function checkOption(d: DecisionDefinition, option: string | undefined, missing: () => string): void {
+  if (option === undefined || !option.trim()) throw new InputError(missing());
+  if (!d.options.some((o) => o.id === option)) throw new InputError(t('decide.badOption', { decision: d.id, option, known: optionList(d) }));
+}
+
+/** The playbook's decision of that id (SPEC §4.1). */
+export function decisionOf(state: IncidentState, id: string): DecisionDefinition {
+  const decisions = state.opened.definition.steps.flatMap((s) => (s.decision ? [s.decision] : []));
+  const found = decisions.find((d) => d.id === id);
+  if (!found) throw new InputError(t('decide.unknown', { decision: id, playbook: state.playbook.id, known: decisions.map((d) => d.id).join(', ') || '—' }));
+  return found;
+}
+
+/**
+ * `decide`: makes or changes a decision's outcome at any time — also while its step is pending
+ * (the step is then done by it) or does not apply (the regulator asked). Recorded with the outcome
+ * it replaces and the reason; applicability is reconciled as after a regrade (SPEC §4.1).
+ */
+export function decide(
+  state: IncidentState,
+  req: { decision: string; outcome: string; reason?: string },
+  at: number,
+  actor: string,
+  time?: TimeContext,
+): EventDraft[] {
+  ensureStepsOpen(state);
+  const d = decisionOf(state, req.decision);
+  checkOption(d, req.outcome, () => t('decide.badOption', { decision: d.id, option: '', known: optionList(d) }));
+  if (!req.reason?.trim()) throw new InputError(t('decide.reason'));
+  const previous = state.decisions[d.id] ?? null;
+  return withConsequences(state, [{ type: 'decision.made', at, actor, payload: { decision: d.id, outcome: req.outcome, previous, reason: req.reason } }], time);
+}
+
+/**
+ * A correction: the latest done or skipped occurrence of a step is pending again, with its
+ * original due time, so it may be late at once. A decision keeps its outcome until a new one.
+ */
+export function reopenStep(state: IncidentState, ref: string, reason: string | undefined, at: number, actor: string): EventDraft[] {
+  ensureStepsOpen(state);
+  const [stepId] = ref.split('#') as [string];
+  resolveStep(state, stepId);
+  const ended = state.steps.filter((s) => s.stepId === stepId && (s.status === 'done' || s.status === 'skipped'));
+  const target = ref.includes('#') ? ended.find((s) => s.id === ref || (s.occurrence === 1 && ref === `${stepId}#1`)) : ended[ended.length - 1];
+  if (!target || target !== ended[ended.length - 1]) throw new WorkError(t('step.reopenNothing', { step: ref }));
+  if (!reason?.trim()) throw new InputError(t('step.reopenReason', { step: target.id }));
+  return [{ type: 'step.reopened', at, actor, payload: { step: target.id, reason } }];
 }
 
 function statementOf(state: IncidentState, instance: StepInstance, templates: TemplateSource, at: number, actor: string): EventDraft[] {
@@ -207,22 +307,44 @@ function statementOf(state: IncidentState, instance: StepInstance, templates: Te
 }
 
 export function addNote(state: IncidentState, text: string, at: number, actor: string): EventDraft[] {
-  ensureOpen(state);
   if (!text.trim()) throw new InputError(t('note.empty'));
   return [{ type: 'note.added', at, actor, payload: { text } }];
 }
 
-export function recover(state: IncidentState, note: string | undefined, at: number, actor: string, time: TimeContext): EventDraft[] {
+/**
+ * Service restored. `recoveredAt` is when it really came back, if earlier than now (`recover --at`):
+ * not before the fault began, not in the future (SPEC §4.2); `from: recovered` due times count from it.
+ */
+export function recover(
+  state: IncidentState,
+  note: string | undefined,
+  at: number,
+  actor: string,
+  time?: TimeContext,
+  recoveredAt?: number,
+): EventDraft[] {
   ensureOpen(state);
   if (state.recoveredAt !== null) {
     throw new WorkError(t('incident.alreadyRecovered', { id: state.id, at: formatShort(state.recoveredAt, state.opened.timezone) }));
   }
-  return withConsequences(state, [{ type: 'incident.recovered', at, actor, payload: note ? { note } : {} }], time);
+  const tz = state.opened.timezone;
+  if (recoveredAt !== undefined) {
+    if (recoveredAt > at) throw new InputError(t('time.future', { what: t('what.recoveredAt'), value: formatShort(recoveredAt, tz) }));
+    if (recoveredAt < state.startedAt) throw new InputError(t('time.beforeStart', { what: t('what.recoveredAt'), started: formatShort(state.startedAt, tz) }));
+  }
+  const stated = recoveredAt !== undefined && recoveredAt < at ? { recoveredAt: new Date(recoveredAt).toISOString() } : {};
+  return withConsequences(state, [{ type: 'incident.recovered', at, actor, payload: { ...(note ? { note } : {}), ...stated } }], time);
 }
 
 export function pendingSteps(state: IncidentState): StepInstance[] {
   return state.steps.filter((s) => s.status === 'pending');
 }
+
+/** A step that repeats until the close: its occurrences never hold the close back (SPEC §4). */
+const untilClose = (state: IncidentState, s: StepInstance) => {
+  const def = definitionOf(state, s.stepId);
+  return Boolean(def.repeat) && def.until === 'closed';
+};
 
 export function closeIncident(
   state: IncidentState,
@@ -231,12 +353,14 @@ export function closeIncident(
   actor: string,
 ): EventDraft[] {
   ensureOpen(state);
-  const pending = pendingSteps(state).map((s) => s.id);
+  const ending = pendingSteps(state).filter((s) => untilClose(state, s));
+  const pending = pendingSteps(state).filter((s) => !untilClose(state, s)).map((s) => s.id);
   if (pending.length > 0 && !req.force) {
     throw new WorkError(t('close.pending', { id: state.id, count: pending.length, steps: pending.join(', ') }));
   }
   if (req.force && pending.length > 0 && !req.reason?.trim()) throw new InputError(t('close.forceReason'));
   return [
+    ...ending.map((s): EventDraft => ({ type: 'step.withdrawn', at, actor, payload: { step: s.id, cause: 'closed' } })),
     {
       type: 'incident.closed',
       at,
@@ -267,7 +391,6 @@ export function renderedStatement(
  * optional fact. Unknown names are bad input, as at the opening.
  */
 export function updateVars(state: IncidentState, vars: Record<string, string>, at: number, actor: string): EventDraft[] {
-  ensureOpen(state);
   const playbook = state.opened.definition;
   const known = playbook.vars.map((v) => v.id);
   for (const name of Object.keys(vars)) {

@@ -19,7 +19,9 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
           : base;
     }
     case 'team.activated':
-      return t('ev.activated', { team: teamName(teams, event.payload.team) });
+      return event.payload.step
+        ? t('ev.activatedFor', { team: teamName(teams, event.payload.team), step: event.payload.step })
+        : t('ev.activated', { team: teamName(teams, event.payload.team) });
     case 'team.reached':
       return t('ev.reached', {
         member: event.payload.member,
@@ -27,7 +29,20 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
         reached: t(event.payload.reached ? 'ev.reachedYes' : 'ev.reachedNo'),
       }) + (event.payload.note ? ` — ${event.payload.note}` : '');
     case 'step.completed':
-      return t('ev.completed', { step: event.payload.step }) + (event.payload.note ? ` — ${event.payload.note}` : '');
+      return (
+        t('ev.completed', { step: event.payload.step }) +
+        (event.payload.outcome !== undefined ? ` ${t('ev.outcome', { outcome: event.payload.outcome })}` : '') +
+        (event.payload.note ? ` — ${event.payload.note}` : '')
+      );
+    case 'decision.made': {
+      const p = event.payload;
+      const base = p.previous === null || p.previous === p.outcome
+        ? t('ev.decided', { decision: p.decision, outcome: p.outcome })
+        : t('ev.decisionChanged', { decision: p.decision, outcome: p.outcome, previous: p.previous });
+      return base + (p.reason ? ` — ${p.reason}` : '');
+    }
+    case 'step.reopened':
+      return t('ev.reopened', { step: event.payload.step, reason: event.payload.reason });
     case 'step.skipped':
       return t('ev.skipped', { step: event.payload.step, reason: event.payload.reason });
     case 'step.withdrawn':
@@ -39,7 +54,11 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
     case 'vars.updated':
       return t('ev.vars', { vars: Object.entries(event.payload.vars).map(([k, v]) => `${k} = ${v || '—'}`).join('; ') });
     case 'incident.recovered':
-      return t('ev.recovered') + (event.payload.note ? ` — ${event.payload.note}` : '');
+      return (
+        t('ev.recovered') +
+        (event.payload.recoveredAt ? ` ${t('ev.recoveredAt', { at: event.payload.recoveredAt })}` : '') +
+        (event.payload.note ? ` — ${event.payload.note}` : '')
+      );
     case 'incident.closed':
       return event.payload.forced
         ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })

@@ -24,7 +24,13 @@ export interface OpenedPayload {
   lang: 'zh' | 'en';
   firm: { name?: string; hotline?: string; website?: string };
   drill?: { scenario: string; start: string };
+  /** When the fault began and when the firm learnt of it (ISO 8601), if stated (SPEC §4.2). */
+  startedAt?: string;
+  discoveredAt?: string;
 }
+
+/** Why an occurrence was withdrawn: it stopped applying, or its `until` came (SPEC §4). */
+export type WithdrawCause = 'not-applicable' | 'recovered' | 'until' | 'closed';
 
 export interface GradedPayload {
   inputs: GradingInputs;
@@ -38,16 +44,23 @@ export interface GradedPayload {
 export type EventPayloads = {
   'incident.opened': OpenedPayload;
   'incident.graded': GradedPayload;
-  'team.activated': { team: string; tier: Tier };
+  /** `step`: the step whose duty brought the team in, when its tier alone would not (SPEC §4). */
+  'team.activated': { team: string; tier: Tier; step?: string };
   'team.reached': { team: string; member: string; reached: boolean; note?: string };
-  'step.completed': { step: string; note?: string };
+  /** `outcome`: the option a decision step records (SPEC §4.1). */
+  'step.completed': { step: string; note?: string; outcome?: string };
   'step.skipped': { step: string; reason: string };
-  'step.withdrawn': { step: string; cause: 'not-applicable' | 'recovered' };
+  'step.withdrawn': { step: string; cause: WithdrawCause };
+  /** A decision made or changed with `decide` (SPEC §4.1), with the outcome it replaces. */
+  'decision.made': { decision: string; outcome: string; previous: string | null; reason?: string };
+  /** A done or skipped occurrence made pending again, with who and why. */
+  'step.reopened': { step: string; reason: string };
   'note.added': { text: string; step?: string };
   /** Facts for the statements learnt after the opening (the cause, the measures): only what changed. */
   'vars.updated': { vars: Record<string, string> };
   'statement.rendered': { step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string };
-  'incident.recovered': { note?: string };
+  /** `recoveredAt`: when service really came back (ISO 8601), if stated earlier than recorded. */
+  'incident.recovered': { note?: string; recoveredAt?: string };
   'incident.closed': { summary?: string; forced: boolean; reason?: string; pending: string[] };
 };
 

@@ -1,10 +1,11 @@
 // An incident's state is a fold over its events (SPEC §1, §4). No clock, no I/O.
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
-import type { HandlingDirection, Phase, StepDefinition, Tier } from '../playbook/schema.js';
+import type { HandlingDirection, Indicator, Phase, StepDefinition, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
-import type { EventDraft, OpenedPayload, PinnedPlaybook } from './events.js';
+import type { EventDraft, OpenedPayload, PinnedPlaybook, WithdrawCause } from './events.js';
+export type { WithdrawCause } from './events.js';
 import { t } from '../ui/i18n.js';
-import { applies, dueFrom, earlier, isLate, repeatAfter } from './rules.js';
+import { applies, dueFrom, earlier, isLate, repeatAfter, untilOf } from './rules.js';
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
 
@@ -20,7 +21,13 @@ export interface StepInstance {
   dueAt: number | null;
   completedAt: number | null;
   withdrawnAt: number | null;
-  withdrawnBy: 'not-applicable' | 'recovered' | null;
+  withdrawnBy: WithdrawCause | null;
+  /** Withdrawn once after its due time had passed: a deadline missed stays missed (SPEC §4). */
+  missed: boolean;
+  /** A decision step's outcome, as recorded when it was done. */
+  outcome?: string;
+  /** Done by a `decide` rather than by completing the step itself. */
+  byDecision?: boolean;
   note?: string;
   reason?: string;
   actor?: string;
@@ -38,24 +45,48 @@ export interface GradingRecord {
   reason?: string;
 }
 
+export interface DecisionRecord {
+  at: number;
+  actor: string;
+  decision: string;
+  outcome: string;
+  previous: string | null;
+  reason?: string;
+  /** The step whose completion recorded it, when it was not a `decide`. */
+  step?: string;
+}
+
 export interface IncidentState {
   id: string;
   opened: OpenedPayload;
   playbook: PinnedPlaybook;
   mode: OpenedPayload['mode'];
   openedAt: number;
+  /** When the fault began and when the firm learnt of it (SPEC §4.2); the opening when not stated. */
+  startedAt: number;
+  discoveredAt: number;
+  /** When service came back, as stated (`recover --at`), else when the recovery was recorded. */
   recoveredAt: number | null;
+  recoveryRecordedAt: number | null;
   closedAt: number | null;
   closed: { summary?: string; forced: boolean; reason?: string; pending: string[] } | null;
   tier: Tier;
   direction: HandlingDirection;
   inputs: GradingInputs;
+  /** The indicators' levels from the latest grading: `when` conditions read them. */
+  levels: Partial<Record<Indicator, number>>;
+  /** Each decision's latest outcome (SPEC §4.1), and every outcome recorded, in order. */
+  decisions: Record<string, string>;
+  decisionLog: DecisionRecord[];
+  /** Steps done or skipped at least once: an `until: <step>` has come once its step ended. */
+  ended: string[];
   gradings: GradingRecord[];
   tierHistory: { at: number; tier: Tier }[];
   maxTier: Tier;
   steps: StepInstance[];
-  teams: { team: string; at: number; tier: Tier }[];
+  teams: { team: string; at: number; tier: Tier; step?: string }[];
   reached: { team: string; member: string; reached: boolean; at: number; actor: string; note?: string }[];
+  reopened: { at: number; actor: string; step: string; reason: string }[];
   notes: { at: number; actor: string; text: string; step?: string }[];
   statements: { at: number; actor: string; step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string }[];
   /** The playbook's variables as they stand: those given at the opening, then each update. */
@@ -97,52 +128,110 @@ function newInstance(def: StepDefinition, occurrence: number, at: number, dueAt:
     completedAt: null,
     withdrawnAt: null,
     withdrawnBy: null,
+    missed: false,
     notes: [],
   };
 }
 
-/** Due time for a step that becomes applicable at `at` (SPEC §4). */
+/** Due time for a step that becomes applicable at `at` (SPEC §4, §4.2). */
 function initialDue(def: StepDefinition, state: IncidentState, at: number, time: TimeContext): number | null {
+  if (def.from === 'discovered') return dueFrom(def, state.tier, state.discoveredAt, time) ?? null;
   if (def.from !== 'recovered') return dueFrom(def, state.tier, at, time) ?? null;
   // counted from the recovery, also when a regrade brings the step in later (the summary report
   // is owed five working days after recovery, whenever the grading changed)
   return state.recoveredAt === null ? null : (dueFrom(def, state.tier, state.recoveredAt, time) ?? null);
 }
 
-function applyGrading(
-  state: IncidentState,
-  at: number,
-  previous: Tier | null,
-  tier: Tier,
-  direction: HandlingDirection,
-  time: TimeContext,
-): void {
-  const tierChanged = previous !== null && previous !== tier;
-  state.tier = tier;
-  state.direction = direction;
+/** Whether a repeating step's `until` has come: then no occurrence is created (SPEC §4). */
+function untilCame(state: IncidentState, def: StepDefinition): boolean {
+  if (!def.repeat) return false;
+  const until = untilOf(def);
+  if (until === 'recovered') return state.recoveredAt !== null;
+  if (until === 'closed') return state.closedAt !== null;
+  return state.ended.includes(until);
+}
+
+const untilCause = (def: StepDefinition): WithdrawCause => {
+  const until = untilOf(def);
+  return until === 'recovered' ? 'recovered' : until === 'closed' ? 'closed' : 'until';
+};
+
+/**
+ * Withdraws an open occurrence at `at`. It is late when its due time had passed by `effective` —
+ * the moment the withdrawal counts from (the stated recovery time for a recovery recorded late).
+ */
+function withdraw(step: StepInstance, at: number, cause: WithdrawCause, effective = at): void {
+  Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: cause });
+  if (step.dueAt !== null && effective > step.dueAt) step.missed = true;
+}
+
+const facts = (state: IncidentState) => ({ tier: state.tier, direction: state.direction, levels: state.levels, decisions: state.decisions });
+
+/**
+ * After a regrade or a decision: steps that stop applying are withdrawn, steps that start applying
+ * are pending and due from this moment, and on a tier change every pending due time becomes the
+ * earlier of itself and t + due(new tier) — de-escalation never relaxes a due time (SPEC §4).
+ */
+function reconcile(state: IncidentState, at: number, actor: string, tierChanged: boolean, time: TimeContext): void {
+  const now = facts(state);
   for (const def of state.opened.definition.steps) {
     const instances = state.steps.filter((s) => s.stepId === def.id);
     const current = instances[instances.length - 1];
-    if (applies(def, tier, direction)) {
-      const afterRecovery = Boolean(def.repeat) && state.recoveredAt !== null;
-      if (!current && afterRecovery) {
-        // it applies, but no occurrence of a repeating step is created after recovery (SPEC §4)
-        state.steps.push({ ...newInstance(def, 1, at, null), status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'recovered' });
+    if (applies(def, now)) {
+      const ended = untilCame(state, def);
+      if (!current && ended) {
+        // it applies, but no occurrence of a repeating step is created once its `until` came
+        state.steps.push({ ...newInstance(def, 1, at, null), status: 'withdrawn', withdrawnAt: at, withdrawnBy: untilCause(def) });
       } else if (!current) {
-        state.steps.push(newInstance(def, 1, at, initialDue(def, state, at, time)));
-      } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable' && !afterRecovery) {
+        const instance = newInstance(def, 1, at, initialDue(def, state, at, time));
+        state.steps.push(instance);
+        doneByEarlierDecision(state, instance, def, at, actor, time);
+      } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable' && !ended) {
         // applies again: pending again, due from this moment like any step a regrade brings in
         // (t + due of the tier); an occurrence of a step with no due for the tier, t + its repeat
         Object.assign(current, { status: 'pending', applicableAt: at, withdrawnAt: null, withdrawnBy: null });
         current.dueAt = initialDue(def, state, at, time) ?? (current.occurrence > 1 ? (repeatAfter(def, at, time) ?? null) : null);
+        doneByEarlierDecision(state, current, def, at, actor, time);
       } else if (current.status === 'pending' && tierChanged) {
-        // every pending step: min(its due time, t + due(new tier)); de-escalation never relaxes
-        if (!waitsForRecovery(state, current)) current.dueAt = earlier(current.dueAt, dueFrom(def, tier, at, time));
+        if (!waitsForRecovery(state, current)) current.dueAt = earlier(current.dueAt, dueFrom(def, state.tier, at, time));
       }
     } else if (current?.status === 'pending') {
-      Object.assign(current, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'not-applicable' });
+      withdraw(current, at, 'not-applicable');
     }
   }
+}
+
+/** A decision step whose decision was already made is done, by that decision, when it comes to apply. */
+function doneByEarlierDecision(state: IncidentState, instance: StepInstance, def: StepDefinition, at: number, actor: string, time: TimeContext): void {
+  const outcome = def.decision ? state.decisions[def.decision.id] : undefined;
+  if (outcome === undefined) return;
+  finish(state, instance, 'done', at, actor, time);
+  Object.assign(instance, { outcome, byDecision: true });
+}
+
+/** Done or skipped: the next occurrence of a repeating step, and the repeats whose `until` it is. */
+function finish(state: IncidentState, step: StepInstance, status: 'done' | 'skipped', at: number, actor: string, time: TimeContext): void {
+  step.status = status;
+  step.completedAt = at;
+  step.actor = actor;
+  const def = definitionOf(state, step.stepId);
+  if (!state.ended.includes(def.id)) {
+    state.ended.push(def.id);
+    // `until: <this step>` comes now, for good (reopening this step does not restart the repeat)
+    for (const other of state.opened.definition.steps) {
+      if (other.repeat && other.until === def.id) {
+        for (const s of state.steps) if (s.stepId === other.id && s.status === 'pending') withdraw(s, at, 'until');
+      }
+    }
+  }
+  if (def.repeat && !untilCame(state, def) && !state.steps.some((s) => s.stepId === def.id && s.occurrence > step.occurrence)) {
+    state.steps.push(newInstance(def, step.occurrence + 1, at, repeatAfter(def, at, time) ?? null));
+  }
+}
+
+function recordDecision(state: IncidentState, record: DecisionRecord): void {
+  state.decisionLog.push(record);
+  state.decisions[record.decision] = record.outcome;
 }
 
 function findInstance(state: IncidentState, id: string): StepInstance {
@@ -170,13 +259,16 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
         reason: p.reason,
       });
       state.inputs = p.inputs;
+      state.levels = { ...p.result.levels };
       if (state.tierHistory.length === 0 || state.tier !== p.tier) state.tierHistory.push({ at, tier: p.tier });
       if (TIER_ORDER.indexOf(p.tier) > TIER_ORDER.indexOf(state.maxTier)) state.maxTier = p.tier;
-      applyGrading(state, at, previousTier, p.tier, p.result.direction, time);
+      state.tier = p.tier;
+      state.direction = p.result.direction;
+      reconcile(state, at, actor, previousTier !== null && previousTier !== p.tier, time);
       break;
     }
     case 'team.activated':
-      state.teams.push({ team: event.payload.team, at, tier: event.payload.tier });
+      state.teams.push({ team: event.payload.team, at, tier: event.payload.tier, ...(event.payload.step ? { step: event.payload.step } : {}) });
       break;
     case 'team.reached':
       state.reached.push({ ...event.payload, at, actor });
@@ -184,21 +276,45 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
     case 'step.completed':
     case 'step.skipped': {
       const step = findInstance(state, event.payload.step);
-      step.status = event.type === 'step.completed' ? 'done' : 'skipped';
-      step.completedAt = at;
-      step.actor = actor;
-      if (event.type === 'step.completed') step.note = event.payload.note;
-      else step.reason = event.payload.reason;
       const def = definitionOf(state, step.stepId);
-      // a repeating step recurs after each outcome until recovery
-      if (def.repeat && state.recoveredAt === null && !state.steps.some((s) => s.stepId === def.id && s.occurrence > step.occurrence)) {
-        state.steps.push(newInstance(def, step.occurrence + 1, at, repeatAfter(def, at, time) ?? null));
+      if (event.type === 'step.completed') {
+        step.note = event.payload.note;
+        const outcome = event.payload.outcome;
+        if (def.decision && outcome !== undefined) {
+          step.outcome = outcome;
+          recordDecision(state, { at, actor, decision: def.decision.id, outcome, previous: state.decisions[def.decision.id] ?? null, step: step.id });
+        }
+      } else step.reason = event.payload.reason;
+      finish(state, step, event.type === 'step.completed' ? 'done' : 'skipped', at, actor, time);
+      if (def.decision && event.type === 'step.completed' && event.payload.outcome !== undefined) reconcile(state, at, actor, false, time);
+      break;
+    }
+    case 'decision.made': {
+      const p = event.payload;
+      recordDecision(state, { at, actor, decision: p.decision, outcome: p.outcome, previous: p.previous, ...(p.reason ? { reason: p.reason } : {}) });
+      // the decision's own step, still pending, is done by it
+      const def = state.opened.definition.steps.find((s) => s.decision?.id === p.decision);
+      const open = def && state.steps.find((s) => s.stepId === def.id && s.status === 'pending');
+      if (open) {
+        finish(state, open, 'done', at, actor, time);
+        Object.assign(open, { outcome: p.outcome, byDecision: true, ...(p.reason ? { note: p.reason } : {}) });
       }
+      reconcile(state, at, actor, false, time);
+      break;
+    }
+    case 'step.reopened': {
+      const step = findInstance(state, event.payload.step);
+      // the next occurrence its completion scheduled goes with it; completing it again schedules anew
+      const next = state.steps.findIndex((s) => s.stepId === step.stepId && s.occurrence === step.occurrence + 1 && s.status === 'pending');
+      if (next >= 0) state.steps.splice(next, 1);
+      Object.assign(step, { status: 'pending', completedAt: null, note: undefined, reason: undefined, byDecision: undefined });
+      step.notes.push({ at, actor, text: event.payload.reason });
+      state.reopened.push({ at, actor, step: step.id, reason: event.payload.reason });
       break;
     }
     case 'step.withdrawn': {
       const step = findInstance(state, event.payload.step);
-      if (step.status === 'pending') Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: event.payload.cause });
+      if (step.status === 'pending') withdraw(step, at, event.payload.cause);
       break;
     }
     case 'note.added': {
@@ -213,15 +329,18 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
       Object.assign(state.vars, event.payload.vars);
       break;
     case 'incident.recovered': {
-      state.recoveredAt = at;
+      // the stated recovery time: due times count from it, and an occurrence withdrawn now was
+      // late only if it was due before service came back (SPEC §4, recovery recorded late)
+      const stated = event.payload.recoveredAt === undefined ? at : Date.parse(event.payload.recoveredAt);
+      state.recoveredAt = stated;
+      state.recoveryRecordedAt = at;
       for (const step of state.steps) {
         const def = definitionOf(state, step.stepId);
         if (step.status !== 'pending') continue;
-        if (def.repeat) {
-          // no occurrence after recovery; an open one is withdrawn (SPEC §4)
-          Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: 'recovered' });
+        if (def.repeat && untilOf(def) === 'recovered') {
+          withdraw(step, at, 'recovered', stated);
         } else if (def.from === 'recovered') {
-          step.dueAt = dueFrom(def, state.tier, at, time) ?? null;
+          step.dueAt = dueFrom(def, state.tier, stated, time) ?? null;
         }
       }
       break;
@@ -229,9 +348,16 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
     case 'incident.closed':
       state.closedAt = at;
       state.closed = event.payload;
+      // an occurrence of a step that repeats until the close never holds the close back
+      for (const step of state.steps) {
+        const def = definitionOf(state, step.stepId);
+        if (step.status === 'pending' && def.repeat && untilOf(def) === 'closed') withdraw(step, at, 'closed');
+      }
       break;
   }
 }
+
+const statedTime = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
 
 function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): IncidentState {
   return {
@@ -240,18 +366,26 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): 
     playbook: opened.payload.playbook,
     mode: opened.payload.mode,
     openedAt: opened.at,
+    startedAt: statedTime(opened.payload.startedAt) ?? statedTime(opened.payload.discoveredAt) ?? opened.at,
+    discoveredAt: statedTime(opened.payload.discoveredAt) ?? opened.at,
     recoveredAt: null,
+    recoveryRecordedAt: null,
     closedAt: null,
     closed: null,
     tier: 'mild',
     direction: 'A',
     inputs: { indicators: {}, metrics: {}, impact: 'none' },
+    levels: {},
+    decisions: {},
+    decisionLog: [],
+    ended: [],
     gradings: [],
     tierHistory: [],
     maxTier: 'mild',
     steps: [],
     teams: [],
     reached: [],
+    reopened: [],
     notes: [],
     statements: [],
     vars: { ...opened.payload.vars },
@@ -285,8 +419,13 @@ export function cloneState(state: IncidentState): IncidentState {
     gradings: [...state.gradings],
     tierHistory: [...state.tierHistory],
     steps: state.steps.map((s) => ({ ...s, notes: [...s.notes] })),
+    levels: { ...state.levels },
+    decisions: { ...state.decisions },
+    decisionLog: [...state.decisionLog],
+    ended: [...state.ended],
     teams: [...state.teams],
     reached: [...state.reached],
+    reopened: [...state.reopened],
     notes: [...state.notes],
     statements: [...state.statements],
     vars: { ...state.vars },

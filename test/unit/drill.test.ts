@@ -18,6 +18,7 @@ const pending = (over: Partial<StepInstance>): StepInstance => ({
   applicableAt: T0,
   dueAt: T0 + HOUR,
   completedAt: null,
+  missed: false,
   withdrawnAt: null,
   withdrawnBy: null,
   notes: [],
