@@ -99,6 +99,8 @@ export function buildProgram(): Command {
   gradingOptions(program.command('start').description(t('cmd.start')))
     .option('--type <type>', t('help.type'))
     .option('--title <title>', t('help.title'))
+    .option('--started-at <time>', t('help.startedAt'))
+    .option('--discovered-at <time>', t('help.discoveredAt'))
     .option('--var <key=value>', t('help.var'), collect)
     .option('--drill', t('help.drill'))
     .option('--actor <name>', t('help.actor'))
@@ -111,6 +113,8 @@ export function buildProgram(): Command {
   gradingOptions(program.command('open').description(t('cmd.open')))
     .requiredOption('--type <type>', t('help.type'))
     .option('--title <title>', t('help.title'))
+    .option('--started-at <time>', t('help.startedAt'))
+    .option('--discovered-at <time>', t('help.discoveredAt'))
     .option('--var <key=value>', t('help.var'), collect)
     .option('--drill', t('help.drill'))
     .option('--actor <name>', t('help.actor'))
@@ -121,9 +125,17 @@ export function buildProgram(): Command {
     .description(t('cmd.step'))
     .option('--note <text>', t('help.note'))
     .option('--reason <text>', t('help.reason'))
+    .option('--outcome <option>', t('help.outcome'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/step.js')));
+  program
+    .command('decide <id> <decision> <option>')
+    .description(t('cmd.decide'))
+    .option('--reason <text>', t('help.reason'))
+    .option('--actor <name>', t('help.actor'))
+    .option('--json', t('help.json'))
+    .action(action(() => import('./commands/decide.js')));
   gradingOptions(program.command('regrade <id>').description(t('cmd.regrade')))
     .option('--tier <tier>', t('help.tier'))
     .option('--reason <text>', t('help.reason'))
@@ -141,6 +153,7 @@ export function buildProgram(): Command {
     .command('recover <id>')
     .description(t('cmd.recover'))
     .option('--note <text>', t('help.note'))
+    .option('--at <time>', t('help.recoverAt'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/recover.js')));

@@ -7,9 +7,17 @@ import { afterAll, expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'sec-incident.js');
-export const PLAYBOOKS = join(ROOT, 'playbooks');
-export const TEMPLATES = join(ROOT, 'templates');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
+/**
+ * The playbooks and templates the walk, the commands and the report are tested on: a frozen copy
+ * of the bundled content as it was when those tests were written, so that rewriting the bundled
+ * content (tested on its own, over `BUNDLED_*`) does not rewrite the tests of the machinery.
+ */
+export const PLAYBOOKS = join(FIXTURES, 'library', 'playbooks');
+export const TEMPLATES = join(FIXTURES, 'library', 'templates');
+/** What the package ships: the content tests and the example drills use these. */
+export const BUNDLED_PLAYBOOKS = join(ROOT, 'playbooks');
+export const BUNDLED_TEMPLATES = join(ROOT, 'templates');
 
 export interface CliResult {
   code: number | null;
@@ -25,6 +33,8 @@ export function cli(args: string[], options: { env?: Record<string, string | und
     XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
     NO_COLOR: '1',
     LANG: 'en_US.UTF-8',
+    SEC_INCIDENT_PLAYBOOKS: PLAYBOOKS,
+    SEC_INCIDENT_TEMPLATES: TEMPLATES,
     ...options.env,
   };
   const spawnOptions: SpawnSyncOptions = {

@@ -5,7 +5,8 @@ import { printJson } from '../context.js';
 import { InputError, type Problem } from '../errors.js';
 import { drillJson } from '../drill/json.js';
 import { runDrill, type DrillOutcome } from '../drill/run.js';
-import { checkScenario, scenarioSchema, type Scenario } from '../drill/scenario.js';
+import { checkScenario, scenarioSchema, statedTime, type Scenario } from '../drill/scenario.js';
+import { parseInstant } from '../time/zone.js';
 import { isLate } from '../engine/rules.js';
 import { onTimeShare } from '../drill/verdict.js';
 import { parseFile } from '../playbook/library.js';
@@ -62,6 +63,15 @@ function prepare(ctx: Context, files: string[]): Prepared[] {
   return prepared;
 }
 
+/** The scenario's startedAt and discoveredAt as instants (checked before the drill runs). */
+function statedTimes(scenario: Scenario): { startedAt?: number; discoveredAt?: number } {
+  const start = parseInstant(scenario.start)!;
+  return {
+    ...(scenario.startedAt !== undefined ? { startedAt: statedTime(scenario.startedAt, start)! } : {}),
+    ...(scenario.discoveredAt !== undefined ? { discoveredAt: statedTime(scenario.discoveredAt, start)! } : {}),
+  };
+}
+
 function humanVerdict(outcome: DrillOutcome, file: string, single: boolean): string {
   const { state } = outcome;
   const verdict = outcome.passed ? t('drill.passed') : t('drill.failed');
@@ -100,6 +110,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
           vars: scenario.vars,
           inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
           drill: { scenario: basename(file), start: scenario.start },
+          ...statedTimes(scenario),
         }),
         source,
       ),

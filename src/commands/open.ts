@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import { checkOpenRequest, type OpenRequest } from '../engine/decide.js';
+import { checkFaultTimes, checkOpenRequest, type OpenRequest } from '../engine/decide.js';
 import { EMPTY_INPUTS, inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { mergeInputs } from '../grading/grade.js';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { loadGrading, loadPlaybook, loadTeams, type LoadedPlaybook } from '../pl
 import { playbookTemplateProblems } from '../playbook/validate.js';
 import { InputError } from '../errors.js';
 import type { GradingConfig, Team } from '../playbook/schema.js';
-import { localDate, toLocal } from '../time/zone.js';
+import { localDate, parseStatedTime, toLocal } from '../time/zone.js';
 import { t, text } from '../ui/i18n.js';
 import { actorOf, incidents, parseVars } from './shared.js';
 
@@ -21,6 +21,22 @@ export interface OpenFlags extends GradingFlags {
   actor?: string;
   tier?: string;
   reason?: string;
+  startedAt?: string;
+  discoveredAt?: string;
+}
+
+/** --started-at / --discovered-at (SPEC §4.2): ISO with an offset, or HH:MM today in the firm's zone. */
+export function faultTimes(ctx: Context, flags: Pick<OpenFlags, 'startedAt' | 'discoveredAt'>, at: number): { startedAt?: number; discoveredAt?: number } {
+  const out: { startedAt?: number; discoveredAt?: number } = {};
+  for (const [key, what] of [['startedAt', 'what.startedAt'], ['discoveredAt', 'what.discoveredAt']] as const) {
+    const raw = flags[key];
+    if (raw === undefined) continue;
+    const value = parseStatedTime(raw, at, ctx.timezone);
+    if (value === undefined) throw new InputError(t('time.unparseable', { what: t(what), value: raw }));
+    if (value > at) throw new InputError(t('time.future', { what: t(what), value: raw }));
+    out[key] = value;
+  }
+  return out;
 }
 
 export interface Library {
@@ -52,7 +68,7 @@ export function loadLibrary(ctx: Context, type: string): Library {
 export function assembleRequest(
   ctx: Context,
   lib: Library,
-  fields: Pick<OpenRequest, 'title' | 'mode' | 'vars' | 'inputs'> & Partial<Pick<OpenRequest, 'override' | 'drill'>>,
+  fields: Pick<OpenRequest, 'title' | 'mode' | 'vars' | 'inputs'> & Partial<Pick<OpenRequest, 'override' | 'drill' | 'startedAt' | 'discoveredAt'>>,
 ): OpenRequest {
   return {
     type: lib.playbook.definition.id,
@@ -78,6 +94,7 @@ export function openRequest(ctx: Context, type: string, flags: OpenFlags, at: nu
     vars: parseVars(flags.var),
     inputs: mergeInputs(EMPTY_INPUTS, inputsFromFlags(flags, lib.grading)),
     ...(flags.tier ? { override: { tier: parseTier(flags.tier), reason: flags.reason ?? '' } } : {}),
+    ...faultTimes(ctx, flags, at),
   });
 }
 
@@ -86,6 +103,7 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   const request = openRequest(ctx, flags.type!, flags, at);
   // bad input is refused before the database is touched
   checkOpenRequest(request);
+  checkFaultTimes(request, at);
   const service = incidents(ctx);
   const actor = actorOf(ctx, flags);
   const state = service.open(request, at, actor);

@@ -1,7 +1,10 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
-import { addNote, closeIncident, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
-import { definitionOf, lifecycle, type IncidentState } from '../engine/fold.js';
+import { addNote, closeIncident, decide, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
+import { cloneState, definitionOf, lifecycle, step as evolveState, type IncidentState } from '../engine/fold.js';
+import type { EventDraft } from '../engine/events.js';
+import type { DecisionDefinition } from '../playbook/schema.js';
+import type { TimeContext } from '../time/duration.js';
 import type { GradingInputs } from '../grading/grade.js';
 import type { Incidents } from '../service.js';
 import { formatOffset, parseOffset } from '../time/offset.js';
@@ -19,6 +22,17 @@ export interface DrillOutcome {
 }
 
 const MAX_RESPONDER_ACTIONS = 10_000;
+
+/** The outcome the responder records for a decision: the scenario's `decisions:`, else the first option (SPEC §7). */
+function responderOutcome(scenario: Scenario, decision: DecisionDefinition): string {
+  return scenario.decisions[decision.id] ?? decision.options[0]!.id;
+}
+
+function foldAll(state: IncidentState, drafts: readonly EventDraft[], time: TimeContext): IncidentState {
+  const next = cloneState(state);
+  for (const d of drafts) evolveState(next, d, time);
+  return next;
+}
 export const DRILL_ACTOR = 'drill';
 
 function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
@@ -58,7 +72,8 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
       if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
       const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
-      state = service.act(id, (s) => recordStep(s, responder.step.id, 'done', { note, templates }, responder.at, actor));
+      const outcome = def.decision ? responderOutcome(scenario, def.decision) : undefined;
+      state = service.act(id, (s, time) => recordStep(s, responder.step.id, 'done', { note, outcome, templates }, responder.at, actor, time));
       clock = responder.at;
       continue;
     }
@@ -73,16 +88,30 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
         switch (action.kind) {
           case 'regrade':
             return regrade(s, { change: regradeChange(e), ...(e.tier ? { override: { tier: e.tier, reason: e.reason } } : {}), reason: e.reason }, at, actor, time);
-          case 'complete':
-            return recordStep(s, action.step, 'done', { note: e.note, templates }, at, actor);
+          case 'complete': {
+            const d = s.opened.definition.steps.find((x) => x.id === action.step.split('#')[0])?.decision;
+            const outcome = d ? (e.outcome ?? responderOutcome(scenario, d)) : undefined;
+            return recordStep(s, action.step, 'done', { note: e.note, outcome, templates }, at, actor, time);
+          }
           case 'skip':
-            return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor);
+            return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor, time);
           case 'note':
             return addNote(s, e.note!, at, actor);
           case 'recover':
             return recover(s, e.note, at, actor, time);
           case 'close':
             return closeIncident(s, { summary: e.summary, force: e.force, reason: e.reason }, at, actor);
+          case 'decide': {
+            // several decisions in one entry apply in file order, as one action
+            let current = s;
+            const drafts = [];
+            for (const [decision, outcome] of Object.entries(e.decide!)) {
+              const made = decide(current, { decision, outcome, reason: e.reason?.trim() || t('drill.autoReason') }, at, actor, time);
+              drafts.push(...made);
+              current = foldAll(current, made, time);
+            }
+            return drafts;
+          }
         }
       });
     } catch (error) {

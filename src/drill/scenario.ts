@@ -11,6 +11,10 @@ import { t } from '../ui/i18n.js';
 
 const level = z.number().int().min(1).max(4);
 const metricsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
+// decision options are strings; a bare yes/no that a YAML 1.1 tool made a boolean is read back as one
+const optionSchema = z.union([z.string().min(1), z.boolean().transform((b) => (b ? 'yes' : 'no'))]);
+/** A negative offset from `start` (-15m) or a time with an offset before it (SPEC §4.2, §7). */
+const statedTimeSchema = z.string().min(1);
 
 const entrySchema = z.strictObject({
   at: z.union([z.string(), z.number()]),
@@ -24,6 +28,10 @@ const entrySchema = z.strictObject({
   note: z.string().optional(),
   recover: z.literal(true).optional(),
   close: z.literal(true).optional(),
+  /** a decision made or changed (SPEC §4.1): {decision: option} */
+  decide: z.record(z.string(), optionSchema).optional(),
+  /** the outcome a `complete:` of a decision step records */
+  outcome: optionSchema.optional(),
   summary: z.string().optional(),
   force: z.boolean().optional(),
 });
@@ -38,6 +46,10 @@ export const scenarioSchema = z.strictObject({
   metrics: metricsSchema.default({}),
   vars: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
   responder: z.enum(['on-time', 'late', 'idle']).default('on-time'),
+  startedAt: statedTimeSchema.optional(),
+  discoveredAt: statedTimeSchema.optional(),
+  /** the outcome the responder records when it does a decision step; default its first option */
+  decisions: z.record(z.string(), optionSchema).default({}),
   timeline: z.array(entrySchema).default([]),
   expect: z
     .strictObject({
@@ -48,6 +60,7 @@ export const scenarioSchema = z.strictObject({
       excludes: z.array(z.string()).optional(),
       late: z.array(z.string()).optional(),
       onTime: z.number().min(0).max(1).optional(),
+      decisions: z.record(z.string(), optionSchema).optional(),
     })
     .default({}),
 });
@@ -59,7 +72,8 @@ export type EntryAction =
   | { kind: 'skip'; step: string }
   | { kind: 'note' }
   | { kind: 'recover' }
-  | { kind: 'close' };
+  | { kind: 'close' }
+  | { kind: 'decide' };
 
 /** What one timeline entry does; undefined when it does nothing or more than one thing. */
 export function entryAction(e: TimelineEntry): EntryAction | undefined {
@@ -71,13 +85,28 @@ export function entryAction(e: TimelineEntry): EntryAction | undefined {
   if (e.note !== undefined && e.complete === undefined && !e.recover) actions.push({ kind: 'note' });
   if (e.recover) actions.push({ kind: 'recover' });
   if (e.close) actions.push({ kind: 'close' });
+  if (e.decide) actions.push({ kind: 'decide' });
   return actions.length === 1 ? actions[0] : undefined;
 }
 
 function actionNames(e: TimelineEntry): string {
-  return ['metrics', 'indicators', 'impact', 'tier', 'complete', 'skip', 'recover', 'close']
+  return ['metrics', 'indicators', 'impact', 'tier', 'complete', 'skip', 'recover', 'close', 'decide']
     .filter((k) => e[k as keyof TimelineEntry] !== undefined)
     .join(', ');
+}
+
+/**
+ * A stated time of the scenario (startedAt, discoveredAt): `-15m` before the start, or an ISO time
+ * with an offset, not after the start. Undefined when it is neither.
+ */
+export function statedTime(text: string, start: number): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-')) {
+    const back = parseOffset(trimmed.slice(1));
+    return back === undefined ? undefined : start - back;
+  }
+  const at = parseInstant(trimmed);
+  return at !== undefined && at <= start ? at : undefined;
 }
 
 /** Checks that need the playbook and grading: offsets, step ids, metric values, reasons, notes. */
@@ -106,9 +135,29 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
     }
   };
   checkMetrics(s.metrics, ['metrics']);
-  const known = playbook.vars.map((v) => v.id);
+  const start = parseInstant(s.start);
+  const stated: Record<string, number | undefined> = {};
+  for (const key of ['startedAt', 'discoveredAt'] as const) {
+    const value = s[key];
+    if (value === undefined || start === undefined) continue;
+    stated[key] = statedTime(value, start);
+    if (stated[key] === undefined) at([key], t('drill.statedTime', { key }));
+  }
+  if (stated.startedAt !== undefined && stated.discoveredAt !== undefined && stated.discoveredAt < stated.startedAt) {
+    at(['discoveredAt'], t('drill.discoveredBeforeStart'));
+  }
+  const decisions = new Map(playbook.steps.flatMap((step) => (step.decision ? [[step.decision.id, step.decision] as const] : [])));
+  const known = [...decisions.keys()].join(', ') || '—';
+  const checkDecision = (id: string, option: string, path: PropertyKey[]) => {
+    const d = decisions.get(id);
+    if (!d) at(path, t('decide.unknown', { decision: id, playbook: playbook.id, known }), id);
+    else if (!d.options.some((o) => o.id === option)) at(path, t('decide.badOption', { decision: id, option, known: d.options.map((o) => o.id).join(', ') }), id);
+  };
+  for (const [id, option] of Object.entries(s.decisions)) checkDecision(id, option, ['decisions', id]);
+  for (const [id, option] of Object.entries(s.expect.decisions ?? {})) checkDecision(id, option, ['expect', 'decisions', id]);
+  const knownVars = playbook.vars.map((v) => v.id);
   for (const name of Object.keys(s.vars)) {
-    if (!known.includes(name)) at(['vars', name], t('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' }), name);
+    if (!knownVars.includes(name)) at(['vars', name], t('var.unknown', { name, playbook: playbook.id, known: knownVars.join(', ') || '—' }), name);
   }
   const missing = missingVars(playbook, s.vars);
   if (missing.length > 0) at(Object.keys(s.vars).length > 0 ? ['vars'] : ['type'], t('var.required', { names: missing.join(', '), playbook: playbook.id }));
@@ -130,6 +179,14 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
         at([...path, key], t('drill.noteRequired', { step: action.step }));
       }
       if (action.kind === 'skip' && !e.reason?.trim()) at(path, t('drill.reasonRequired', { what: 'skip' }));
+    }
+    if (e.outcome !== undefined) {
+      const step = action.kind === 'complete' ? steps.get(action.step.split('#')[0]!) : undefined;
+      if (!step?.decision) at([...path, 'outcome'], t('drill.outcomeNoDecision'));
+      else checkDecision(step.decision.id, e.outcome, [...path, 'outcome']);
+    }
+    if (action.kind === 'decide') {
+      for (const [id, option] of Object.entries(e.decide!)) checkDecision(id, option, [...path, 'decide', id]);
     }
     if (e.tier && !e.reason?.trim()) at(path, t('drill.reasonRequired', { what: 'tier' }));
     if (action.kind === 'close' && e.force && !e.reason?.trim()) at(path, t('drill.reasonRequired', { what: 'force' }));

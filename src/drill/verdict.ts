@@ -15,12 +15,13 @@ const list = (ids: readonly string[]) => ids.join(', ') || '—';
 
 /**
  * Share of the steps that applied that were done by their due time. Counted: steps done or
- * skipped, and steps still open past their due time. Not counted: withdrawn steps (never late),
- * and open steps whose due time has not come (they cannot be judged yet). docs/decisions.md.
+ * skipped, steps still open past their due time, and steps withdrawn after it (a deadline missed
+ * stays missed). Not counted: steps withdrawn before their due time, and open steps whose due
+ * time has not come (they cannot be judged yet). docs/decisions.md.
  */
 export function onTimeShare(state: IncidentState, asOf: number): { share: number; done: number; total: number } {
   const counted = state.steps.filter(
-    (s) => s.status === 'done' || s.status === 'skipped' || (s.status === 'pending' && isLate(s, asOf)),
+    (s) => s.status === 'done' || s.status === 'skipped' || isLate(s, asOf),
   );
   const done = counted.filter((s) => s.status === 'done' && !isLate(s, asOf)).length;
   return { share: counted.length ? done / counted.length : 1, done, total: counted.length };
@@ -62,6 +63,16 @@ export function judge(expect: Scenario['expect'], state: IncidentState, asOf: nu
     const expected = [...expect.late].map(occurrence).sort();
     const passed = actual.length === expected.length && actual.every((id, i) => id === expected[i]);
     out.push({ name: 'late', passed, detail: t('drill.exp.late', { expected: expected.join(', '), actual: actual.join(', ') }) });
+  }
+  if (expect.decisions) {
+    const wanted = Object.entries(expect.decisions);
+    const passed = wanted.every(([id, option]) => state.decisions[id] === option);
+    const show = (entries: [string, string | undefined][]) => entries.map(([id, o]) => `${id}=${o ?? '—'}`).join(', ') || '—';
+    out.push({
+      name: 'decisions',
+      passed,
+      detail: t('drill.exp.decisions', { expected: show(wanted), actual: show(wanted.map(([id]) => [id, state.decisions[id]])) }),
+    });
   }
   if (expect.onTime !== undefined) {
     const { share, done, total } = onTimeShare(state, asOf);

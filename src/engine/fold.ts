@@ -2,6 +2,7 @@
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { HandlingDirection, Indicator, Phase, StepDefinition, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
+import { toLocal } from '../time/zone.js';
 import type { EventDraft, OpenedPayload, PinnedPlaybook, WithdrawCause } from './events.js';
 export type { WithdrawCause } from './events.js';
 import { t } from '../ui/i18n.js';
@@ -93,6 +94,8 @@ export interface IncidentState {
   vars: Record<string, string>;
   lastAt: number;
   events: number;
+  /** The last year the working-day calendar covers, if known (SPEC §4: due times past it are flagged). */
+  calendarLastYear: number | null;
 }
 
 export type Lifecycle = 'open' | 'recovered' | 'closed';
@@ -359,7 +362,7 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
 
 const statedTime = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
 
-function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): IncidentState {
+function initial(id: string, opened: EventDraft & { type: 'incident.opened' }, time: TimeContext): IncidentState {
   return {
     id,
     opened: opened.payload,
@@ -391,6 +394,7 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): 
     vars: { ...opened.payload.vars },
     lastAt: opened.at,
     events: 0,
+    calendarLastYear: time.calendar.lastYear ?? null,
   };
 }
 
@@ -398,7 +402,7 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }): 
 export function fold(id: string, events: readonly EventDraft[], time: TimeContext): IncidentState {
   const first = events[0];
   if (!first || first.type !== 'incident.opened') throw new Error(t('fold.noOpening', { id }));
-  const state = initial(id, first);
+  const state = initial(id, first, time);
   for (const event of events) {
     evolve(state, event, time);
     state.lastAt = Math.max(state.lastAt, event.at);
@@ -450,4 +454,16 @@ export function lateSteps(state: IncidentState, asOf: number): StepInstance[] {
  */
 export function judgedAt(state: IncidentState, now: number): number {
   return state.closedAt ?? (state.mode === 'drill' ? state.lastAt : now);
+}
+
+/**
+ * A due time counted in working days that falls after the last year the holiday data covers: it
+ * was computed on weekdays alone, and may be wrong by a holiday (SPEC §4, calendar horizon).
+ */
+export function beyondCalendar(state: IncidentState, step: StepInstance): boolean {
+  if (step.dueAt === null || state.calendarLastYear === null) return false;
+  const def = definitionOf(state, step.stepId);
+  const due = typeof def.due === 'string' ? [def.due] : Object.values(def.due ?? {});
+  const workingDays = [...due, def.repeat ?? ''].some((d) => d?.endsWith('wd'));
+  return workingDays && toLocal(step.dueAt, state.opened.timezone).year > state.calendarLastYear;
 }

@@ -17,7 +17,8 @@ export function templateVariables(state: IncidentState, lang: Lang): Record<stri
     'incident.type': text(o.definition.name, lang),
     'incident.tier': t(`tier.${state.tier}`, {}, lang),
     // statements go to clients: dates as people write them, in the statement's language
-    'incident.startedAt': formatForPeople(state.openedAt, tz, lang),
+    'incident.startedAt': formatForPeople(state.startedAt, tz, lang),
+    'incident.openedAt': formatForPeople(state.openedAt, tz, lang),
     'incident.recoveredAt': state.recoveredAt === null ? undefined : formatForPeople(state.recoveredAt, tz, lang),
   };
   for (const v of o.definition.vars) {

@@ -1,7 +1,7 @@
 // Plain-data views of an incident for JSON output, drills and reports (SPEC §5 shapes).
 import { PHASES, type Phase } from '../playbook/vocabulary.js';
 import { formatInZone } from '../time/zone.js';
-import { lifecycle, type IncidentState, type StepInstance } from './fold.js';
+import { beyondCalendar, lifecycle, type IncidentState, type StepInstance } from './fold.js';
 import { isLate } from './rules.js';
 
 export interface StepView {
@@ -13,10 +13,15 @@ export interface StepView {
   applicableAt: string;
   dueAt: string | null;
   completedAt: string | null;
+  withdrawnAt: string | null;
   late: boolean;
+  /** A decision step's outcome (SPEC §4.1). */
+  outcome?: string;
+  /** A working-day due time past the holiday data: computed on weekdays alone (SPEC §4). */
+  beyondCalendar?: true;
 }
 
-export function stepView(s: StepInstance, asOf: number, tz: string): StepView {
+export function stepView(s: StepInstance, asOf: number, tz: string, flagged = false): StepView {
   return {
     id: s.id,
     step: s.stepId,
@@ -26,7 +31,10 @@ export function stepView(s: StepInstance, asOf: number, tz: string): StepView {
     applicableAt: formatInZone(s.applicableAt, tz),
     dueAt: s.dueAt === null ? null : formatInZone(s.dueAt, tz),
     completedAt: s.completedAt === null ? null : formatInZone(s.completedAt, tz),
+    withdrawnAt: s.withdrawnAt === null ? null : formatInZone(s.withdrawnAt, tz),
     late: isLate(s, asOf),
+    ...(s.outcome !== undefined ? { outcome: s.outcome } : {}),
+    ...(flagged ? { beyondCalendar: true as const } : {}),
   };
 }
 
@@ -43,11 +51,14 @@ export function statusJson(state: IncidentState, asOf: number) {
     direction: state.direction,
     state: lifecycle(state),
     openedAt: formatInZone(state.openedAt, tz),
+    startedAt: formatInZone(state.startedAt, tz),
+    discoveredAt: formatInZone(state.discoveredAt, tz),
     recoveredAt: state.recoveredAt === null ? null : formatInZone(state.recoveredAt, tz),
     closedAt: state.closedAt === null ? null : formatInZone(state.closedAt, tz),
     asOf: formatInZone(asOf, tz),
     playbook: state.playbook,
-    steps: state.steps.map((s) => stepView(s, asOf, tz)),
+    decisions: { ...state.decisions },
+    steps: state.steps.map((s) => stepView(s, asOf, tz, beyondCalendar(state, s))),
   };
 }
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { basename, join, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { InputError, type Problem } from '../errors.js';
-import type { WorkCalendar } from '../time/calendar.js';
+import { lastCoveredYear, type WorkCalendar } from '../time/calendar.js';
 import { t } from '../ui/i18n.js';
 import { MAX_FILE_BYTES, parseYaml, type Parsed } from './yaml.js';
 import {
@@ -101,7 +101,7 @@ export function loadCalendar(dir: string): WorkCalendar {
     for (const d of own.holidays) (holidays.add(d), workdays.delete(d));
     for (const d of own.workdays) (workdays.add(d), holidays.delete(d));
   }
-  return { holidays, workdays };
+  return { holidays, workdays, lastYear: lastCoveredYear(holidays, workdays) };
 }
 
 /**

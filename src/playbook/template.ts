@@ -10,6 +10,7 @@ export const GLOBAL_TEMPLATE_VARS = [
   'incident.type',
   'incident.tier',
   'incident.startedAt',
+  'incident.openedAt',
   'incident.recoveredAt',
 ] as const;
 

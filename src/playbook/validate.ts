@@ -5,7 +5,7 @@ import { LineCounter } from 'yaml';
 import type { Problem } from '../errors.js';
 import { t } from '../ui/i18n.js';
 import { checkGrading, checkPlaybook, checkReviewed, checkTeams } from './checks.js';
-import { insideFolder, parseFile, templatePath } from './library.js';
+import { insideFolder, loadCalendar, parseFile, templatePath } from './library.js';
 import { calendarFileSchema, gradingSchema, playbookSchema, teamsFileSchema, type Playbook, type Team } from './schema.js';
 import { checkTemplate, GLOBAL_TEMPLATE_VARS, type TemplateIssue } from './template.js';
 import { locate, type YamlSource } from './yaml.js';
@@ -60,9 +60,45 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
     problems.push(...checks, ...checkReviewed(p.value, p.source, today));
     playbooks.push({ playbook: p.value, source: p.source });
   }
+  let lastYear: number | undefined;
+  try {
+    lastYear = loadCalendar(playbooksDir).lastYear;
+  } catch {
+    // a broken calendar.yaml is reported above
+  }
+  if (lastYear !== undefined) for (const { playbook, source } of playbooks) problems.push(...checkCalendarHorizon(playbook, source, lastYear, today));
 
   const { files: templateFiles, problems: templateProblems } = validateTemplates(templatesDir, playbooks, unreadable > 0);
   return { files: [...files, ...templateFiles], problems: [...problems, ...templateProblems] };
+}
+
+/**
+ * A playbook that counts working days warns when its longest such due time, counted from today,
+ * could reach past the last year the holiday data covers (SPEC §4: such due times are computed on
+ * weekdays alone). Two calendar days for each working day and a week more keep it ahead of time.
+ */
+export function checkCalendarHorizon(playbook: Playbook, source: YamlSource, lastYear: number, today: string): Problem[] {
+  let longest: { i: number; key: string; days: number; due: string } | undefined;
+  playbook.steps.forEach((step, i) => {
+    const dues: [string, string | undefined][] =
+      typeof step.due === 'string' ? [['due', step.due]] : Object.entries(step.due ?? {}).map(([tier, d]) => [tier, d]);
+    for (const [key, due] of [...dues, ['repeat', step.repeat] as [string, string | undefined]]) {
+      const m = due ? /^(\d+)wd$/.exec(due) : null;
+      if (m && (!longest || Number(m[1]) > longest.days)) longest = { i, key, days: Number(m[1]), due: due! };
+    }
+  });
+  if (!longest) return [];
+  const reach = Date.parse(`${today}T00:00:00Z`) + (longest.days * 2 + 7) * 86_400_000;
+  if (reach <= Date.parse(`${lastYear}-12-31T00:00:00Z`)) return [];
+  const step = playbook.steps[longest.i]!;
+  const path = longest.key === 'repeat' ? ['steps', longest.i, 'repeat'] : typeof step.due === 'string' ? ['steps', longest.i, 'due'] : ['steps', longest.i, 'due', longest.key];
+  return [
+    {
+      ...locate(source, path),
+      severity: 'warning',
+      message: t('pb.calendarHorizon', { step: step.id, due: longest.due, end: `${lastYear}-12-31`, next: lastYear + 1 }),
+    },
+  ];
 }
 
 function validateTemplates(

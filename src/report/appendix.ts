@@ -94,7 +94,11 @@ function fieldsA(f: Facts): ReportField[] {
   const { state, generatedAt } = f.c;
   const o = state.opened;
   return [
-    field('time', [{ label: t('rep.item.openedAt'), text: f.at(state.openedAt) }]),
+    field('time', [
+      { label: t('rep.item.startedAt'), text: f.at(state.startedAt) },
+      ...(state.discoveredAt !== state.startedAt ? [{ label: t('rep.item.discoveredAt'), text: f.at(state.discoveredAt) }] : []),
+      { label: t('rep.item.openedAt'), text: f.at(state.openedAt) },
+    ]),
     field('place', []),
     field('account', [
       { text: o.title },
@@ -162,7 +166,7 @@ export function appendixB(c: AppendixContext, tz: string): AppendixPart[] {
       a.get('measures')!,
       field('effect', [
         state.recoveredAt !== null
-          ? { label: t('rep.item.recovered'), text: `${f.at(state.recoveredAt)} (${formatSpan(state.recoveredAt - state.openedAt)})` }
+          ? { label: t('rep.item.recovered'), text: `${f.at(state.recoveredAt)} (${formatSpan(state.recoveredAt - state.startedAt)})` }
           : { label: t('rep.item.recovered'), text: t('rep.item.notRecovered', { at: f.at(c.asOf) }) },
         { label: t('rep.item.onTime'), text: `${onTime} / ${steps.length}` },
       ]),

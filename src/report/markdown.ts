@@ -75,6 +75,8 @@ class Renderer {
       ['rep.cover.type', `${md(c.typeName)} (${code(c.type, true)})`],
       ['rep.cover.mode', md(t(c.mode === 'drill' ? 'rep.modeDrill' : 'rep.modeReal'))],
       ['rep.cover.state', md(t(`state.${c.state}`))],
+      ['rep.cover.started', md(this.when(c.startedAt))],
+      ['rep.cover.discovered', md(this.when(c.discoveredAt))],
       ['rep.cover.opened', md(this.when(c.openedAt))],
       ['rep.cover.recovered', md(this.when(c.recoveredAt))],
       ['rep.cover.closed', md(this.when(c.closedAt))],
@@ -142,6 +144,7 @@ class Renderer {
         ];
       }),
     );
+    this.decisions();
   }
 
   direction(): void {
@@ -175,6 +178,21 @@ class Renderer {
     );
   }
 
+  decisions(): void {
+    if (this.m.decisions.length === 0) return;
+    this.heading(3, 'rep.decisions');
+    this.table(
+      [t('rep.col.time'), t('rep.col.actor'), t('rep.col.decision'), t('rep.col.outcome'), t('rep.col.reason')],
+      this.m.decisions.map((d) => [
+        md(this.when(d.at)),
+        md(d.actor),
+        code(d.decision, true),
+        md(d.previous !== null && d.previous !== d.outcome ? `${d.previous} → ${d.outcome}` : d.outcome),
+        md(d.reason ?? (d.step ? t('rep.decision.byStep', { step: d.step }) : '')),
+      ]),
+    );
+  }
+
   statement(s: ReportStatement): void {
     this.para(`**${md(t('rep.statement', { template: s.template, lang: s.lang, at: this.when(s.at), actor: s.actor }))}**`);
     this.para(codeBlock(s.text));
@@ -188,6 +206,7 @@ class Renderer {
   lateText(s: ReportStep): string {
     if (!s.late) return t('rep.step.notLate');
     const by = formatSpan(s.lateByMs ?? 0);
+    if (s.status === 'withdrawn') return t('rep.step.lateWithdrawn', { d: by });
     return s.status === 'pending' ? t('rep.step.lateOpen', { d: by, at: this.when(this.m.asOf) }) : t('rep.step.lateBy', { d: by });
   }
 
@@ -199,6 +218,9 @@ class Renderer {
       item(t('rep.step.applicable'), md(this.when(s.applicableAt))),
       item(t('rep.step.due'), md(this.dueText(s))),
     ];
+    if (s.basis) items.push(item(t('rep.step.basis'), md(s.basis)));
+    if (s.calendarEnds !== undefined) items.push(item(t('rep.step.calendar'), md(t('calendar.horizon', { end: `${s.calendarEnds}-12-31`, next: s.calendarEnds + 1, steps: s.id }))));
+    if (s.outcome) items.push(item(t('rep.step.outcome'), md(s.outcome)));
     if (s.status === 'done' || s.status === 'skipped') {
       const key = s.status === 'done' ? 'rep.step.done' : 'rep.step.skipped';
       items.push(item(t(key), md(`${this.when(s.completedAt)}${s.actor ? ` (${s.actor})` : ''}`)));

@@ -3,14 +3,14 @@
 // Times are epoch ms in fields named `at`, `asOf` or `…At` (json.ts relies on it); spans are `…Ms`.
 import { describeStored } from '../engine/describe.js';
 import type { IncidentEvent } from '../engine/events.js';
-import { definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
+import { beyondCalendar, definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { groupByPhase, orderedSteps } from '../engine/views.js';
 import type { ClientImpact } from '../grading/grade.js';
 import type { ChainProblem, ChainReport } from '../store/verify.js';
 import { getLang, setLang, teamName, text, type Lang } from '../ui/i18n.js';
 import { DIRECTIONS, TIERS, type HandlingDirection, type Phase, type Tier } from '../playbook/vocabulary.js';
-import type { Team } from '../playbook/schema.js';
+import type { Team, Text } from '../playbook/schema.js';
 import { appendixA, appendixB, type AppendixPart, type ReportField } from './appendix.js';
 import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
 
@@ -75,6 +75,11 @@ export interface ReportStep {
   statements: ReportStatement[];
   /** The playbook's `directions`, when the step is limited to some of them. */
   directions: HandlingDirection[] | null;
+  /** The rule the step follows (`basis:`), and a decision step's recorded outcome. */
+  basis?: string;
+  outcome?: string;
+  /** The due time counts working days past the holiday data, which ends with this year. */
+  calendarEnds?: number;
 }
 
 export interface ReportTeam {
@@ -109,6 +114,8 @@ export interface ReportModel {
     mode: IncidentState['mode'];
     state: Lifecycle;
     firm: IncidentState['opened']['firm'];
+    startedAt: number;
+    discoveredAt: number;
     openedAt: number;
     recoveredAt: number | null;
     closedAt: number | null;
@@ -128,6 +135,8 @@ export interface ReportModel {
   };
   grading: GradingSection;
   regrades: RegradeRow[];
+  /** Every decision outcome recorded, in order (SPEC §4.1). */
+  decisions: { at: number; actor: string; decision: string; outcome: string; previous: string | null; reason?: string; step?: string }[];
   direction: {
     direction: HandlingDirection;
     impact: ClientImpact;
@@ -155,6 +164,12 @@ export function withLang<T>(lang: Lang, fn: () => T): T {
   }
 }
 
+/** A decision's option as the playbook words it, with its id. */
+function outcomeText(def: { decision?: { options: { id: string; text: Text }[] } }, option: string): string {
+  const found = def.decision?.options.find((o) => o.id === option);
+  return found ? `${text(found.text)} (${option})` : option;
+}
+
 function reportStep(state: IncidentState, s: StepInstance, asOf: number, statements: ReportStatement[]): ReportStep {
   const def = definitionOf(state, s.stepId);
   const late = isLate(s, asOf);
@@ -175,7 +190,13 @@ function reportStep(state: IncidentState, s: StepInstance, asOf: number, stateme
     withdrawnBy: s.withdrawnBy,
     waitsForRecovery: waitsForRecovery(state, s),
     late,
-    lateByMs: !late || s.dueAt === null ? null : (s.status === 'done' ? s.completedAt! : asOf) - s.dueAt,
+    lateByMs:
+      !late || s.dueAt === null
+        ? null
+        : Math.max(0, (s.status === 'done' || s.status === 'skipped' ? s.completedAt! : s.status === 'withdrawn' ? s.withdrawnAt! : asOf) - s.dueAt),
+    ...(def.basis ? { basis: text(def.basis) } : {}),
+    ...(beyondCalendar(state, s) && state.calendarLastYear !== null ? { calendarEnds: state.calendarLastYear } : {}),
+    ...(s.outcome !== undefined ? { outcome: outcomeText(def, s.outcome) } : {}),
     ...(s.actor ? { actor: s.actor } : {}),
     ...(s.note !== undefined ? { note: s.note } : {}),
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
@@ -256,6 +277,8 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
       mode: state.mode,
       state: lifecycle(state),
       firm: state.opened.firm,
+      startedAt: state.startedAt,
+      discoveredAt: state.discoveredAt,
       openedAt: state.openedAt,
       recoveredAt: state.recoveredAt,
       closedAt: state.closedAt,
@@ -267,8 +290,9 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
       tier: state.tier,
       maxTier: state.maxTier,
       direction: state.direction,
-      durationMs: Math.max(0, endAt - state.openedAt),
-      recoveryMs: state.recoveredAt === null ? null : state.recoveredAt - state.openedAt,
+      // durations count from when the fault began (SPEC §4.2), not from when the tool was told
+      durationMs: Math.max(0, endAt - state.startedAt),
+      recoveryMs: state.recoveredAt === null ? null : state.recoveredAt - state.startedAt,
       counts: {
         applied: steps.length,
         done: count('done'),
@@ -282,6 +306,18 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
     },
     grading: gradingSection(state),
     regrades: regradeHistory(state),
+    decisions: state.decisionLog.map((d) => {
+      const def = state.opened.definition.steps.find((x) => x.decision?.id === d.decision);
+      return {
+        at: d.at,
+        actor: d.actor,
+        decision: d.decision,
+        outcome: def ? outcomeText(def, d.outcome) : d.outcome,
+        previous: d.previous === null ? null : def ? outcomeText(def, d.previous) : d.previous,
+        ...(d.reason ? { reason: d.reason } : {}),
+        ...(d.step ? { step: d.step } : {}),
+      };
+    }),
     direction: directionSection(state, steps),
     teams: teamsSection(state),
     phases: groupByPhase(steps),

@@ -7,6 +7,18 @@ import { fromLocal, localDate, toLocal } from './zone.js';
 export interface WorkCalendar {
   holidays: ReadonlySet<string>;
   workdays: ReadonlySet<string>;
+  /**
+   * The last year the holiday data covers (the public data and the firm's calendar.yaml): a
+   * working-day due time past it is computed on weekdays alone, and flagged (SPEC §4).
+   */
+  lastYear?: number;
+}
+
+/** The last year any holiday or make-up workday is known for. */
+export function lastCoveredYear(holidays: Iterable<string>, workdays: Iterable<string>): number | undefined {
+  let last: number | undefined;
+  for (const set of [holidays, workdays]) for (const d of set) last = Math.max(last ?? 0, Number(d.slice(0, 4)));
+  return last;
 }
 
 export function isWorkingDay(date: string, cal: WorkCalendar): boolean {

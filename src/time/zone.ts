@@ -134,3 +134,19 @@ export function parseInstant(text: string): number | undefined {
   const t = Date.parse(text);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/**
+ * A time a responder states about the world (SPEC §4.2): ISO 8601 with an offset, or `HH:MM`
+ * (`H:MM`) for today in the firm's zone. Undefined when it is neither.
+ */
+export function parseStatedTime(text: string, now: number, timeZone: string): number | undefined {
+  const trimmed = text.trim();
+  const clock = /^(\d{1,2}):(\d{2})$/.exec(trimmed);
+  if (clock) {
+    const [hour, minute] = [Number(clock[1]), Number(clock[2])];
+    if (hour > 23 || minute > 59) return undefined;
+    const today = toLocal(now, timeZone);
+    return fromLocal({ ...today, hour, minute, second: 0, ms: 0 }, timeZone);
+  }
+  return parseInstant(trimmed);
+}

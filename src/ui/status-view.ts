@@ -1,5 +1,5 @@
 import type { IncidentState, StepInstance } from '../engine/fold.js';
-import { definitionOf, lifecycle, waitsForRecovery } from '../engine/fold.js';
+import { beyondCalendar, definitionOf, lifecycle, waitsForRecovery } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { groupByPhase, orderedSteps } from '../engine/views.js';
 import { formatClock, formatShort } from '../time/zone.js';
@@ -44,6 +44,7 @@ export function renderStatus(state: IncidentState, now: number, color: boolean, 
     ]
       .filter(Boolean)
       .join(' · '),
+    startedLine(state, tz),
     t('status.summary', {
       pending: count('pending'),
       done: count('done'),
@@ -53,8 +54,23 @@ export function renderStatus(state: IncidentState, now: number, color: boolean, 
     }),
     '',
   ];
+  const decisions = Object.entries(state.decisions);
+  if (decisions.length) lines.splice(lines.length - 1, 0, t('status.decisions', { list: decisions.map(([k, v]) => `${k}=${v}`).join(', ') }));
+  const horizon = steps.filter((s) => s.status === 'pending' && beyondCalendar(state, s)).map((s) => s.id);
+  const after = horizon.length && state.calendarLastYear !== null ? `\n${fitToWidth(c.yellow(horizonWarning(state.calendarLastYear, horizon)), width)}` : '';
   // the header lines (a long title) wrap like the rest; the steps table fits itself
-  return `${fitToWidth(lines.join('\n'), width)}\n${stepsTable(state, steps, now, color, width)}`;
+  return `${fitToWidth(lines.filter((l) => l !== undefined).join('\n'), width)}\n${stepsTable(state, steps, now, color, width)}${after}`;
+}
+
+/** When the fault began and was discovered, if not the opening (SPEC §4.2); else nothing. */
+function startedLine(state: IncidentState, tz: string): string | undefined {
+  if (state.startedAt === state.openedAt && state.discoveredAt === state.openedAt) return undefined;
+  return t('status.faultTimes', { started: formatShort(state.startedAt, tz), discovered: formatShort(state.discoveredAt, tz) });
+}
+
+/** "holiday data ends 2026-12-31; add 2027 to playbooks/calendar.yaml" (SPEC §4, calendar horizon). */
+export function horizonWarning(lastYear: number, steps: string[]): string {
+  return t('calendar.horizon', { end: `${lastYear}-12-31`, next: lastYear + 1, steps: steps.join(', ') });
 }
 
 /**

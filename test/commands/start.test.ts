@@ -95,9 +95,13 @@ function setup(lang: Lang = 'en', db = join(tempDir(), 'audit.db')): Run {
   return { ctx, output, errors, clock };
 }
 
+/** The fault's own times (SPEC §4.2), answered "now" (Enter) unless a script names them. */
+const FAULT_TIMES = new Set(['startedAt', 'discoveredAt']);
+
 /** Answers by question key, in order; every answer moves the clock on by 20 seconds. */
 function answers(r: Run, list: [string, unknown][]): Handler {
   return (q) => {
+    if (FAULT_TIMES.has(q.key) && list[0]?.[0] !== q.key) return '';
     const next = list.shift();
     if (!next) throw new Error(`no scripted answer left for ${q.key} (${q.message})`);
     if (next[0] !== q.key) throw new Error(`expected question ${next[0]}, was asked ${q.key} (${q.message})`);
@@ -286,6 +290,10 @@ function responder(r: Run, shown: string[], idle: unknown[] = [], report?: strin
         return false;
       case 'recover.note':
         return 'verified by business';
+      case 'startedAt':
+      case 'discoveredAt':
+      case 'recover.at':
+        return '';
       case 'close.confirm':
         return idle.length === 0 || closeOffers++ > 0;
       case 'idle':

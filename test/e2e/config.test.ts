@@ -7,7 +7,9 @@ import { cli as runCli, json, PLAYBOOKS, tempDir, expectUsageError } from '../he
 
 // `grade` keeps validated grading files in $XDG_CACHE_HOME/sec-incident: never the developer's own
 const cacheHome = tempDir();
-const cli: typeof runCli = (args, options = {}) => runCli(args, { ...options, env: { XDG_CACHE_HOME: cacheHome, ...options.env } });
+// the folders come from the configuration under test, not from the tests' default library
+const cli: typeof runCli = (args, options = {}) =>
+  runCli(args, { ...options, env: { XDG_CACHE_HOME: cacheHome, SEC_INCIDENT_PLAYBOOKS: undefined, SEC_INCIDENT_TEMPLATES: undefined, ...options.env } });
 
 describe('configuration precedence', () => {
   const cwd = tempDir();

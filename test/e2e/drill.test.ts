@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, hasStackTrace, json, ROOT, tempDir } from '../helpers.js';
+import { BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, cli, hasStackTrace, json, ROOT, tempDir } from '../helpers.js';
 import { mermaidBlocks, parseMarkdown, readGantt } from '../report-markdown.js';
 
 const DRILLS = join(ROOT, 'drills');
@@ -13,7 +13,8 @@ beforeAll(() => {
   dir = tempDir();
   db = join(dir, 'audit.db');
 });
-const run = (args: string[]) => cli([...args, '--db', db]);
+// the example drills are the bundled content's own: they run against the bundled playbooks
+const run = (args: string[]) => cli([...args, '--db', db], { env: { SEC_INCIDENT_PLAYBOOKS: BUNDLED_PLAYBOOKS, SEC_INCIDENT_TEMPLATES: BUNDLED_TEMPLATES } });
 
 describe('example drills', () => {
   it('there are at least four, covering every tier and all three directions', () => {

@@ -63,12 +63,15 @@ describe('open → step → regrade → recover → close via the CLI', () => {
     const forced = run('close', id, '--force');
     expect(forced.code).toBe(2);
     expect(json(run('close', id, '--force', '--reason', 'exercise ends', '--summary', 'done', '--json')).state).toBe('closed');
-    expect(run('step', id, 'media-qa', 'note', '--note', 'late note').code).toBe(1);
+    // after the close, notes (follow-ups) may still be added; steps may not change (SPEC §4)
+    expect(run('step', id, 'media-qa', 'note', '--note', 'late note').code).toBe(0);
+    expect(run('step', id, 'media-qa', 'done').code).toBe(1);
 
     const log = json<any[]>(run('log', id, '--json'));
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
     expect(log.every((e) => e.actor === 'oncall')).toBe(true);
-    expect(log.at(-1)).toMatchObject({ type: 'incident.closed', payload: { forced: true, reason: 'exercise ends' } });
+    expect(log.at(-2)).toMatchObject({ type: 'incident.closed', payload: { forced: true, reason: 'exercise ends' } });
+    expect(log.at(-1)).toMatchObject({ type: 'note.added', payload: { step: 'media-qa', text: 'late note' } });
     expect(json(run('list', '--json'))).toEqual([expect.objectContaining({ id, state: 'closed', tier: 'critical' })]);
     expect(json(run('verify', '--json')).ok).toBe(true);
   });

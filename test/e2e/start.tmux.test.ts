@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cli, json, tempDir } from '../helpers.js';
+import { BIN, cli, json, PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
 
 let sockets = 0;
 
@@ -25,7 +25,7 @@ class Terminal {
 
   start(args: string[], columns = 120): void {
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}'`;
+    const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}' SEC_INCIDENT_PLAYBOOKS='${PLAYBOOKS}' SEC_INCIDENT_TEMPLATES='${TEMPLATES}'`;
     // the pane stays after the CLI exits, so the exit code can be read from the screen
     const command = `${env} '${process.execPath}' '${BIN}' ${quoted}; echo "[exit $?]"; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(columns), '-y', '40', '-c', this.dir, command);
@@ -133,6 +133,8 @@ const MODERATE = [
 /** The opening questions MODERATE leaves: the tier, the optional variables, who was reached. */
 async function open(t: Terminal): Promise<string> {
   await t.choose('Tier', 'Accept tier moderate');
+  await t.answer('When did the fault begin?', { text: '' });
+  await t.answer('When did we learn of it?', {});
   for (const v of ['Verified cause', 'Remedial measures', 'Loss verification', 'Alternative channels']) await t.answer(v, {});
   await t.waitForText('Teams activated at tier moderate (5):');
   await t.answer('Who did you reach?', { keys: ['a', 'Enter'] });
@@ -161,6 +163,7 @@ describe('sec-incident start in a real terminal (tmux)', () => {
       if (step.includes('#')) {
         // the next monitoring round: service is back, so mark it recovered instead
         await t.choose('What now?', 'Mark service recovered');
+        await t.answer('When did service come back?', {});
         await t.answer('Recovery note', { text: 'verified by the business side' });
         continue;
       }
@@ -197,6 +200,8 @@ describe('sec-incident start in a real terminal (tmux)', () => {
       '--var', 'systems=app', '--var', 'eta=', '--var', 'cause=', '--var', 'measures=', '--var', 'compensation=', '--var', 'channels=',
     ]);
     await t.choose('Tier', 'Accept tier mild');
+    await t.answer('When did the fault begin?', {});
+    await t.answer('When did we learn of it?', {});
     await t.waitForText('Teams activated at tier mild (2):');
     await t.answer('Who did you reach?', { keys: ['a', 'Enter'] });
     const id = incidentId(t.history());

@@ -7,7 +7,7 @@ import { loadGrading, loadPlaybook, loadTeams, readTemplate } from '../../src/pl
 import { validateLibrary } from '../../src/playbook/validate.js';
 import { setLang } from '../../src/ui/i18n.js';
 import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
-import { PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+import { PLAYBOOKS, TEMPLATES, tempDir, BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES } from '../helpers.js';
 
 const TODAY = '2026-11-27';
 const root = tempDir();
@@ -18,8 +18,11 @@ const RAW = /Invalid input|Unrecognized key|Too (small|big)|expected \w+, receiv
 afterEach(() => setLang('en'));
 
 describe('the bundled library', () => {
-  it('validates with no errors and no warnings', () => {
-    const { files, problems } = validateLibrary(PLAYBOOKS, TEMPLATES, TODAY);
+  it.each([
+    ['bundled', BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES],
+    ['the tests\' frozen copy', PLAYBOOKS, TEMPLATES],
+  ])('%s: validates with no errors and no warnings', (_name, playbooks, templates) => {
+    const { files, problems } = validateLibrary(playbooks, templates, TODAY);
     expect(problems).toEqual([]);
     expect(files.some((f) => f.endsWith('grading.yaml'))).toBe(true);
     expect(files.some((f) => f.endsWith('trading-outage.yaml'))).toBe(true);

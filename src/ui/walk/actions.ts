@@ -1,5 +1,5 @@
 // What the responder can do with the step at hand, each through one engine command.
-import { addNote, recordStep, recover, updateVars } from '../../engine/decide.js';
+import { addNote, recordStep, recover, reopenStep, updateVars } from '../../engine/decide.js';
 import { templateSource } from '../../commands/shared.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { WorkError } from '../../errors.js';
@@ -8,7 +8,17 @@ import { t, text } from '../i18n.js';
 import { dueText, renderStatus } from '../status-view.js';
 import { stepLine } from './card.js';
 import { describeChanges } from './changes.js';
-import { freeNoteQuestion, jumpQuestion, noteQuestion, optionalTextQuestion, reasonQuestion, varQuestion } from './questions.js';
+import {
+  freeNoteQuestion,
+  jumpQuestion,
+  noteQuestion,
+  optionalTextQuestion,
+  outcomeQuestion,
+  reasonQuestion,
+  statedTimeQuestion,
+  varQuestion,
+} from './questions.js';
+import { parseStatedTime } from '../../time/zone.js';
 import { record, type Walk } from './session.js';
 
 /**
@@ -19,11 +29,12 @@ const exactly = (step: StepInstance) => `${step.stepId}#${step.occurrence}`;
 
 export async function markDone(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const def = definitionOf(state, step.stepId);
+  const outcome = def.decision ? await w.ask.select(outcomeQuestion(def.decision)) : undefined;
   const note = (await w.ask.input(noteQuestion('done.note', def.requires.includes('note')))).trim();
   const templates = templateSource(w.ctx);
   let after: IncidentState;
   try {
-    after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'done', { ...(note ? { note } : {}), templates }, at, actor));
+    after = record(w, (s, at, actor, time) => recordStep(s, exactly(step), 'done', { ...(note ? { note } : {}), outcome, templates }, at, actor, time));
   } catch (error) {
     // refused (done meanwhile from another terminal, say): the evidence typed is not thrown away
     if (note && error instanceof WorkError) {
@@ -46,7 +57,7 @@ export async function markDone(w: Walk, state: IncidentState, step: StepInstance
 
 export async function skip(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const reason = (await w.ask.input(reasonQuestion('skip.reason', t('ask.skipReason')))).trim();
-  const after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'skip', { reason }, at, actor));
+  const after = record(w, (s, at, actor, time) => recordStep(s, exactly(step), 'skip', { reason }, at, actor, time));
   w.ctx.out(t('walk.skipRecorded', { step: `${text(definitionOf(state, step.stepId).title)} (${step.id})` }));
   return after;
 }
@@ -95,10 +106,52 @@ export function showStatus(w: Walk, state: IncidentState): void {
 }
 
 export async function markRecovered(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const when = await askStatedTime(w, state.opened.timezone, 'recover.at', t('ask.recoveredAt'));
   const note = (await w.ask.input(optionalTextQuestion('recover.note', t('ask.recoverNote')))).trim();
-  const after = record(w, (s, at, actor, time) => recover(s, note || undefined, at, actor, time));
+  const after = record(w, (s, at, actor, time) => recover(s, note || undefined, at, actor, time, when));
   const now = w.ctx.now();
   w.ctx.out(t('walk.recovered', { at: formatShort(after.recoveredAt!, after.opened.timezone) }));
   w.ctx.out(describeChanges(state, after, now, w.ctx.color));
+  return after;
+}
+
+/**
+ * A time the responder states (SPEC §4.2): Enter for now (undefined), or HH:MM / ISO 8601 in the
+ * firm's zone, not in the future; asked again until it is one.
+ */
+export async function askStatedTime(w: Pick<Walk, 'ask' | 'ctx'>, zone: string, key: string, message: string): Promise<number | undefined> {
+  const now = t('ask.now');
+  const parse = (value: string) => parseStatedTime(value, w.ctx.now(), zone);
+  const answer = (
+    await w.ask.input(
+      statedTimeQuestion(key, message, (value) => {
+        const v = value.trim();
+        if (v === '' || v === now) return true;
+        const at = parse(v);
+        if (at === undefined) return t('ask.timeInvalid');
+        return at > w.ctx.now() ? t('ask.timeFuture') : true;
+      }),
+    )
+  ).trim();
+  return answer === '' || answer === now ? undefined : parse(answer);
+}
+
+/** The responder's own latest completion or skip that is still the step's latest: what "undo" reopens. */
+export function ownLastCompletion(state: IncidentState, actor: string): StepInstance | undefined {
+  const ended = state.steps.filter((s) => (s.status === 'done' || s.status === 'skipped') && s.completedAt !== null && !s.byDecision);
+  const latest = ended.filter((s) => s.actor === actor).sort((a, b) => b.completedAt! - a.completedAt!)[0];
+  if (!latest) return undefined;
+  // only while it is still that step's latest ended occurrence (a later one must be undone first)
+  const newer = ended.some((s) => s.stepId === latest.stepId && s.occurrence > latest.occurrence);
+  return newer ? undefined : latest;
+}
+
+/** "Undo the last action": the responder's own last completion is pending again, with a reason. */
+export async function undoLast(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const last = ownLastCompletion(state, w.actor);
+  if (!last) return state;
+  const reason = (await w.ask.input(reasonQuestion('undo.reason', t('ask.undoReason')))).trim();
+  const after = record(w, (s, at, actor) => reopenStep(s, last.id, reason, at, actor));
+  w.ctx.out(t('walk.undone', { step: `${text(definitionOf(state, last.stepId).title)} (${last.id})` }));
   return after;
 }

@@ -1,8 +1,8 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
-import { definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
+import { beyondCalendar, definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { formatShort } from '../../time/zone.js';
 import { durationLabel, t, teamName, text } from '../i18n.js';
-import { dueText } from '../status-view.js';
+import { dueText, horizonWarning } from '../status-view.js';
 import { painter, paintTier } from '../style.js';
 
 /** `INC-… · tier moderate · direction B · 12 pending · 1 late` */
@@ -45,6 +45,8 @@ export function renderCard(state: IncidentState, step: StepInstance, now: number
     def.repeat ? t('walk.repeats', { every: durationLabel(def.repeat) }) : '',
   ].filter(Boolean);
   if (flags.length) lines.push(c.dim(flags.join(' · ')));
+  if (def.basis) lines.push(c.dim(t('walk.basis', { basis: text(def.basis) })));
+  if (beyondCalendar(state, step) && state.calendarLastYear !== null) lines.push(c.yellow(horizonWarning(state.calendarLastYear, [step.id])));
   if (def.detail) lines.push('', text(def.detail));
   if (def.checklist.length) {
     lines.push('', t('walk.checklist'));

@@ -1,6 +1,7 @@
 // The opening questions of `start`: only what the flags did not give — type, title, grading
 // signals, client impact, the tier decision and the playbook's variables.
-import { assembleRequest, loadLibrary, type OpenFlags } from '../../commands/open.js';
+import { assembleRequest, faultTimes, loadLibrary, type OpenFlags } from '../../commands/open.js';
+import { askStatedTime } from './actions.js';
 import { parseVars } from '../../commands/shared.js';
 import type { Context } from '../../context.js';
 import type { OpenRequest } from '../../engine/decide.js';
@@ -44,6 +45,7 @@ function coveredByFlags(flagged: Partial<GradingInputs>, grading: GradingConfig)
 /** Flags are checked before the first question, so a typo never costs the responder their answers. */
 function checkFlags(ctx: Context, flags: StartFlags) {
   const flagged = inputsFromFlags(flags, loadGrading(ctx.playbooksDir));
+  faultTimes(ctx, flags, ctx.now());
   return { flagged, givenVars: parseVars(flags.var) };
 }
 
@@ -78,6 +80,12 @@ export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags)
   const inputs = mergeInputs(EMPTY_INPUTS, change);
   const decision = await decideTier(ask, ctx.out, grade(inputs, grading), grading, ctx.color);
 
+  // when the fault began and when the firm learnt of it: statements and regulatory clocks use them
+  const zone = ctx.timezone;
+  const started = flags.startedAt === undefined ? await askStatedTime({ ctx, ask }, zone, 'startedAt', t('ask.startedAt')) : undefined;
+  const discovered =
+    flags.discoveredAt === undefined ? await askStatedTime({ ctx, ask }, zone, 'discoveredAt', t('ask.discoveredAt')) : undefined;
+
   const vars = { ...givenVars };
   const toAsk = playbook.definition.vars.filter((v) => !(v.id in givenVars));
   if (toAsk.length) ctx.out(t('ask.varsIntro'));
@@ -86,11 +94,13 @@ export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags)
     if (value) vars[v.id] = value;
   }
 
+  const times = { ...faultTimes(ctx, flags, ctx.now()), ...(started !== undefined ? { startedAt: started } : {}), ...(discovered !== undefined ? { discoveredAt: discovered } : {}) };
   return assembleRequest(ctx, lib, {
     title,
     mode: flags.drill ? 'drill' : 'real',
     vars,
     inputs,
     ...(decision.override ? { override: decision.override } : {}),
+    ...times,
   });
 }

@@ -5,7 +5,7 @@ import { lifecycle } from '../../engine/fold.js';
 import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
 import { t } from '../i18n.js';
-import { incidentNote, jump, markDone, markRecovered, showStatus, skip, stepNote, updateFacts } from './actions.js';
+import { incidentNote, jump, markDone, markRecovered, ownLastCompletion, showStatus, skip, stepNote, undoLast, updateFacts } from './actions.js';
 import { fitToWidth } from '../table.js';
 import { renderCard } from './card.js';
 import { offerClose } from './close.js';
@@ -35,6 +35,7 @@ export async function walk(w: Walk): Promise<number> {
     const order = agenda(state, now);
     const step = order.find((s) => s.id === focus) ?? order[0];
     focus = undefined;
+    const undo = ownLastCompletion(state, w.actor)?.id;
     try {
       if (!step) {
         if (!closeOffered) {
@@ -42,7 +43,7 @@ export async function walk(w: Walk): Promise<number> {
           if (await offerClose(w)) return 0;
           continue;
         }
-        switch (await w.ask.select(idleQuestion())) {
+        switch (await w.ask.select(idleQuestion(undo))) {
           case 'close':
             if (await offerClose(w)) return 0;
             break;
@@ -56,13 +57,17 @@ export async function walk(w: Walk): Promise<number> {
           case 'status':
             showStatus(w, state);
             break;
+          case 'undo':
+            await undoLast(w, state);
+            closeOffered = false;
+            break;
           case 'pause':
             return paused(w);
         }
         continue;
       }
       w.ctx.out(fitToWidth(renderCard(state, step, now, w.ctx.color), w.ctx.columns));
-      const action = await w.ask.select(actionQuestion(state, step, order.length - 1));
+      const action = await w.ask.select(actionQuestion(state, step, order.length - 1, undo));
       // after these the same card comes back: none of them ends the step (also one jumped to)
       if (STAYS_ON_CARD.has(action)) focus = step.id;
       switch (action) {
@@ -95,6 +100,9 @@ export async function walk(w: Walk): Promise<number> {
           break;
         case 'teams':
           await reviewTeams(w, state);
+          break;
+        case 'undo':
+          await undoLast(w, state);
           break;
         case 'pause':
           return paused(w);

@@ -3,7 +3,7 @@
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { directionFor, type ClientImpact } from '../../grading/grade.js';
 import { parseMetricValue } from '../../grading/inputs.js';
-import type { GradingConfig, MetricConfig } from '../../playbook/schema.js';
+import type { DecisionDefinition, GradingConfig, MetricConfig } from '../../playbook/schema.js';
 import { INDICATORS, TIERS, type Indicator, type Tier } from '../../playbook/vocabulary.js';
 import { t, text, valueLabel } from '../i18n.js';
 import type { CheckboxQuestion, Choice, ConfirmQuestion, InputQuestion, SelectQuestion } from '../prompts.js';
@@ -150,9 +150,19 @@ export function reachedQuestion(groups: { team: string; teamName: string; member
   };
 }
 
-export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'pause';
+export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'undo' | 'pause';
 
-export function actionQuestion(state: IncidentState, step: StepInstance, others: number): SelectQuestion<WalkAction> {
+/** A decision step's outcome, asked with the options' own words (SPEC §4.1). */
+export function outcomeQuestion(decision: DecisionDefinition): SelectQuestion<string> {
+  return { key: `outcome.${decision.id}`, message: t('ask.outcome'), choices: decision.options.map((o) => ({ value: o.id, name: text(o.text) || o.id })) };
+}
+
+/** When the fault began / was discovered: `now`, or a time as in --started-at (SPEC §4.2). */
+export function statedTimeQuestion(key: string, message: string, valid: (value: string) => string | true): InputQuestion {
+  return { key, message, default: t('ask.now'), validate: valid };
+}
+
+export function actionQuestion(state: IncidentState, step: StepInstance, others: number, undo?: string): SelectQuestion<WalkAction> {
   const def = definitionOf(state, step.stepId);
   const actions: Choice<WalkAction>[] = [
     { value: 'done', name: def.requires.includes('note') ? t('act.doneNote') : t('act.done') },
@@ -166,15 +176,16 @@ export function actionQuestion(state: IncidentState, step: StepInstance, others:
     { value: 'status', name: t('act.status') },
     ...(state.recoveredAt === null ? [{ value: 'recover' as const, name: t('act.recover') }] : []),
     { value: 'teams', name: t('act.teams') },
+    ...(undo ? [{ value: 'undo' as const, name: t('act.undo', { step: undo }) }] : []),
     { value: 'pause', name: t('act.pause') },
   ];
   return { key: 'action', message: t('ask.action'), choices: actions };
 }
 
 /** When nothing is pending: close, or keep going. */
-export type IdleAction = 'close' | 'note' | 'regrade' | 'status' | 'pause';
+export type IdleAction = 'close' | 'note' | 'regrade' | 'status' | 'undo' | 'pause';
 
-export function idleQuestion(): SelectQuestion<IdleAction> {
+export function idleQuestion(undo?: string): SelectQuestion<IdleAction> {
   return {
     key: 'idle',
     message: t('ask.idle'),
@@ -183,6 +194,7 @@ export function idleQuestion(): SelectQuestion<IdleAction> {
       { value: 'note', name: t('act.incidentNote') },
       { value: 'regrade', name: t('act.regrade') },
       { value: 'status', name: t('act.status') },
+      ...(undo ? [{ value: 'undo' as const, name: t('act.undo', { step: undo }) }] : []),
       { value: 'pause', name: t('act.pause') },
     ],
   };

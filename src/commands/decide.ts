@@ -1,0 +1,24 @@
+import type { Context } from '../context.js';
+import { printJson } from '../context.js';
+import { decide } from '../engine/decide.js';
+import { statusJson } from '../engine/views.js';
+import { t } from '../ui/i18n.js';
+import { actorOf, existingIncidents } from './shared.js';
+
+/** `decide <id> <decision> <option> --reason …` (SPEC §4.1): make or change a decision's outcome. */
+export async function run(ctx: Context, [id, decision, option]: string[], opts: { reason?: string; actor?: string }): Promise<number> {
+  const service = existingIncidents(ctx, id!);
+  const at = ctx.now();
+  const before = service.load(id!).decisions[decision!];
+  const state = service.act(id!, (s, time) => decide(s, { decision: decision!, outcome: option!, reason: opts.reason }, at, actorOf(ctx, opts), time));
+  service.store.close();
+  if (ctx.json) printJson(ctx, statusJson(state, at));
+  else {
+    ctx.out(
+      before === undefined || before === option
+        ? t('decide.recorded', { id: id!, decision: decision!, outcome: option! })
+        : t('decide.changed', { id: id!, decision: decision!, outcome: option!, previous: before }),
+    );
+  }
+  return 0;
+}
