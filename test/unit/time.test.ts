@@ -6,7 +6,7 @@ import { InputError } from '../../src/errors.js';
 import { loadCalendar } from '../../src/playbook/library.js';
 import { addWorkingDays, isWorkingDay, type WorkCalendar } from '../../src/time/calendar.js';
 import { addDuration, parseDuration } from '../../src/time/duration.js';
-import { formatClock, formatForPeople, formatInZone, formatShort, fromLocal, isValidTimeZone, parseInstant, toLocal } from '../../src/time/zone.js';
+import { formatClock, formatForPeople, formatInZone, formatShort, fromLocal, isValidTimeZone, parseInstant, parseStatedTime, toLocal } from '../../src/time/zone.js';
 import { PLAYBOOKS, tempDir } from '../helpers.js';
 
 const SH = 'Asia/Shanghai';
@@ -193,5 +193,21 @@ describe('the Intl-free path for zones with a fixed offset', () => {
 
   it('falls back to Intl before 1992, when China still had daylight saving time', () => {
     expect(formatInZone(Date.UTC(1988, 6, 1, 0, 0), SH)).toBe('1988-07-01T09:00:00+09:00');
+  });
+});
+
+describe('parseStatedTime (SPEC §4.2: --started-at, --discovered-at, recover --at)', () => {
+  const now = Date.parse('2026-11-28T10:15:00+08:00');
+  it.each([
+    ['09:31', '2026-11-28T09:31:00+08:00'],
+    ['9:05', '2026-11-28T09:05:00+08:00'],
+    ['2026-11-27T23:10+08:00', '2026-11-27T23:10:00+08:00'],
+    ['2026-11-28T01:10:00Z', '2026-11-28T09:10:00+08:00'],
+  ])('%s is %s', (text, expected) => {
+    expect(parseStatedTime(text, now, 'Asia/Shanghai')).toBe(Date.parse(expected));
+  });
+
+  it.each(['24:00', '09:60', '0931', 'yesterday', '2026-11-28T09:31', ''])('%j is not a time', (text) => {
+    expect(parseStatedTime(text, now, 'Asia/Shanghai')).toBeUndefined();
   });
 });
