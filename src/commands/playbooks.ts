@@ -34,7 +34,8 @@ export function dueLabel(step: StepDefinition): string {
   if (typeof step.due === 'string') parts.push(step.due);
   else if (step.due) parts.push(TIERS.filter((tier) => step.due && tier in (step.due as object)).map((tier) => `${t(`tier.${tier}`)} ${(step.due as Record<string, string>)[tier]}`).join(', '));
   if (step.from === 'recovered') parts.push(t('pb.show.fromRecovery'));
-  if (step.repeat) parts.push(t('pb.show.repeat', { d: step.repeat }));
+  if (step.from === 'discovered') parts.push(t('pb.show.fromDiscovery'));
+  if (step.repeat) parts.push(t('pb.show.repeat', { d: step.repeat }) + (step.until ? ` ${t('pb.show.until', { until: step.until })}` : ''));
   return parts.join(' · ') || '—';
 }
 
@@ -63,6 +64,16 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
       { width: ctx.columns, wrap: [1, 2, 5] },
     ),
   );
+  // conditions, decisions and the rule each duty follows (SPEC §4.1): under the table, one per step
+  const about = p.steps.flatMap((s) => {
+    const parts = [
+      ...Object.entries(s.when ?? {}).map(([k, v]) => (typeof v === 'number' ? `${k} ≥ ${v}` : `${k} ∈ {${([] as string[]).concat(v).join(', ')}}`)),
+      ...(s.decision ? [t('pb.show.decides', { id: s.decision.id, options: s.decision.options.map((o) => o.id).join(' / ') })] : []),
+      ...(s.basis ? [t('pb.show.basis', { basis: text(s.basis) })] : []),
+    ];
+    return parts.length ? fitted(`  ${s.id}: ${parts.join(' · ')}`) : [];
+  });
+  if (about.length) lines.push('', t('pb.show.conditions'), ...about);
   ctx.out(lines.join('\n'));
   return 0;
 }

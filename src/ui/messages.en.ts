@@ -696,6 +696,11 @@ export const en = {
   'calendar.horizon': "holiday data ends {end}; add {next} to playbooks/calendar.yaml — due times counted in working days past it ({steps}) assume weekdays only",
   'rep.step.calendar': "Calendar",
   'pb.calendarHorizon': "step \"{step}\" counts working days ({due}), and the holiday data ends {end}: add {next} to playbooks/calendar.yaml before due times reach it",
+  'pb.show.fromDiscovery': "from discovery",
+  'pb.show.until': "until {until}",
+  'pb.show.decides': "decides {id}: {options}",
+  'pb.show.basis': "basis: {basis}",
+  'pb.show.conditions': "Conditions, decisions and basis:",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -698,4 +698,9 @@ export const zh: Record<MessageKey, string> = {
   'calendar.horizon': "节假日数据止于 {end}；请在 playbooks/calendar.yaml 中补充 {next} 年——其后按工作日计算的时限（{steps}）仅按周一至周五计",
   'rep.step.calendar': "日历",
   'pb.calendarHorizon': "步骤“{step}”按工作日计时（{due}），而节假日数据止于 {end}：请在时限到达前于 playbooks/calendar.yaml 中补充 {next} 年",
+  'pb.show.fromDiscovery': "自发现起",
+  'pb.show.until': "直至 {until}",
+  'pb.show.decides': "决策 {id}：{options}",
+  'pb.show.basis': "依据：{basis}",
+  'pb.show.conditions': "条件、决策与依据：",
 };

@@ -88,6 +88,16 @@ describe('a quiet outage at CSRC 重大: the lane runs whatever the opinion tier
   });
 });
 
+describe('playbooks show', () => {
+  it('lists each step\'s conditions, decision and basis under the table', () => {
+    const r = cli(['playbooks', 'show', 'outage'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('reportability: decides reportable: yes / unsure / no · basis: Test rule, art. 1');
+    expect(r.stdout).toContain('cac-report: eventLevel ≥ 2 · reportable ∈ {yes, unsure}');
+    expect(r.stdout).toMatch(/every 1h until stand-down/);
+  });
+});
+
 describe('recover --at and reopen', () => {
   const db = join(tempDir(), 'audit.db');
   const run = (...args: string[]) => cli([...args, '--db', db], { env });
