@@ -12,7 +12,7 @@ import { statusJson } from '../../src/engine/views.js';
 import { CliError, InputError, InterruptedError, WorkError } from '../../src/errors.js';
 import { setLang, type Lang } from '../../src/ui/i18n.js';
 import type { CheckboxQuestion, ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../src/ui/prompts.js';
-import { PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+import { FIXTURES, PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
 
 type Question = { kind: 'select' | 'input' | 'confirm' | 'checkbox' } & (SelectQuestion<unknown> | InputQuestion | ConfirmQuestion | CheckboxQuestion<unknown>);
 type Handler = (q: Question) => unknown;
@@ -532,6 +532,48 @@ describe('start: a card gone stale', () => {
     // the note typed for the refused Done is kept on the step, not thrown away
     expect(r.errors.join('\n')).toContain('Your note is kept on the step.');
     expect(state.steps.find((s) => s.id === 'monitoring-sweep')!.notes.map((n) => n.text)).toContain('swept');
+  });
+});
+
+describe('start: the regulatory lane (SPEC §4.1, §4.2)', () => {
+  it('asks when the fault began, asks a decision step\'s outcome in its own words, and undoes my last completion', async () => {
+    const r = setup();
+    r.ctx.playbooksDir = join(FIXTURES, 'regulatory', 'playbooks');
+    r.ctx.templatesDir = join(FIXTURES, 'regulatory', 'templates');
+    let offered: unknown[] = [];
+    script.handler = answers(r, [
+      ['tier.decision', 'accept'],
+      ['startedAt', '09:10'],
+      ['discoveredAt', ''],
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['action', 'jump'],
+      ['jump', 'reportability'],
+      ['action', 'done'],
+      ['outcome.reportable', (() => 'yes') as unknown],
+      ['done.note', 'the bureau was phoned'],
+      ['action', (() => {
+        offered = (script.asked.at(-1)!.choices as { value: string; name: string }[]).map((c) => c.value);
+        return 'undo';
+      }) as unknown],
+      ['undo.reason', 'wrong outcome chosen'],
+      ['action', 'pause'],
+    ]) as never;
+    const code = await run(r.ctx, [], { type: 'outage', title: 'Orders stuck', indicator: ['eventLevel=3', 'impactScope=1', 'propagation=1', 'durationTrend=1'], impact: 'partial', var: ['systems=APP'] });
+    expect(code).toBe(0);
+    const outcome = script.asked.find((q) => q.key === 'outcome.reportable')!;
+    expect(outcome.choices).toEqual([
+      { value: 'yes', name: 'Reportable' },
+      { value: 'unsure', name: 'Not yet clear: report as a precaution' },
+      { value: 'no', name: 'Not reportable' },
+    ]);
+    expect(offered).toContain('undo');
+    const state = load(r, openedId(r));
+    expect(state.startedAt).toBe(Date.parse('2026-03-16T09:10:00+08:00'));
+    expect(state.decisions).toEqual({ reportable: 'yes' });
+    expect(state.steps.find((s) => s.id === 'reportability')).toMatchObject({ status: 'pending' });
+    expect(state.reopened).toEqual([expect.objectContaining({ step: 'reportability', reason: 'wrong outcome chosen' })]);
+    expect(r.output.join('\n')).toContain('Basis: Test rule, art. 1');
   });
 });
 
