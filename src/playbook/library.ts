@@ -18,6 +18,7 @@ import {
   type Team,
 } from './schema.js';
 import { checkGrading, checkPlaybook, checkTeams } from './checks.js';
+import { anchorChannel } from '../notify/secrets.js';
 
 export interface LoadedPlaybook {
   definition: Playbook;
@@ -64,7 +65,9 @@ export function loadGrading(dir: string): GradingConfig {
 
 export function loadTeams(dir: string): Team[] {
   const parsed = parseFile(join(dir, 'teams.yaml'), teamsFileSchema);
-  return orThrow(parsed, parsed.ok ? checkTeams(parsed.value.teams, parsed.source) : []).teams;
+  const teams = orThrow(parsed, parsed.ok ? checkTeams(parsed.value.teams, parsed.source) : []).teams;
+  // a relative {file:} names a file beside teams.yaml, wherever the command runs (SPEC §4)
+  return teams.map((team) => (team.channels ? { ...team, channels: team.channels.map((c) => anchorChannel(c, dir)) } : team));
 }
 
 export function playbookIds(dir: string): string[] {

@@ -73,13 +73,37 @@ export const memberSchema = z.strictObject({
   feishu: z.string().optional(),
 });
 
+/**
+ * Where a robot's URL or secret is found: an environment variable or a file, never the YAML itself
+ * (SPEC §4), so teams.yaml can be shared and committed without handing out the robots.
+ */
+export const secretRefSchema = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+export const CHANNEL_TYPES = ['wecom', 'dingtalk', 'feishu', 'webhook', 'cloudevents'] as const;
+const channelBase = { url: secretRefSchema, drill: z.boolean().default(false) };
+export const channelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('wecom'), ...channelBase }),
+  z.strictObject({ type: z.literal('dingtalk'), ...channelBase, secret: secretRefSchema.optional() }),
+  z.strictObject({ type: z.literal('feishu'), ...channelBase, secret: secretRefSchema.optional() }),
+  z.strictObject({ type: z.literal('webhook'), ...channelBase }),
+  z.strictObject({ type: z.literal('cloudevents'), ...channelBase }),
+]);
+export type Channel = z.infer<typeof channelSchema>;
+export type ChannelType = Channel['type'];
+
 export const teamSchema = z.strictObject({
   id: idSchema,
   name: textSchema,
   duties: z.array(textSchema).default([]),
   activate: z.array(tierSchema),
   members: z.array(memberSchema).default([]),
+  channels: z.array(channelSchema).optional(),
 });
+export type Member = z.infer<typeof memberSchema>;
 export const teamsFileSchema = z.strictObject({ teams: z.array(teamSchema).min(1) });
 export type Team = z.infer<typeof teamSchema>;
 
@@ -167,5 +191,6 @@ export const configSchema = z.strictObject({
   db: z.string().optional(),
   playbooks: z.string().optional(),
   templates: z.string().optional(),
+  notify: z.strictObject({ lead: durationSchema.optional() }).optional(),
 });
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -188,6 +188,8 @@ function formatHint(issue: z.core.$ZodIssueInvalidStringFormat): string {
 function unionHint(path: readonly PropertyKey[]): string {
   const last = String(path[path.length - 1] ?? '');
   if (last === 'due') return t('hint.due');
+  if (path.includes('channels') && (last === 'url' || last === 'secret')) return t('hint.secretRef');
+  if (path.includes('channels') && last === 'type') return t('hint.channelType');
   if (path.includes('metrics')) return t('hint.metric');
   return t('hint.text');
 }
