@@ -61,6 +61,10 @@ function action(load: Loader) {
     const ctx = await makeContext(opts as GlobalFlags & { json?: boolean });
     const { run } = await load();
     exitCode = (await run(ctx, positional, opts)) ?? 0;
+    // what the command queued for the teams goes now, within a bounded wait; the rest waits for `watch`
+    const { queuedIncidents } = await import('./commands/shared.js');
+    const queued = queuedIncidents();
+    if (queued.length > 0) await (await import('./notify/flush.js')).flush(ctx, queued);
   };
 }
 
@@ -201,6 +205,12 @@ export function buildProgram(): Command {
     .option('--json', t('help.json'))
     .option('--report-dir <dir>', t('help.reportDir'))
     .action(action(() => import('./commands/drill.js')));
+  program
+    .command('watch')
+    .description(t('cmd.watch'))
+    .option('--once', t('help.once'))
+    .option('--interval <duration>', t('help.interval'))
+    .action(action(() => import('./commands/watch.js')));
   gradingOptions(program.command('grade').description(t('cmd.grade')))
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/grade.js')));

@@ -32,6 +32,8 @@ export interface Settings {
   timezone: string;
   firm: Firm;
   configFile?: string;
+  /** How long before a step's due time its owner is reminded (SPEC §9 `notify.lead`; default 10m). */
+  notifyLead?: string;
 }
 
 const root = packageRoot();
@@ -105,6 +107,7 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
     templatesDir: pick(flags.templates, 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES),
     timezone,
     firm: { ...file.firm },
+    notifyLead: file.notify?.lead ?? '10m',
     configFile: existsSync(configFile) ? configFile : undefined,
   };
 }

@@ -17,14 +17,34 @@ export function unknownIncident(store: AuditStore, id: string): CliError {
   return store.isListed(id) ? new WorkError(t('incident.logGone', { id })) : new InputError(t('incident.unknown', { id, db: store.file }));
 }
 
+/**
+ * What an action must also record for the teams to hear of it (SPEC §9): the outbox's events,
+ * appended in the action's own transaction. `firstSeq` is the sequence number the first will get.
+ */
+export type NoticePlanner = (before: IncidentState | null, after: IncidentState, drafts: readonly EventDraft[], firstSeq: number) => EventDraft[];
+
 export class Incidents {
   /** Folded states by incident; the log is append-only, so a state only ever needs newer events. */
   private readonly states = new Map<string, IncidentState>();
+  /** Incidents this service queued notifications for: a command sends them before it exits. */
+  readonly queued = new Set<string>();
 
   constructor(
     readonly store: AuditStore,
     readonly calendar: WorkCalendar,
+    private readonly planner?: NoticePlanner,
   ) {}
+
+  /** Appends what the planner adds for an action already folded into `after`. */
+  private appendNotices(before: IncidentState | null, after: IncidentState, drafts: readonly EventDraft[]): IncidentState {
+    const notices = this.planner?.(before, after, drafts, after.events + 1) ?? [];
+    if (notices.length === 0) return after;
+    this.store.append(after.id, notices);
+    const time = this.time(after.opened.timezone);
+    for (const notice of notices) foldOne(after, notice, time);
+    if (notices.some((n) => n.type === 'notification.queued')) this.queued.add(after.id);
+    return after;
+  }
 
   time(timeZone: string): TimeContext {
     return { calendar: this.calendar, timeZone };
@@ -63,8 +83,13 @@ export class Incidents {
   open(request: OpenRequest, at: number, actor: string): IncidentState {
     return this.store.transact(() => {
       const id = this.store.nextId(request.mode === 'drill' ? 'DRL' : 'INC', localDate(toLocal(Date.now(), request.timezone)));
-      this.store.append(id, openIncident(id, request, at, actor, this.time(request.timezone)));
-      return this.foldEvents(id);
+      const drafts = openIncident(id, request, at, actor, this.time(request.timezone));
+      this.store.append(id, drafts);
+      const opened = this.foldEvents(id);
+      if (!this.planner) return opened;
+      const after = this.appendNotices(null, cloneState(opened), drafts);
+      this.states.set(id, after);
+      return after;
     });
   }
 
@@ -79,6 +104,7 @@ export class Incidents {
       // a new object: callers holding the state from before keep their snapshot
       const after = cloneState(before);
       for (const draft of drafts) foldOne(after, draft, time);
+      this.appendNotices(before, after, drafts);
       this.states.set(id, after);
       return after;
     });

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { defaultActor } from '../config.js';
 import type { TemplateSource } from '../engine/decide.js';
 import { loadCalendar, readTemplate } from '../playbook/library.js';
+import { planNotices } from '../notify/outbox.js';
 import { Incidents } from '../service.js';
 import { auditKey } from '../store/hash.js';
 import { AuditStore } from '../store/store.js';
@@ -13,8 +14,18 @@ export function openStore(ctx: Context, readonly = false): AuditStore {
   return AuditStore.open(ctx.db, { readonly, key: auditKey(ctx.env) });
 }
 
+/** Incidents for which a command queued notifications: sent before the command exits (cli.ts). */
+const queuedBy: Incidents[] = [];
+
 export function incidents(ctx: Context, readonly = false): Incidents {
-  return new Incidents(openStore(ctx, readonly), loadCalendar(ctx.playbooksDir));
+  const service = new Incidents(openStore(ctx, readonly), loadCalendar(ctx.playbooksDir), readonly ? undefined : planNotices);
+  if (!readonly) queuedBy.push(service);
+  return service;
+}
+
+/** The incidents whose notifications this process queued and has not sent yet. */
+export function queuedIncidents(): string[] {
+  return [...new Set(queuedBy.flatMap((service) => [...service.queued]))];
 }
 
 /**

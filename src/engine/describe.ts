@@ -59,6 +59,25 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
         (event.payload.recoveredAt ? ` ${t('ev.recoveredAt', { at: event.payload.recoveredAt })}` : '') +
         (event.payload.note ? ` — ${event.payload.note}` : '')
       );
+    case 'notification.queued':
+    case 'notification.suppressed': {
+      const p = event.payload;
+      const params = { id: p.id, team: teamName(teams, p.team), type: p.channel.type, index: p.channel.index };
+      return event.type === 'notification.queued'
+        ? t('ev.notification.queued', { ...params, title: event.payload.notice.title })
+        : t('ev.notification.suppressed', params);
+    }
+    case 'notification.claimed':
+      return t('ev.notification.claimed', { count: event.payload.ids.length, by: event.payload.by, until: event.payload.until });
+    case 'notification.sent':
+      return t('ev.notification.sent', { id: event.payload.id, attempt: event.payload.attempt });
+    case 'notification.failed': {
+      const p = event.payload;
+      const base = t('ev.notification.failed', { id: p.id, attempt: p.attempt, code: String(p.code ?? p.status ?? '—') });
+      return p.retryAt ? `${base}, ${t('ev.notification.retry', { at: p.retryAt })}` : base;
+    }
+    case 'reminder.raised':
+      return t(`ev.reminder.${event.payload.kind}`, { step: event.payload.step, due: event.payload.dueAt });
     case 'incident.closed':
       return event.payload.forced
         ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })

@@ -1,4 +1,5 @@
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
+import type { QueuedPayload, SuppressedPayload } from '../notify/outbox.js';
 import type { GradingConfig, Playbook, Team, Tier } from '../playbook/schema.js';
 
 export type IncidentMode = 'real' | 'drill';
@@ -62,6 +63,26 @@ export type EventPayloads = {
   /** `recoveredAt`: when service really came back (ISO 8601), if stated earlier than recorded. */
   'incident.recovered': { note?: string; recoveredAt?: string };
   'incident.closed': { summary?: string; forced: boolean; reason?: string; pending: string[] };
+  /** The outbox (SPEC §9): a message for a team's channel, queued in the transaction of what caused it. */
+  'notification.queued': QueuedPayload;
+  /** A drill's message for a channel that does not take drills: recorded, not sent. */
+  'notification.suppressed': SuppressedPayload;
+  /** A sender took these notifications until `until` (ISO 8601): no other sender sends them meanwhile. */
+  'notification.claimed': { ids: string[]; by: string; until: string };
+  /** A platform acknowledged every part of it: never sent again. */
+  'notification.sent': { id: string; attempt: number; parts: number; status?: number; code?: number | string };
+  'notification.failed': {
+    id: string;
+    attempt: number;
+    delivered: number;
+    status?: number;
+    code?: number | string;
+    /** Tried again from then; absent when it will not be. */
+    retryAt?: string;
+    detail?: string;
+  };
+  /** A due or overdue reminder, raised once (SPEC §9). */
+  'reminder.raised': { kind: 'due' | 'overdue'; step: string; dueAt: string };
 };
 
 export type EventType = keyof EventPayloads;

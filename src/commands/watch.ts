@@ -1,0 +1,80 @@
+// `sec-incident watch [--once]` (SPEC §9): delivers the outbox, raises due and overdue reminders
+// once each, and keeps a board on a terminal. Everything it does is an event, so a restart, or a
+// second watcher, repeats nothing.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Context } from '../context.js';
+import { lifecycle } from '../engine/fold.js';
+import { InputError } from '../errors.js';
+import { deliverOutbox, senderIdentity, type DeliverySummary } from '../notify/deliver.js';
+import { foldOutbox, planReminders } from '../notify/outbox.js';
+import { parseDuration } from '../time/duration.js';
+import { t } from '../ui/i18n.js';
+import { renderBoard, type BoardEntry } from '../ui/watch-board.js';
+import { actorOf, incidents } from './shared.js';
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, wd: 86_400_000 } as const;
+
+export function leadMs(lead: string | undefined): number {
+  const d = parseDuration(lead ?? '10m');
+  if (!d) throw new InputError(t('watch.badLead', { lead: lead ?? '' }));
+  return d.amount * UNIT_MS[d.unit];
+}
+
+export interface WatchFlags {
+  once?: boolean;
+  interval?: string;
+}
+
+export interface TickResult extends DeliverySummary {
+  reminders: number;
+  board: BoardEntry[];
+}
+
+/** One pass: reminders for every open real incident, then the outbox of every incident. */
+export async function tick(ctx: Context, service: ReturnType<typeof incidents>, by: string, lead: number): Promise<TickResult> {
+  const actor = actorOf(ctx, {});
+  const now = ctx.now();
+  let reminders = 0;
+  const ids = service.store.list('all').map((x) => x.id);
+  for (const id of ids) {
+    const state = service.load(id);
+    if (state.mode === 'drill' || lifecycle(state) === 'closed') continue;
+    service.act(id, (current) => {
+      // the outbox is read inside the write transaction: two watchers cannot both raise one reminder
+      const drafts = planReminders(current, foldOutbox(service.store.eventsAfter(id, 0)), now, lead, actor, current.events + 1);
+      reminders += drafts.filter((d) => d.type === 'reminder.raised').length;
+      return drafts;
+    });
+  }
+  const summary = await deliverOutbox(service, ids, { actor, env: ctx.env, now: ctx.now, by });
+  const board = ids.map((id) => ({ state: service.load(id), outbox: foldOutbox(service.store.eventsAfter(id, 0)) }));
+  return { ...summary, reminders, board };
+}
+
+export async function run(ctx: Context, _args: string[], flags: WatchFlags): Promise<number> {
+  const lead = leadMs(ctx.notifyLead);
+  const interval = flags.interval ? leadMs(flags.interval) : 5_000;
+  const service = incidents(ctx);
+  const by = senderIdentity();
+  const live = !flags.once && ctx.stdoutIsTTY;
+  try {
+    for (;;) {
+      const result = await tick(ctx, service, by, lead);
+      if (live) {
+        const board = renderBoard(result.board, ctx.now(), { color: ctx.color, width: ctx.columns ?? 80, timezone: ctx.timezone });
+        // the board replaces itself: home and clear, then the text (no other output on stdout)
+        process.stdout.write('\x1b[H\x1b[2J');
+        ctx.out(board);
+      }
+      const happened = result.reminders + result.sent + result.failed > 0;
+      if (!live && (happened || flags.once)) {
+        ctx.err(t('watch.pass', { reminders: result.reminders, sent: result.sent, failed: result.failed, left: result.left }));
+      }
+      for (const problem of new Set(result.problems)) ctx.err(`  ${problem}`);
+      if (flags.once) return result.failed > 0 ? 1 : 0;
+      await delay(interval);
+    }
+  } finally {
+    service.store.close();
+  }
+}
