@@ -36,16 +36,18 @@ export async function tick(ctx: Context, service: ReturnType<typeof incidents>, 
   const now = ctx.now();
   let reminders = 0;
   const ids = service.store.list('all').map((x) => x.id);
-  for (const id of ids) {
-    const state = service.load(id);
-    if (state.mode === 'drill' || lifecycle(state) === 'closed') continue;
-    service.act(id, (current) => {
-      // the outbox is read inside the write transaction: two watchers cannot both raise one reminder
-      const drafts = planReminders(current, foldOutbox(service.store.eventsAfter(id, 0)), now, lead, actor, current.events + 1);
-      reminders += drafts.filter((d) => d.type === 'reminder.raised').length;
-      return drafts;
-    });
-  }
+  service.store.transact(() => {
+    for (const id of ids) {
+      const state = service.load(id);
+      if (state.mode === 'drill' || lifecycle(state) === 'closed') continue;
+      service.act(id, (current) => {
+        // the outbox is read inside the write transaction: two watchers cannot both raise one reminder
+        const drafts = planReminders(current, foldOutbox(service.store.eventsAfter(id, 0)), now, lead, actor, current.events + 1);
+        reminders += drafts.filter((d) => d.type === 'reminder.raised').length;
+        return drafts;
+      });
+    }
+  });
   const summary = await deliverOutbox(service, ids, { actor, env: ctx.env, now: ctx.now, by });
   const board = ids.map((id) => ({ state: service.load(id), outbox: foldOutbox(service.store.eventsAfter(id, 0)) }));
   return { ...summary, reminders, board };

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EventDraft } from '../engine/events.js';
+import type { IncidentState } from '../engine/fold.js';
 import type { Incidents } from '../service.js';
 import { foldOutbox, isDeliverable, MAX_ATTEMPTS, outboxTime, type OutboxEntry } from './outbox.js';
 import { resolveChannel, type ChannelAddress } from './secrets.js';
@@ -63,6 +64,31 @@ function resultEvent(entry: OutboxEntry, result: DeliveryResult, at: number, act
   };
 }
 
+/**
+ * Records answers in the log with one commit for those that arrive together (group commit): each
+ * is durable before its caller goes on, without one disk flush per message.
+ */
+function groupCommit(service: Incidents): (id: string, event: (state: IncidentState) => EventDraft) => Promise<void> {
+  let batch: { id: string; event: (state: IncidentState) => EventDraft; done: (error?: unknown) => void }[] = [];
+  const flush = () => {
+    const taken = batch;
+    batch = [];
+    try {
+      service.store.transact(() => {
+        for (const item of taken) service.act(item.id, (state) => [item.event(state)]);
+      });
+      for (const item of taken) item.done();
+    } catch (error) {
+      for (const item of taken) item.done(error);
+    }
+  };
+  return (id, event) =>
+    new Promise((resolve, reject) => {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ id, event, done: (error) => (error === undefined ? resolve() : reject(error)) });
+    });
+}
+
 /** Claims an incident's deliverable notifications for this sender; returns them. */
 export function claim(service: Incidents, id: string, options: Required<Pick<DeliverOptions, 'actor' | 'by' | 'leaseMs'>> & { now: number; accept?: (entry: OutboxEntry) => boolean }): OutboxEntry[] {
   let claimed: OutboxEntry[] = [];
@@ -77,47 +103,55 @@ export function claim(service: Incidents, id: string, options: Required<Pick<Del
   return claimed;
 }
 
-/** Delivers the outbox of these incidents: claim, send (robots in parallel, each in order), record. */
+/**
+ * Delivers the outbox of these incidents: claim each incident's share, then one lane per robot
+ * across all of them (robots in parallel, each in order, at its platform's rate), recording each
+ * answer as it comes.
+ */
 export async function deliverOutbox(service: Incidents, ids: Iterable<string>, options: DeliverOptions): Promise<DeliverySummary> {
   const now = options.now ?? Date.now;
   const by = options.by ?? senderIdentity();
   const leaseMs = options.leaseMs ?? 120_000;
   const summary: DeliverySummary = { sent: 0, failed: 0, left: 0, problems: [] };
-  for (const id of ids) {
-    const start = now();
-    const accept = (entry: OutboxEntry) => {
-      if (!options.onlyResolvable) return true;
-      try {
-        resolveChannel(addressOf(entry), options.env);
-        return true;
-      } catch (error) {
-        summary.left += 1;
-        summary.problems.push((error as Error).message);
-        return false;
-      }
-    };
-    const claimed = claim(service, id, { actor: options.actor, by, leaseMs, now: start, accept });
-    if (claimed.length === 0) continue;
-    // stop before the claim runs out, so no other sender takes over a message still in flight
-    const deadline = Math.min(options.deadline ?? Infinity, start + leaseMs - 5_000);
-    const sender = new Sender({ env: options.env, now, deadline, ...options.sender });
-    const robots = new Map<string, OutboxEntry[]>();
-    for (const entry of claimed) {
-      const key = `${entry.queued.channel.type} ${JSON.stringify(entry.queued.channel.url)}`;
-      robots.set(key, [...(robots.get(key) ?? []), entry]);
+  const accept = (entry: OutboxEntry) => {
+    if (!options.onlyResolvable) return true;
+    try {
+      resolveChannel(addressOf(entry), options.env);
+      return true;
+    } catch (error) {
+      summary.left += 1;
+      summary.problems.push((error as Error).message);
+      return false;
     }
-    await Promise.all(
-      [...robots.values()].map(async (queue) => {
-        for (const entry of queue) {
-          const result = await sender.deliver({ notice: entry.queued.notice, address: addressOf(entry), delivered: entry.delivered, attempts: entry.attempts });
-          service.act(id, (state) => [resultEvent(entry, result, outboxTime(state, now()), options.actor)]);
-          if (result.outcome === 'sent') summary.sent += 1;
-          else if (result.outcome === 'retryable' || result.code === 'config') summary.left += 1;
-          else summary.failed += 1;
-          if (result.detail) summary.problems.push(result.detail);
-        }
-      }),
-    );
-  }
+  };
+  const start = now();
+  const lanes = new Map<string, { id: string; entry: OutboxEntry }[]>();
+  // one commit for all the claims of a pass
+  service.store.transact(() => {
+    for (const id of ids) {
+      for (const entry of claim(service, id, { actor: options.actor, by, leaseMs, now: start, accept })) {
+        const key = `${entry.queued.channel.type} ${JSON.stringify(entry.queued.channel.url)}`;
+        lanes.set(key, [...(lanes.get(key) ?? []), { id, entry }]);
+      }
+    }
+  });
+  if (lanes.size === 0) return summary;
+  // stop before the claims run out, so no other sender takes over a message still in flight
+  const deadline = Math.min(options.deadline ?? Infinity, start + leaseMs - 5_000);
+  const sender = new Sender({ env: options.env, now, deadline, ...options.sender });
+  const record = groupCommit(service);
+  await Promise.all(
+    [...lanes.values()].map(async (lane) => {
+      for (const { id, entry } of lane) {
+        const result = await sender.deliver({ notice: entry.queued.notice, address: addressOf(entry), delivered: entry.delivered, attempts: entry.attempts });
+        // a lane goes on only once its answer is in the log: at most one acknowledged, unrecorded message per robot
+        await record(id, (state) => resultEvent(entry, result, outboxTime(state, now()), options.actor));
+        if (result.outcome === 'sent') summary.sent += 1;
+        else if (result.outcome === 'retryable' || result.code === 'config') summary.left += 1;
+        else summary.failed += 1;
+        if (result.detail) summary.problems.push(result.detail);
+      }
+    }),
+  );
   return summary;
 }
