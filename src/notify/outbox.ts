@@ -39,7 +39,7 @@ export interface Outbox {
   entries: Map<string, OutboxEntry>;
   /** `kind step dueAt` of every reminder raised, so none is raised twice. */
   reminders: Set<string>;
-  suppressed: SuppressedPayload[];
+  suppressed: (SuppressedPayload & { at: number })[];
 }
 
 export function emptyOutbox(): Outbox {
@@ -56,7 +56,7 @@ export function foldOutbox(events: readonly EventDraft[], outbox: Outbox = empty
         outbox.entries.set(event.payload.id, { queued: event.payload, queuedAt: event.at, status: 'queued', attempts: 0, delivered: 0 });
         break;
       case 'notification.suppressed':
-        outbox.suppressed.push(event.payload);
+        outbox.suppressed.push({ ...event.payload, at: event.at });
         break;
       case 'notification.claimed':
         for (const id of event.payload.ids) {

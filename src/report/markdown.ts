@@ -176,6 +176,26 @@ class Renderer {
         ),
       ]),
     );
+    this.notifications();
+  }
+
+  notifications(): void {
+    if (this.m.notifications.length === 0) return;
+    this.heading(3, 'rep.notified');
+    this.table(
+      [t('rep.col.queuedAt'), t('rep.col.team'), t('rep.col.channel'), t('rep.col.message'), t('rep.col.delivery')],
+      this.m.notifications.map((n) => [
+        md(this.when(n.queuedAt)),
+        `${md(n.teamName)} (${code(n.team, true)})`,
+        code(n.channel, true),
+        `${md(n.title)} (${code(n.id, true)})`,
+        md(
+          n.outcome === 'sent'
+            ? t('rep.notified.sent', { at: this.when(n.sentAt), attempts: n.attempts })
+            : t(`rep.notified.${n.outcome}`, { attempts: n.attempts, code: String(n.code ?? '—') }),
+        ),
+      ]),
+    );
   }
 
   decisions(): void {

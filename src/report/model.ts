@@ -13,6 +13,8 @@ import { DIRECTIONS, TIERS, type HandlingDirection, type Phase, type Tier } from
 import type { Team, Text } from '../playbook/schema.js';
 import { appendixA, appendixB, type AppendixPart, type ReportField } from './appendix.js';
 import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
+import { foldOutbox, type Outbox } from '../notify/outbox.js';
+import { notificationsSection, type ReportNotification } from './notifications.js';
 
 export interface TimelineRow {
   seq: number;
@@ -38,6 +40,8 @@ export interface ReportInput {
   foldedThrough?: number;
   /** The command that re-checks the chain, as the reader should type it (database, key). */
   verifyCommand?: string;
+  /** The outbox, when the reader folded it while streaming the log (else folded from `events`). */
+  outbox?: Outbox;
 }
 
 export interface ReportStatement {
@@ -145,6 +149,8 @@ export interface ReportModel {
     excluded: { id: string; title: string; directions: HandlingDirection[] }[];
   };
   teams: ReportTeam[];
+  /** Who was notified of what, when (SPEC §9). */
+  notifications: ReportNotification[];
   phases: { phase: Phase; steps: ReportStep[] }[];
   otherStatements: ReportStatement[];
   timeline: TimelineRow[];
@@ -244,7 +250,7 @@ export function buildReport(input: ReportInput): ReportModel {
   return withLang(input.lang, () => build(input));
 }
 
-function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang, foldedThrough, verifyCommand }: ReportInput): ReportModel {
+function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang, foldedThrough, verifyCommand, outbox }: ReportInput): ReportModel {
   const tz = state.opened.timezone;
   const statements: ReportStatement[] = state.statements.map((s) => ({ ...s }));
   const steps = orderedSteps(state).map((s) => reportStep(state, s, asOf, statements));
@@ -320,6 +326,7 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
     }),
     direction: directionSection(state, steps),
     teams: teamsSection(state),
+    notifications: notificationsSection(outbox ?? foldOutbox(events), state.opened.teams),
     phases: groupByPhase(steps),
     otherStatements: statements.filter((s) => s.step === undefined || !stepIds.has(s.step)),
     timeline: timeline ?? events.map((e) => timelineRow(e, state.opened.teams)),

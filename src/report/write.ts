@@ -19,6 +19,7 @@ import { getLang, setLang, t, type Lang } from '../ui/i18n.js';
 import { renderJson } from './json.js';
 import { renderMarkdown, renderMarkdownTo } from './markdown.js';
 import { buildReport, timelineRow, withLang, type TimelineRow } from './model.js';
+import { emptyOutbox, foldOutbox, type Outbox } from '../notify/outbox.js';
 
 export interface ReportOptions {
   out?: string;
@@ -71,6 +72,7 @@ interface ReadLog {
   chain: ChainReport;
   lang: Lang;
   foldedThrough?: number;
+  outbox: Outbox;
 }
 
 /**
@@ -89,6 +91,7 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
     let lang: Lang = chosen ?? ctx.lang;
     let failure: unknown;
     const timeline: TimelineRow[] = [];
+    const outbox = emptyOutbox();
     const chain = verifyIncident(service.store, id, auditKey(ctx.env), (row) => {
       const event = storedEvent(row);
       if (!time) {
@@ -105,14 +108,15 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
         }
       }
       timeline.push(timelineRow(event, state?.opened.teams));
+      if (event.type.startsWith('notification.')) foldOutbox([event], outbox);
     });
     setLang(previousLang);
-    if (failure === undefined && state) return { state, timeline, chain, lang };
+    if (failure === undefined && state) return { state, timeline, chain, lang, outbox };
     const detail = (failure as Error | undefined)?.message ?? '';
     if (chain.ok || chain.firstBadSeq === null || chain.firstBadSeq <= 1) throw new WorkError(t('rep.unfoldable', { id, detail }));
     const good = service.store.rows(id).filter((r) => r.seq < chain.firstBadSeq!).map(rowToEvent);
     try {
-      return { state: fold(id, good, time!), timeline, chain, lang, foldedThrough: good[good.length - 1]!.seq };
+      return { state: fold(id, good, time!), timeline, chain, lang, outbox, foldedThrough: good[good.length - 1]!.seq };
     } catch {
       throw new WorkError(t('rep.unfoldable', { id, detail }));
     }
@@ -123,11 +127,11 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
 }
 
 export async function writeReport(ctx: Context, id: string, opts: ReportOptions = {}): Promise<WrittenReport> {
-  const { state, timeline, chain, lang, foldedThrough } = readLog(ctx, id, opts.lang);
+  const { state, timeline, chain, lang, foldedThrough, outbox } = readLog(ctx, id, opts.lang);
   const now = ctx.now();
   const drift = withLang(lang, () => playbookDrift(state));
   const verifyCommand = recheckCommand(ctx, id);
-  const model = buildReport({ state, events: [], timeline, chain, asOf: judgedAt(state, now), generatedAt: now, drift, lang, verifyCommand, ...(foldedThrough ? { foldedThrough } : {}) });
+  const model = buildReport({ state, events: [], timeline, chain, asOf: judgedAt(state, now), generatedAt: now, drift, lang, verifyCommand, outbox, ...(foldedThrough ? { foldedThrough } : {}) });
   const warnings: string[] = [];
   if (!chain.ok) {
     const problem = chain.problem ? t(`verify.problem.${chain.problem}`) : '';

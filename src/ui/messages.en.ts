@@ -768,6 +768,15 @@ export const en = {
   "watch.nothingDue": "nothing due",
   "watch.pass": "watch: {reminders} reminder(s) raised; notifications {sent} sent, {failed} failed, {left} waiting",
   "watch.badLead": "notify.lead \"{lead}\" is not a duration such as 10m or 1h",
+  "rep.notified": "Notified",
+  "rep.col.queuedAt": "Queued",
+  "rep.col.channel": "Channel",
+  "rep.col.message": "Message",
+  "rep.col.delivery": "Delivery",
+  "rep.notified.sent": "delivered {at} (attempt {attempts})",
+  "rep.notified.failed": "not delivered after {attempts} attempt(s): {code}",
+  "rep.notified.waiting": "waiting ({attempts} attempt(s) so far)",
+  "rep.notified.suppressed": "not sent: drill",
 } as const;
 
 export type MessageKey = keyof typeof en;

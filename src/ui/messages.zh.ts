@@ -770,4 +770,13 @@ export const zh: Record<MessageKey, string> = {
   "watch.nothingDue": "暂无到期步骤",
   "watch.pass": "watch：提醒 {reminders} 条；通知已发送 {sent} 条，失败 {failed} 条，待发 {left} 条",
   "watch.badLead": "notify.lead \"{lead}\" 不是有效的时长（如 10m、1h）",
+  "rep.notified": "通知记录",
+  "rep.col.queuedAt": "排队时间",
+  "rep.col.channel": "通道",
+  "rep.col.message": "消息",
+  "rep.col.delivery": "送达情况",
+  "rep.notified.sent": "{at} 送达（第 {attempts} 次尝试）",
+  "rep.notified.failed": "尝试 {attempts} 次后未送达：{code}",
+  "rep.notified.waiting": "待发送（已尝试 {attempts} 次）",
+  "rep.notified.suppressed": "未发送：演练",
 };

@@ -108,6 +108,15 @@ describe('notifications through the CLI', () => {
     for (const secret of secrets()) expect(text).not.toContain(secret);
     expect(outputs[0]!.stdout).toContain('notification.sent');
   });
+
+  it('the report lists who was notified of what, when', async () => {
+    const r = await run(['report', incident]);
+    expect(r.code, r.stderr).toBe(0);
+    const section = r.stdout.slice(r.stdout.indexOf('### Notified'));
+    expect(section).toMatch(/\| Queued \| Team \| Channel \| Message \| Delivery \|/);
+    expect(section).toMatch(/`wecom #1` \| .*response started.*`INC-\d{8}-\d{3}\/N\d+`.* \| delivered .*\(attempt 1\) \|/);
+    expect(section).toMatch(/`feishu #2` \| .*service restored/);
+  });
 });
 
 describe('watch', () => {
