@@ -183,13 +183,15 @@ export function planNotices(before: IncidentState | null, after: IncidentState, 
   // a team brought in by a step's duty, without a change of tier, is told it is activated
   for (const team of nowActive) if (!wasActive.has(team) && !told.has(team)) (send(team, { kind: 'opened' }), told.add(team));
 
+  const toldDecisions = new Set<string>();
   for (const d of drafts) {
     if (d.type === 'decision.made' || (d.type === 'step.completed' && d.payload.outcome)) {
       const decision = d.type === 'decision.made' ? d.payload.decision : definitionOf(after, d.payload.step.split('#')[0]!).decision?.id;
       const option = d.type === 'decision.made' ? d.payload.outcome : d.payload.outcome!;
-      if (!decision) continue;
+      if (!decision || toldDecisions.has(decision)) continue;
       const previous = before.decisions[decision];
       if (previous === option) continue;
+      toldDecisions.add(decision);
       const reason = d.type === 'decision.made' ? d.payload.reason : d.payload.note;
       for (const team of nowActive) send(team, { kind: 'decision', decision, option, ...(previous ? { previous } : {}), ...(reason ? { reason } : {}) });
     } else if (d.type === 'incident.recovered' && before.recoveredAt === null) {

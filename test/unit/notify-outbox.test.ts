@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { recover, regrade } from '../../src/engine/decide.js';
+import { decide, recover, regrade } from '../../src/engine/decide.js';
 import { claim, deliverOutbox } from '../../src/notify/deliver.js';
 import { foldOutbox, planNotices, planReminders, type QueuedPayload } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
@@ -46,6 +46,8 @@ const TEAMS = teamsFileSchema.parse({
 }).teams;
 
 const PB = playbook([
+  { id: 'decide-reportable', decision: { id: 'reportable', options: [{ id: 'yes', text: 'Reportable' }, { id: 'no', text: 'Not reportable' }] } },
+  { id: 'phone-report', when: { reportable: ['yes'] }, due: '30m' },
   { id: 'holding-statement', due: '30m' },
   { id: 'brief-leadership', owner: 'leadership', tiers: ['severe', 'critical'], due: '15m' },
 ]);
@@ -90,6 +92,16 @@ describe('the outbox in the log', () => {
     expect(leadership.title).toMatch(/tier Moderate|tier moderate/i);
     expect(leadership.lines.join('\n')).toContain('brief-leadership');
     expect(leadership.lines).toContain('Your duties:');
+  });
+
+  it('a decision made or changed is told once to every activated team, with what it replaced and why', () => {
+    const svc = service(fresh());
+    const state = openAt(svc, Date.now());
+    svc.act(state.id, (s, time) => decide(s, { decision: 'reportable', outcome: 'yes', reason: 'over 10 000 clients' }, Date.now(), 'tester', time));
+    svc.act(state.id, (s, time) => decide(s, { decision: 'reportable', outcome: 'no', reason: 'fewer than thought' }, Date.now(), 'tester', time));
+    const told = queuedOf(svc, state.id).filter((p) => p.kind === 'decision' && p.channel.type === 'wecom');
+    expect(told.map((p) => p.notice.title)).toEqual([expect.stringMatching(/decision reportable: yes$/), expect.stringMatching(/decision reportable: no$/)]);
+    expect(told[1]!.notice.lines).toEqual(expect.arrayContaining(['Changed from yes', 'Reason: fewer than thought']));
   });
 
   it('delivers each once: a second pass finds nothing to send', async () => {
