@@ -5,6 +5,7 @@ import type { RateRule } from './outcome.js';
 
 export class RateLimiter {
   private readonly sent = new Map<string, number[]>();
+  private readonly blocked = new Map<string, number>();
 
   /** Milliseconds to wait before one more message to `key` keeps within every rule; 0 when it may go now. */
   waitMs(key: string, rules: readonly RateRule[], now: number): number {
@@ -32,6 +33,4 @@ export class RateLimiter {
   blockedMs(key: string, now: number): number {
     return Math.max(0, (this.blocked.get(key) ?? 0) - now);
   }
-
-  private readonly blocked = new Map<string, number>();
 }

@@ -69,10 +69,11 @@ export function classify(type: ChannelType, status: number, bodyText: string, re
   if (status === 429) return { kind: 'retry', status, waitMs: retryAfter ?? RATE_LIMIT_WAIT[type] };
   if (status >= 500 || status === 408) return { kind: 'retry', status, waitMs: retryAfter ?? 0 };
   if (type === 'webhook' || type === 'cloudevents') return status >= 200 && status < 300 ? { kind: 'sent', status } : { kind: 'failed', status };
-  if (status < 200 || status >= 300) return { kind: 'failed', status };
 
   const body = parseBody(bodyText);
   const raw = type === 'feishu' ? (body?.code ?? body?.StatusCode) : body?.errcode;
+  // Feishu answers a bad body with HTTP 400 and code 9499: the code says more than the status
+  if (status < 200 || status >= 300) return { kind: 'failed', status, ...(typeof raw === 'number' ? { code: raw } : {}) };
   if (typeof raw !== 'number') return { kind: 'failed', status, code: 'unreadable' };
   if (raw === 0) return { kind: 'sent', status, code: 0 };
   const rateLimited =

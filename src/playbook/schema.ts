@@ -83,7 +83,6 @@ export const secretRefSchema = z.union([
 ]);
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
-export const CHANNEL_TYPES = ['wecom', 'dingtalk', 'feishu', 'webhook', 'cloudevents'] as const;
 const channelBase = { url: secretRefSchema, drill: z.boolean().default(false) };
 export const channelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('wecom'), ...channelBase }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNotice, type NoticeIncident } from '../../src/notify/notice.js';
 import { cloudEvent, dingtalkSign, encodeNotice, feishuSign, signPart, splitByBytes, WECOM_MARKDOWN_BYTES } from '../../src/notify/wire.js';
+import { classify } from '../../src/notify/outcome.js';
 import { incident, team } from '../support/notify.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -114,5 +115,38 @@ describe('webhook and CloudEvents', () => {
       data: { incident: 'INC-20261128-001', tier: 'severe', direction: 'B', team: 'leadership', kind: 'opened' },
     });
     expect(encodeNotice(opened(), 'cloudevents')[0]!.contentType).toBe('application/cloudevents+json');
+  });
+});
+
+describe('what an answer means', () => {
+  const cases: [string, Parameters<typeof classify>, ReturnType<typeof classify>['kind'], number | string | undefined][] = [
+    ['WeCom ok', ['wecom', 200, '{"errcode":0,"errmsg":"ok"}'], 'sent', 0],
+    ['WeCom 45009 rate limit', ['wecom', 200, '{"errcode":45009,"errmsg":"api freq out of limit"}'], 'retry', 45009],
+    ['WeCom 93000 bad URL', ['wecom', 200, '{"errcode":93000}'], 'failed', 93000],
+    ['DingTalk 130101 too fast', ['dingtalk', 200, '{"errcode":130101}'], 'retry', 130101],
+    ['DingTalk 310000 refused', ['dingtalk', 200, '{"errcode":310000,"errmsg":"sign not match"}'], 'failed', 310000],
+    ['DingTalk -1 busy', ['dingtalk', 200, '{"errcode":-1}'], 'retry', -1],
+    ['Feishu ok', ['feishu', 200, '{"code":0,"msg":"success","data":{}}'], 'sent', 0],
+    ['Feishu 19021 bad signature', ['feishu', 200, '{"code":19021,"msg":"sign match fail"}'], 'failed', 19021],
+    ['Feishu 11232 rate limited', ['feishu', 200, '{"code":11232}'], 'retry', 11232],
+    ['Feishu 9499 on a 400', ['feishu', 400, '{"code":9499,"msg":"Bad Request"}'], 'failed', 9499],
+    ['a robot on a 502', ['wecom', 502, 'bad gateway'], 'retry', undefined],
+    ['a webhook 204', ['webhook', 204, ''], 'sent', undefined],
+    ['a webhook 404', ['webhook', 404, ''], 'failed', undefined],
+    ['CloudEvents 429', ['cloudevents', 429, ''], 'retry', undefined],
+  ];
+  for (const [name, args, kind, code] of cases) {
+    it(name, () => {
+      const outcome = classify(...args);
+      expect(outcome.kind).toBe(kind);
+      expect('code' in outcome ? outcome.code : undefined).toBe(code);
+    });
+  }
+
+  it('waits as long as each platform asks after "too fast"', () => {
+    const wait = (args: Parameters<typeof classify>) => (classify(...args) as { waitMs: number }).waitMs;
+    expect(wait(['wecom', 200, '{"errcode":45009}'])).toBe(60_000);
+    expect(wait(['dingtalk', 200, '{"errcode":130101}'])).toBe(600_000);
+    expect(wait(['webhook', 429, '', 7_000])).toBe(7_000);
   });
 });
