@@ -5,8 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import { lifecycle } from '../engine/fold.js';
 import { InputError } from '../errors.js';
-import { deliverOutbox, senderIdentity, type DeliverySummary } from '../notify/deliver.js';
-import { foldOutbox, planReminders } from '../notify/outbox.js';
+import { deliverOutbox, readOutbox, senderIdentity, type DeliverySummary } from '../notify/deliver.js';
+import { planReminders } from '../notify/outbox.js';
 import { parseDuration } from '../time/duration.js';
 import { t } from '../ui/i18n.js';
 import { renderBoard, type BoardEntry } from '../ui/watch-board.js';
@@ -42,14 +42,14 @@ export async function tick(ctx: Context, service: ReturnType<typeof incidents>, 
       if (state.mode === 'drill' || lifecycle(state) === 'closed') continue;
       service.act(id, (current) => {
         // the outbox is read inside the write transaction: two watchers cannot both raise one reminder
-        const drafts = planReminders(current, foldOutbox(service.store.eventsAfter(id, 0)), now, lead, actor, current.events + 1);
+        const drafts = planReminders(current, readOutbox(service, id), now, lead, actor, current.events + 1);
         reminders += drafts.filter((d) => d.type === 'reminder.raised').length;
         return drafts;
       });
     }
   });
   const summary = await deliverOutbox(service, ids, { actor, env: ctx.env, now: ctx.now, by });
-  const board = ids.map((id) => ({ state: service.load(id), outbox: foldOutbox(service.store.eventsAfter(id, 0)) }));
+  const board = ids.map((id) => ({ state: service.load(id), outbox: readOutbox(service, id) }));
   return { ...summary, reminders, board };
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventDraft } from '../engine/events.js';
 import type { IncidentState } from '../engine/fold.js';
 import type { Incidents } from '../service.js';
-import { foldOutbox, isDeliverable, MAX_ATTEMPTS, outboxTime, type OutboxEntry } from './outbox.js';
+import { emptyOutbox, foldOutbox, isDeliverable, MAX_ATTEMPTS, outboxTime, type Outbox, type OutboxEntry } from './outbox.js';
 import { resolveChannel, type ChannelAddress } from './secrets.js';
 import { Sender, type DeliveryResult, type SenderOptions } from './send.js';
 
@@ -64,6 +64,25 @@ function resultEvent(entry: OutboxEntry, result: DeliveryResult, at: number, act
   };
 }
 
+const outboxes = new WeakMap<Incidents, Map<string, { seq: number; outbox: Outbox }>>();
+
+/**
+ * An incident's outbox as the log stands, read incrementally: the log only grows, so a watcher
+ * running for days reads each event once, not at every pass.
+ */
+export function readOutbox(service: Incidents, id: string): Outbox {
+  let known = outboxes.get(service);
+  if (!known) outboxes.set(service, (known = new Map()));
+  const cached = known.get(id) ?? { seq: 0, outbox: emptyOutbox() };
+  const events = service.store.eventsAfter(id, cached.seq);
+  if (events.length > 0) {
+    foldOutbox(events, cached.outbox);
+    cached.seq = events[events.length - 1]!.seq;
+  }
+  known.set(id, cached);
+  return cached.outbox;
+}
+
 /**
  * Records answers in the log with one commit for those that arrive together (group commit): each
  * is durable before its caller goes on, without one disk flush per message.
@@ -94,8 +113,9 @@ export function claim(service: Incidents, id: string, options: Required<Pick<Del
   let claimed: OutboxEntry[] = [];
   service.act(id, (state) => {
     // read inside the write transaction: no other sender can claim between this read and the append
-    const outbox = foldOutbox(service.store.eventsAfter(id, 0));
-    claimed = [...outbox.entries.values()].filter((e) => isDeliverable(e, options.now) && (options.accept?.(e) ?? true));
+    const outbox = readOutbox(service, id);
+    // copies: the cached outbox moves on with the log while these are in flight
+    claimed = [...outbox.entries.values()].filter((e) => isDeliverable(e, options.now) && (options.accept?.(e) ?? true)).map((e) => ({ ...e }));
     if (claimed.length === 0) return [];
     const until = new Date(options.now + options.leaseMs).toISOString();
     return [{ type: 'notification.claimed', at: outboxTime(state, options.now), actor: options.actor, payload: { ids: claimed.map((e) => e.queued.id), by: options.by, until } }];
