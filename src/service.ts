@@ -28,6 +28,8 @@ export class Incidents {
   private readonly states = new Map<string, IncidentState>();
   /** Incidents this service queued notifications for: a command sends them before it exits. */
   readonly queued = new Set<string>();
+  /** Told (after the transaction) when an action queued notifications: the walk sends them at once. */
+  onQueued?: (id: string) => void;
 
   constructor(
     readonly store: AuditStore,
@@ -42,7 +44,11 @@ export class Incidents {
     this.store.append(after.id, notices);
     const time = this.time(after.opened.timezone);
     for (const notice of notices) foldOne(after, notice, time);
-    if (notices.some((n) => n.type === 'notification.queued')) this.queued.add(after.id);
+    if (notices.some((n) => n.type === 'notification.queued')) {
+      this.queued.add(after.id);
+      // not inside this transaction: the sender claims in transactions of its own
+      if (this.onQueued) setImmediate(() => this.onQueued?.(after.id));
+    }
     return after;
   }
 

@@ -23,6 +23,36 @@ export function incidents(ctx: Context, readonly = false): Incidents {
   return service;
 }
 
+/**
+ * For the walk, where a responder may stay for an hour: what an action queues is sent at once, in
+ * the background, without a word on the terminal (the log records every answer). `settle` waits
+ * for what is in flight before the store is closed.
+ */
+export function deliverAsYouGo(ctx: Context, service: Incidents): { settle: () => Promise<void> } {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const pass = async () => {
+    const { deliverOutbox } = await import('../notify/deliver.js');
+    do {
+      again = false;
+      // a robot that says "wait a minute" is left to the end of the walk or to `watch`
+      const deadline = Date.now() + 8_000;
+      await deliverOutbox(service, [...service.queued], { actor: actorOf(ctx, {}), env: ctx.env, now: ctx.now, deadline, onlyResolvable: true }).catch(() => undefined);
+    } while (again);
+    running = undefined;
+  };
+  service.onQueued = () => {
+    if (running) again = true;
+    else running = pass();
+  };
+  return {
+    settle: async () => {
+      service.onQueued = undefined;
+      await running;
+    },
+  };
+}
+
 /** The incidents whose notifications this process queued and has not sent yet. */
 export function queuedIncidents(): string[] {
   return [...new Set(queuedBy.flatMap((service) => [...service.queued]))];

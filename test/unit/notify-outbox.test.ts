@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decide, recover, regrade } from '../../src/engine/decide.js';
+import { deliverAsYouGo } from '../../src/commands/shared.js';
+import type { Context } from '../../src/context.js';
 import { claim, deliverOutbox } from '../../src/notify/deliver.js';
 import { foldOutbox, planNotices, planReminders, type QueuedPayload } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
@@ -160,6 +162,21 @@ describe('the outbox in the log', () => {
     const queued = queuedOf(svc, state.id);
     expect(queued.map((p) => p.channel.type)).toEqual(['webhook']);
     expect(queued[0]!.notice.title).toMatch(/^\[DRILL\] /);
+  });
+});
+
+describe('the walk', () => {
+  it('sends what an action queued at once, in the background, and settles before the store closes', async () => {
+    const svc = service(fresh());
+    const ctx = { env: env(), now: Date.now, lang: 'en' } as unknown as Context;
+    const sending = deliverAsYouGo(ctx, svc);
+    const state = openAt(svc, Date.now());
+    expect(robots.arrivals).toHaveLength(0); // nothing is sent inside the action's transaction
+    await new Promise((r) => setImmediate(r));
+    await sending.settle();
+    expect(robots.of('wecom')).toHaveLength(1);
+    expect(robots.of('feishu')).toHaveLength(1);
+    expect(types(svc, state.id).filter((t) => t === 'notification.sent')).toHaveLength(2);
   });
 });
 

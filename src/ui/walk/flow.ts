@@ -1,7 +1,7 @@
 // The two ways into the walk: `start` asks the opening questions and opens the incident;
 // `resume` picks an open one up where it stands.
 import { existsSync } from 'node:fs';
-import { actorOf, incidents } from '../../commands/shared.js';
+import { actorOf, deliverAsYouGo, incidents } from '../../commands/shared.js';
 import { resumeTarget } from '../../config.js';
 import type { Context } from '../../context.js';
 import { lifecycle } from '../../engine/fold.js';
@@ -18,6 +18,7 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
   AuditStore.preflight(ctx.db); // a database that will refuse the incident is said before the questions
   const request = await askOpening(ctx, ask, flags);
   const service = incidents(ctx);
+  const sending = deliverAsYouGo(ctx, service);
   try {
     const actor = actorOf(ctx, flags);
     const at = ctx.now();
@@ -29,6 +30,7 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
     await activate(w, state);
     return await walk(w);
   } finally {
+    await sending.settle();
     service.store.close();
   }
 }
@@ -36,6 +38,7 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
 export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags: { actor?: string }): Promise<number> {
   if (!existsSync(ctx.db)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
   const service = incidents(ctx);
+  const sending = deliverAsYouGo(ctx, service);
   try {
     const state = service.load(id);
     if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id }));
@@ -45,6 +48,7 @@ export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags:
     await activate(w, state);
     return await walk(w);
   } finally {
+    await sending.settle();
     service.store.close();
   }
 }
