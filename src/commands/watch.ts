@@ -9,6 +9,7 @@ import { deliverOutbox, readOutbox, senderIdentity, type DeliverySummary } from 
 import { planReminders } from '../notify/outbox.js';
 import { parseDuration } from '../time/duration.js';
 import { t } from '../ui/i18n.js';
+import { fitToWidth } from '../ui/table.js';
 import { renderBoard, type BoardEntry } from '../ui/watch-board.js';
 import { actorOf, incidents } from './shared.js';
 
@@ -72,7 +73,7 @@ export async function run(ctx: Context, _args: string[], flags: WatchFlags): Pro
       if (!live && (happened || flags.once)) {
         ctx.err(t('watch.pass', { reminders: result.reminders, sent: result.sent, failed: result.failed, left: result.left }));
       }
-      for (const problem of new Set(result.problems)) ctx.err(`  ${problem}`);
+      for (const problem of new Set(result.problems)) ctx.err(fitToWidth(`  - ${problem}`, 80));
       if (flags.once) return result.failed > 0 ? 1 : 0;
       await delay(interval);
     }

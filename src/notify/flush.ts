@@ -3,6 +3,7 @@
 import { actorOf, incidents } from '../commands/shared.js';
 import type { Context } from '../context.js';
 import { t } from '../ui/i18n.js';
+import { fitToWidth } from '../ui/table.js';
 import { deliverOutbox } from './deliver.js';
 
 /** How long a command waits for the platforms before leaving the rest to `watch`. */
@@ -20,7 +21,7 @@ export async function flush(ctx: Context, ids: string[]): Promise<void> {
     });
     if (summary.sent + summary.failed + summary.left === 0) return;
     ctx.err(t('notify.flushed', { sent: summary.sent, failed: summary.failed, left: summary.left }));
-    for (const problem of new Set(summary.problems)) ctx.err(`  ${problem}`);
+    for (const problem of new Set(summary.problems)) ctx.err(fitToWidth(`  - ${problem}`, 80));
   } finally {
     service.store.close();
   }

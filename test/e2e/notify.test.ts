@@ -94,7 +94,8 @@ describe('notifications through the CLI', () => {
     const r = await run(['recover', incident], {});
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/notifications: 0 sent, 0 failed, \d+ left for `sec-incident watch`/);
-    expect(r.stderr).toContain('the environment variable WECOM_URL that holds its URL is not set');
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain('channel 1 (wecom): the environment variable WECOM_URL that holds its URL is not set');
+    for (const line of r.stderr.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(robots.arrivals).toHaveLength(0);
     const w = await run(['watch', '--once']);
     expect(w.code, w.stderr).toBe(0);
