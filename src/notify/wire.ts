@@ -107,7 +107,8 @@ function wecomParts(notice: Notice): WirePart[] {
 
 function dingtalkParts(notice: Notice): WirePart[] {
   const mobiles = notice.mentions.flatMap((m) => (m.mobile ? [m.mobile] : []));
-  const texts = markdownParts(notice, CHAT_BODY_TEXT_BYTES, (title) => `### ${title}`);
+  // DingTalk's documented line break in markdown is "\n" with two spaces either side
+  const texts = markdownParts(notice, CHAT_BODY_TEXT_BYTES, (title) => `### ${title}`).map((text) => text.replaceAll('\n', '  \n  '));
   return texts.map((text, i) => {
     const last = i === texts.length - 1;
     // DingTalk highlights a mention only when the text names the mobile as @mobile
