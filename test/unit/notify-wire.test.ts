@@ -62,6 +62,7 @@ describe('DingTalk', () => {
     const md = part!.body.markdown as { title: string; text: string };
     expect(md.title).toContain('INC-20261128-001');
     expect(md.text).toContain('@13800000001');
+    expect(md.text.split('  \n  ')[1]).toBe('**手机APP登录失败**'); // the documented line break
     expect(part!.body.at).toEqual({ atMobiles: ['13800000001'], isAtAll: false });
   });
 
