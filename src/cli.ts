@@ -232,8 +232,21 @@ export function buildProgram(): Command {
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/playbooks.js').then((m) => ({ run: m.validate }))));
 
-  for (const cmd of [program, ...program.commands, ...playbooks.commands]) {
-    const name = cmd === program ? 'sec-incident' : `sec-incident ${cmd.parent === playbooks ? 'playbooks ' : ''}${cmd.name()}`;
+  const signals = program.command('signals').description(t('cmd.signals'));
+  signals
+    .command('import <id> <file>')
+    .description(t('cmd.signalsImport'))
+    .option('--map <column=field>', t('help.map'), collect)
+    .addOption(new Option('--encoding <encoding>', t('help.encoding')))
+    .option('--since <time>', t('help.since'))
+    .option('--apply', t('help.apply'))
+    .option('--actor <name>', t('help.actor'))
+    .option('--json', t('help.json'))
+    .action(action(() => import('./commands/signals.js')));
+
+  for (const cmd of [program, ...program.commands, ...playbooks.commands, ...signals.commands]) {
+    const group = cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ` : '';
+    const name = cmd === program ? 'sec-incident' : `sec-incident ${group}${cmd.name()}`;
     cmd
       .helpOption('-h, --help', t('help.help'))
       .configureHelp({ styleTitle: (title) => (TITLES.has(title) ? t(`help.title.${title}` as MessageKey) : title) })

@@ -6,7 +6,7 @@ import type { DecisionDefinition, GradingConfig, Playbook, Team, Tier } from '..
 import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
-import type { EventDraft, OpenedPayload } from './events.js';
+import type { EventDraft, OpenedPayload, SignalsImportedPayload } from './events.js';
 import { renderStatement } from './statement.js';
 import { cloneState, definitionOf, fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
 
@@ -180,6 +180,18 @@ export function regrade(state: IncidentState, req: RegradeRequest, at: number, a
     },
   };
   return withConsequences(state, [graded], time);
+}
+
+/**
+ * A monitoring export graded on (issue 18): the import is recorded, then the incident is regraded
+ * with the metrics it measured, through the same regrade as a responder's — in one append.
+ */
+export function importSignals(state: IncidentState, imported: SignalsImportedPayload, at: number, actor: string, time: TimeContext): EventDraft[] {
+  ensureOpen(state);
+  const recorded: EventDraft = { type: 'signals.imported', at, actor, payload: imported };
+  if (Object.keys(imported.applied).length === 0) return [recorded];
+  const reason = t('signals.gradeReason', { file: imported.file, sha: imported.sha256.slice(0, 12) }, state.opened.lang);
+  return [recorded, ...regrade(state, { change: { metrics: imported.applied }, reason }, at, actor, time)];
 }
 
 /** `<id>` names the open occurrence of a repeating step (or its latest); `<id>#N` names one. */

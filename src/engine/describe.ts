@@ -53,6 +53,10 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
       return t('ev.statement', { template: event.payload.template, lang: event.payload.lang });
     case 'vars.updated':
       return t('ev.vars', { vars: Object.entries(event.payload.vars).map(([k, v]) => `${k} = ${v || '—'}`).join('; ') });
+    case 'signals.imported': {
+      const p = event.payload;
+      return t('ev.signals', { file: p.file, sha: p.sha256.slice(0, 12), used: p.used, ignored: p.ignored, reposts: p.metrics.reposts, views: p.metrics.views, trend: t(`value.${p.metrics.trend}`) });
+    }
     case 'incident.recovered':
       return (
         t('ev.recovered') +

@@ -42,6 +42,41 @@ export interface GradedPayload {
   reason?: string;
 }
 
+/**
+ * A monitoring export read and graded on (issue 18): what the grade rested on. Times are ISO 8601
+ * in the incident's zone; `applied` is the metrics change the import made to the grading.
+ */
+export interface SignalsImportedPayload {
+  file: string;
+  sha256: string;
+  format: 'csv' | 'xlsx' | 'jsonl';
+  encoding: string | null;
+  rows: number;
+  used: number;
+  ignored: number;
+  /** Ignored rows by reason code (time.invalid, count.invalid, …). */
+  reasons: Record<string, number>;
+  /** The first ignored rows: line and reason code, with the value when there is one. */
+  problems: { line: number; code: string; field?: string; value?: string }[];
+  outside: { before: number; after: number };
+  window: { from: string; to: string };
+  metrics: {
+    mentions: number;
+    reposts: number;
+    views: number;
+    comments: number;
+    likes: number;
+    platforms: number;
+    hours: number;
+    trend: 'falling' | 'stable' | 'rising';
+    negativeShare: number | null;
+    mainstream: string[];
+  };
+  platforms: { platform: string; mentions: number }[];
+  series: { hour: string; mentions: number }[];
+  applied: Record<string, number | string>;
+}
+
 export type EventPayloads = {
   'incident.opened': OpenedPayload;
   'incident.graded': GradedPayload;
@@ -60,6 +95,7 @@ export type EventPayloads = {
   /** Facts for the statements learnt after the opening (the cause, the measures): only what changed. */
   'vars.updated': { vars: Record<string, string> };
   'statement.rendered': { step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string };
+  'signals.imported': SignalsImportedPayload;
   /** `recoveredAt`: when service really came back (ISO 8601), if stated earlier than recorded. */
   'incident.recovered': { note?: string; recoveredAt?: string };
   'incident.closed': { summary?: string; forced: boolean; reason?: string; pending: string[] };

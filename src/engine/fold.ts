@@ -3,7 +3,7 @@ import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { HandlingDirection, Indicator, Phase, StepDefinition, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
 import { toLocal } from '../time/zone.js';
-import type { EventDraft, OpenedPayload, PinnedPlaybook, WithdrawCause } from './events.js';
+import type { EventDraft, OpenedPayload, PinnedPlaybook, SignalsImportedPayload, WithdrawCause } from './events.js';
 export type { WithdrawCause } from './events.js';
 import { t } from '../ui/i18n.js';
 import { applies, dueFrom, earlier, isLate, repeatAfter, untilOf } from './rules.js';
@@ -92,6 +92,8 @@ export interface IncidentState {
   statements: { at: number; actor: string; step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string }[];
   /** The playbook's variables as they stand: those given at the opening, then each update. */
   vars: Record<string, string>;
+  /** Monitoring exports imported and graded on, oldest first. */
+  signals: (SignalsImportedPayload & { at: number; actor: string })[];
   lastAt: number;
   events: number;
   /** The last year the working-day calendar covers, if known (SPEC §4: due times past it are flagged). */
@@ -331,6 +333,9 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
     case 'vars.updated':
       Object.assign(state.vars, event.payload.vars);
       break;
+    case 'signals.imported':
+      state.signals.push({ ...event.payload, at, actor });
+      break;
     case 'incident.recovered': {
       // the stated recovery time: due times count from it, and an occurrence withdrawn now was
       // late only if it was due before service came back (SPEC §4, recovery recorded late)
@@ -392,6 +397,7 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }, t
     notes: [],
     statements: [],
     vars: { ...opened.payload.vars },
+    signals: [],
     lastAt: opened.at,
     events: 0,
     calendarLastYear: time.calendar.lastYear ?? null,
@@ -433,6 +439,7 @@ export function cloneState(state: IncidentState): IncidentState {
     notes: [...state.notes],
     statements: [...state.statements],
     vars: { ...state.vars },
+    signals: [...state.signals],
   };
 }
 

@@ -24,6 +24,7 @@ export function checkGrading(config: GradingConfig, source: YamlSource): Problem
       if (!(l2 <= l3 && l3 <= l4)) problems.push(at(source, ['metrics', name, 'thresholds'], t('pb.thresholdsOrder', { metric: name })));
     }
   }
+  if (config.trend && !(config.trend.falling < config.trend.rising)) problems.push(at(source, ['trend'], t('pb.trendOrder')));
   return problems;
 }
 

@@ -59,6 +59,15 @@ export const gradingSchema = z.strictObject({
       }),
     )
     .default([]),
+  // signals import (舆情监测): which sources count as mainstream media, and how a trend is read
+  mainstream: z.array(z.string().trim().min(1)).optional(),
+  trend: z
+    .strictObject({
+      window: z.string().regex(/^\d{1,4}[mh]$/),
+      rising: z.number().positive(),
+      falling: z.number().positive(),
+    })
+    .optional(),
 });
 export type GradingConfig = z.infer<typeof gradingSchema>;
 export type MetricConfig = z.infer<typeof metricSchema>;
