@@ -7,7 +7,8 @@ import { DEFAULT_MAINSTREAM, gradingChange, MentionTally, signalsRules, type Sig
 import { MentionClock, parseCount, parseSentiment } from '../../src/signals/values.js';
 import { bucket, sparkline } from '../../src/ui/signals-view.js';
 import { parseInstant } from '../../src/time/zone.js';
-import { GRADING } from '../support/engine.js';
+import { closeIncident, importSignals } from '../../src/engine/decide.js';
+import { GRADING, Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
 
 const at = (local: string) => parseInstant(`${local}+08:00`)!;
 const RULES: SignalsRules = { mainstream: ['人民日报', '财新', 'Reuters'], trendWindowMs: 3 * 3_600_000, rising: 1.5, falling: 0.67 };
@@ -232,5 +233,38 @@ describe('the terminal chart', () => {
 
   it('sums hours into marks when they do not fit', () => {
     expect(bucket([1, 2, 3, 4, 5], 2)).toEqual([3, 7, 5]);
+  });
+});
+
+describe('the engine: an import recorded with its regrade', () => {
+  const pb = playbook([{ id: 'watch', phase: 'monitoring' }, { id: 'escalate', tiers: ['moderate', 'severe', 'critical'] }]);
+  const summary = tally([['2026-03-16 10:00:00', 'a', '', '15000', '20000', '']]);
+  const payload = importedPayload({ name: 'm.csv', sha256: 'cd'.repeat(32), format: 'csv', encoding: 'utf-8', summary }, 'Asia/Shanghai', { reposts: 15000 });
+
+  it('records signals.imported, then the regrade with the metrics it measured, in one decision', () => {
+    const h = new Harness(pb, { indicators: { eventLevel: 2, impactScope: 2 }, metrics: {}, impact: 'partial' });
+    expect(h.state.tier).toBe('mild'); // 2 + 2 + 1 + 1 = 6
+    const drafts = importSignals(h.state, payload, T0 + HOUR, 'analyst', h.time);
+    expect(drafts.map((d) => d.type)).toEqual(['signals.imported', 'incident.graded']);
+    h.apply(() => drafts);
+    // reposts 15000 → propagation 3: 2 + 2 + 3 + 1 = 8
+    expect(h.state.tier).toBe('moderate');
+    expect(h.state.inputs.metrics).toEqual({ reposts: 15000 });
+    expect(h.state.signals).toHaveLength(1);
+    expect(h.state.signals[0]).toMatchObject({ file: 'm.csv', at: T0 + HOUR, actor: 'analyst', applied: { reposts: 15000 } });
+    expect(h.step('escalate').status).toBe('pending');
+    expect(h.state.gradings[1]!.reason).toBe(`monitoring export m.csv (sha256 ${'cd'.repeat(6)}…)`);
+  });
+
+  it('records the import alone when it changes no metric the grading knows', () => {
+    const h = new Harness(pb, inputs('mild'));
+    const drafts = importSignals(h.state, { ...payload, applied: {} }, T0 + HOUR, 'analyst', h.time);
+    expect(drafts.map((d) => d.type)).toEqual(['signals.imported']);
+  });
+
+  it('is refused on a closed incident', () => {
+    const h = new Harness(pb, inputs('mild'));
+    h.apply((s) => closeIncident(s, { force: true, reason: 'drill over' }, T0 + MIN, 'x'));
+    expect(() => importSignals(h.state, payload, T0 + HOUR, 'analyst', h.time)).toThrow(/closed/);
   });
 });
