@@ -128,3 +128,43 @@ export function readGantt(source: string): { tasks: GanttTask[]; sections: strin
   }
   return { tasks, sections, problems };
 }
+
+export interface XyChart {
+  title: string;
+  labels: string[];
+  yAxis: { title: string; min: number; max: number } | null;
+  bars: number[];
+}
+
+const QUOTED = /"([^"\n]*)"/g;
+
+/**
+ * Reads an `xychart-beta` block under the rules of mermaid 11's xychart grammar that matter
+ * (no mermaid parser is installed: checked structurally): the keyword line, a quoted title, a
+ * bracketed list of quoted x-axis categories, `y-axis "title" min --> max`, and one bar series
+ * with one number per category.
+ */
+export function readXychart(source: string): { chart: XyChart; problems: string[] } {
+  const lines = source.split('\n').map((l) => l.trim()).filter(Boolean);
+  const problems: string[] = [];
+  const chart: XyChart = { title: '', labels: [], yAxis: null, bars: [] };
+  if (lines[0] !== 'xychart-beta') problems.push(`first line is "${lines[0]}", not "xychart-beta"`);
+  for (const line of lines.slice(1)) {
+    let m: RegExpExecArray | null;
+    if ((m = /^title "([^"\n]*)"$/.exec(line))) chart.title = m[1]!;
+    else if ((m = /^x-axis \[(.*)\]$/.exec(line))) {
+      const inner = m[1]!;
+      chart.labels = [...inner.matchAll(QUOTED)].map((q) => q[1]!);
+      // nothing but quoted strings separated by commas
+      if (inner.replace(QUOTED, '').replace(/\s*,\s*/g, '').trim() !== '') problems.push(`x-axis list is not quoted strings: ${line}`);
+    } else if ((m = /^y-axis "([^"\n]*)" (\d+(?:\.\d+)?) --> (\d+(?:\.\d+)?)$/.exec(line))) {
+      chart.yAxis = { title: m[1]!, min: Number(m[2]), max: Number(m[3]) };
+    } else if ((m = /^bar \[([\d., -]*)\]$/.exec(line))) {
+      chart.bars = m[1]!.split(',').map((n) => Number(n.trim()));
+      if (chart.bars.some((n) => !Number.isFinite(n))) problems.push(`bar values are not numbers: ${line}`);
+    } else problems.push(`not an xychart statement: ${line}`);
+  }
+  if (chart.bars.length !== chart.labels.length) problems.push(`${chart.bars.length} bars for ${chart.labels.length} categories`);
+  if (chart.yAxis && chart.bars.some((n) => n > chart.yAxis!.max || n < chart.yAxis!.min)) problems.push('a bar outside the y-axis range');
+  return { chart, problems };
+}

@@ -6,6 +6,7 @@ import { t, type MessageKey } from '../ui/i18n.js';
 import type { FieldItem, ReportField } from './appendix.js';
 import { code, codeBlock, md } from './escape.js';
 import { ganttChart } from './gantt.js';
+import { mentionsChart } from './signals.js';
 import { withLang, type ReportModel, type ReportStatement, type ReportStep } from './model.js';
 
 /** Lines are handed on in chunks of about this many, so a long timeline is never held twice. */
@@ -145,6 +146,41 @@ class Renderer {
       }),
     );
     this.decisions();
+    this.signals();
+  }
+
+  /** Each monitoring import the grade rested on, and the mentions per hour (issue 18). */
+  signals(): void {
+    const { imports, series } = this.m.signals;
+    if (imports.length === 0) return;
+    this.heading(3, 'rep.signals');
+    const pct = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)} %`);
+    this.table(
+      [t('rep.col.time'), t('rep.signals.file'), 'sha256', t('rep.signals.rows'), t('rep.signals.window'), t('rep.signals.metrics')],
+      imports.map((i) => {
+        const m = i.metrics;
+        const figures = t('rep.signals.figures', {
+          reposts: m.reposts,
+          views: m.views,
+          platforms: m.platforms,
+          hours: m.hours,
+          trend: t(`value.${m.trend}`),
+          negative: pct(m.negativeShare),
+          mainstream: m.mainstream.length ? m.mainstream.join(', ') : t('grade.none'),
+        });
+        const window = `${this.when(Date.parse(i.window.from))} → ${this.when(Date.parse(i.window.to))}`;
+        return [
+          md(this.when(i.at)),
+          `${md(i.file)} (${md(i.format.toUpperCase())}${i.encoding ? `, ${md(i.encoding)}` : ''})`,
+          code(i.sha256, true),
+          md(t('rep.signals.rowsValue', { used: i.used, rows: i.rows, ignored: i.ignored })),
+          md(window),
+          md(figures),
+        ];
+      }),
+    );
+    this.para(md(t('rep.signals.chartNote')));
+    this.para(codeBlock(mentionsChart(series, this.m.timeZone), 'mermaid'));
   }
 
   direction(): void {

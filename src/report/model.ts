@@ -15,6 +15,7 @@ import { appendixA, appendixB, type AppendixPart, type ReportField } from './app
 import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
 import { foldOutbox, type Outbox } from '../notify/outbox.js';
 import { notificationsSection, type ReportNotification } from './notifications.js';
+import { signalsSection, type SignalsSection } from './signals.js';
 
 export interface TimelineRow {
   seq: number;
@@ -141,6 +142,8 @@ export interface ReportModel {
   regrades: RegradeRow[];
   /** Every decision outcome recorded, in order (SPEC §4.1). */
   decisions: { at: number; actor: string; decision: string; outcome: string; previous: string | null; reason?: string; step?: string }[];
+  /** Monitoring exports imported and graded on (issue 18), and the mentions per hour. */
+  signals: SignalsSection;
   direction: {
     direction: HandlingDirection;
     impact: ClientImpact;
@@ -324,6 +327,7 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
         ...(d.step ? { step: d.step } : {}),
       };
     }),
+    signals: signalsSection(state),
     direction: directionSection(state, steps),
     teams: teamsSection(state),
     notifications: notificationsSection(outbox ?? foldOutbox(events), state.opened.teams),

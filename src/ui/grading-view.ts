@@ -3,7 +3,7 @@ import { INDICATORS } from '../playbook/vocabulary.js';
 import type { GradingResult } from '../grading/grade.js';
 import { t, text } from './i18n.js';
 import { painter, paintTier } from './style.js';
-import { renderTable } from './table.js';
+import { renderTable, type TableLayout } from './table.js';
 
 /** Where a level came from: given, the default, or a metric — by its name, with its id for scripts. */
 export function sourceLabel(source: string, config: GradingConfig): string {
@@ -14,7 +14,7 @@ export function sourceLabel(source: string, config: GradingConfig): string {
 }
 
 /** The grading table: each indicator, its level, source and weight, then score, band, floors, tier. */
-export function renderGrading(result: GradingResult, config: GradingConfig, color: boolean): string {
+export function renderGrading(result: GradingResult, config: GradingConfig, color: boolean, layout: TableLayout = {}): string {
   const c = painter(color);
   const rows = INDICATORS.map((i) => [
     `${text(config.indicators[i].name)} (${i})`,
@@ -22,7 +22,7 @@ export function renderGrading(result: GradingResult, config: GradingConfig, colo
     sourceLabel(result.sources[i], config),
     String(result.weights[i]),
   ]);
-  const table = renderTable([t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows);
+  const table = renderTable([t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows, layout);
   // "严重 (severe)" helps a reader match the JSON id; "severe (severe)" does not
   const named = (tier: GradingResult['tier']) => (t(`tier.${tier}`) === tier ? tier : `${t(`tier.${tier}`)} (${tier})`);
   const tierLabel = named(result.tier);

@@ -116,7 +116,7 @@ export function renderSignals(v: SignalsView): string {
       scoreBefore: v.before.score,
       scoreAfter: v.after.score,
     }),
-    renderGrading(v.after, v.grading, v.color),
+    renderGrading(v.after, v.grading, v.color, { width: WIDTH, wrap: [0, 2] }),
     '',
     v.recorded ? t('signals.recorded') : Object.keys(p.applied).length ? t('signals.dryRun') : t('signals.nothingToApply'),
   );
