@@ -25,12 +25,6 @@ export interface SignalsFlags {
   actor?: string;
 }
 
-/** When the fault began (issue 11's `startedAt`, where the state has it), else the opening. */
-export function faultStart(state: IncidentState): number {
-  const started = (state as IncidentState & { startedAt?: unknown }).startedAt;
-  return typeof started === 'number' ? started : state.openedAt;
-}
-
 /**
  * `--since`: an ISO 8601 time, a local `YYYY-MM-DD HH:MM`, `HH:MM` today in the incident's zone,
  * or a span back from now (`6h`, `2d`). Not in the future.
@@ -72,7 +66,7 @@ export async function assess(state: IncidentState, file: string, flags: SignalsF
   const problem = problems[0];
   if (problem) throw new InputError(t(`signals.${problem.code}` as MessageKey, { value: problem.value, field: 'field' in problem ? problem.field : '' }));
   const timeZone = state.opened.timezone;
-  const from = flags.since === undefined ? Math.min(faultStart(state), to) : parseSince(flags.since, timeZone, to);
+  const from = flags.since === undefined ? Math.min(state.startedAt, to) : parseSince(flags.since, timeZone, to);
   const config = state.opened.grading;
   const read = await readSignals({ file, encoding: parseEncoding(flags.encoding), maps, window: { from, to }, timeZone, rules: signalsRules(config) });
   const applied = gradingChange(read.summary, state.inputs.metrics, config);
