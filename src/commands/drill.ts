@@ -10,7 +10,8 @@ import { parseInstant } from '../time/zone.js';
 import { isLate } from '../engine/rules.js';
 import { onTimeShare } from '../drill/verdict.js';
 import { parseFile } from '../playbook/library.js';
-import { locate } from '../playbook/yaml.js';
+import { locate, type YamlSource } from '../playbook/yaml.js';
+import { readDrillSignals, type DrillSignals } from '../drill/signals.js';
 import { t } from '../ui/i18n.js';
 import { assembleRequest, loadLibrary, type Library } from './open.js';
 import { incidents, templateSource } from './shared.js';
@@ -30,6 +31,8 @@ interface Prepared {
   file: string;
   scenario: Scenario;
   lib: Library;
+  source: YamlSource;
+  signals?: DrillSignals;
 }
 
 /** Every scenario is checked before any is run: bad input never leaves a partial write. */
@@ -57,7 +60,7 @@ function prepare(ctx: Context, files: string[]): Prepared[] {
     }
     const found = checkScenario(scenario, parsed.source, lib.playbook.definition, lib.grading);
     if (found.length) problems.push(...found);
-    else prepared.push({ file, scenario, lib });
+    else prepared.push({ file, scenario, lib, source: parsed.source });
   }
   if (problems.length) throw new InputError(problems[0]!.message, problems);
   return prepared;
@@ -95,10 +98,19 @@ function humanVerdict(outcome: DrillOutcome, file: string, single: boolean): str
 export async function run(ctx: Context, [target]: string[], opts: { reportDir?: string }): Promise<number> {
   const files = scenarioFiles(target!);
   const prepared = prepare(ctx, files);
+  // monitoring exports are read before anything is written, like every other check
+  const problems: Problem[] = [];
+  for (const p of prepared) {
+    if (!p.scenario.timeline.some((e) => e.signals !== undefined)) continue;
+    const read = await readDrillSignals(p.file, p.scenario, p.source, p.lib.grading, ctx.timezone);
+    p.signals = read.signals;
+    problems.push(...read.problems);
+  }
+  if (problems.length) throw new InputError(problems[0]!.message, problems);
   const service = incidents(ctx);
   const source = templateSource(ctx);
   const results: { file: string; outcome: DrillOutcome }[] = [];
-  for (const { file, scenario, lib } of prepared) {
+  for (const { file, scenario, lib, signals } of prepared) {
     // one transaction per drill: one durable write, and no half-recorded drill
     const outcome = service.store.transact(() =>
       runDrill(
@@ -113,6 +125,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
           ...statedTimes(scenario),
         }),
         source,
+        signals,
       ),
     );
     results.push({ file, outcome });

@@ -1,6 +1,6 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
-import { addNote, closeIncident, decide, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
+import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
 import { cloneState, definitionOf, lifecycle, step as evolveState, type IncidentState } from '../engine/fold.js';
 import type { EventDraft } from '../engine/events.js';
 import type { DecisionDefinition } from '../playbook/schema.js';
@@ -10,7 +10,10 @@ import type { Incidents } from '../service.js';
 import { formatOffset, parseOffset } from '../time/offset.js';
 import { parseInstant } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
+import { importedPayload } from '../signals/payload.js';
+import { gradingChange } from '../signals/tally.js';
 import { nextResponderAction } from './responder.js';
+import type { DrillSignals } from './signals.js';
 import { entryAction, type Scenario, type TimelineEntry } from './scenario.js';
 import { judge, type Expectation } from './verdict.js';
 
@@ -49,7 +52,7 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
  * drill ends at its last entry, and responder completions up to that moment are included.
  * `templates` reads templates, so that steps done in the drill record their statements like real ones.
  */
-export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, templates?: TemplateSource): DrillOutcome {
+export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, templates?: TemplateSource, signals: DrillSignals = new Map()): DrillOutcome {
   const start = parseInstant(scenario.start)!;
   const entries = scenario.timeline
     .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at)! }))
@@ -111,6 +114,12 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
               current = foldAll(current, made, time);
             }
             return drafts;
+          }
+          case 'signals': {
+            // read before the drill (readDrillSignals); graded against the incident as it stands now
+            const read = signals.get(entry.index)!;
+            const applied = gradingChange(read.summary, s.inputs.metrics, s.opened.grading);
+            return importSignals(s, importedPayload(read, s.opened.timezone, applied), at, actor, time);
           }
         }
       });

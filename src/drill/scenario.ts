@@ -34,6 +34,10 @@ const entrySchema = z.strictObject({
   outcome: optionSchema.optional(),
   summary: z.string().optional(),
   force: z.boolean().optional(),
+  // a monitoring export (path relative to the scenario) imported and graded on (issue 18)
+  signals: z.string().min(1).optional(),
+  map: z.record(z.string(), z.string()).optional(),
+  encoding: z.enum(['utf-8', 'gbk']).optional(),
 });
 export type TimelineEntry = z.infer<typeof entrySchema>;
 
@@ -73,7 +77,8 @@ export type EntryAction =
   | { kind: 'note' }
   | { kind: 'recover' }
   | { kind: 'close' }
-  | { kind: 'decide' };
+  | { kind: 'decide' }
+  | { kind: 'signals'; file: string };
 
 /** What one timeline entry does; undefined when it does nothing or more than one thing. */
 export function entryAction(e: TimelineEntry): EntryAction | undefined {
@@ -86,11 +91,12 @@ export function entryAction(e: TimelineEntry): EntryAction | undefined {
   if (e.recover) actions.push({ kind: 'recover' });
   if (e.close) actions.push({ kind: 'close' });
   if (e.decide) actions.push({ kind: 'decide' });
+  if (e.signals !== undefined) actions.push({ kind: 'signals', file: e.signals });
   return actions.length === 1 ? actions[0] : undefined;
 }
 
 function actionNames(e: TimelineEntry): string {
-  return ['metrics', 'indicators', 'impact', 'tier', 'complete', 'skip', 'recover', 'close', 'decide']
+  return ['metrics', 'indicators', 'impact', 'tier', 'complete', 'skip', 'recover', 'close', 'decide', 'signals']
     .filter((k) => e[k as keyof TimelineEntry] !== undefined)
     .join(', ');
 }

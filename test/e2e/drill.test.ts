@@ -79,7 +79,8 @@ describe('example drills', () => {
       for (const lang of ['en', 'zh']) {
         const file = join(out, lang, `${doc.incident}.md`);
         expect(cli(['report', doc.incident, '--db', db, '--lang', lang, '--out', file]).code).toBe(0);
-        const gantt = readGantt(mermaidBlocks(parseMarkdown(readFileSync(file, 'utf8')))[0]!);
+        // a drill graded from a monitoring export also has its xychart, in the grading section
+        const gantt = readGantt(mermaidBlocks(parseMarkdown(readFileSync(file, 'utf8'))).find((b) => b.startsWith('gantt'))!);
         expect(gantt.problems, `${doc.scenario} (${lang})`).toEqual([]);
         expect(gantt.tasks).toHaveLength(doc.steps.length);
       }

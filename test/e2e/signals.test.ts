@@ -5,7 +5,7 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/ui/table.js';
-import { cli, expectUsageError, FIXTURES, json, tempDir } from '../helpers.js';
+import { cli, expectUsageError, FIXTURES, json, ROOT, tempDir } from '../helpers.js';
 import { mermaidBlocks, parseMarkdown, plain, readXychart, section, tables } from '../report-markdown.js';
 
 const MIN = 60_000;
@@ -142,5 +142,38 @@ describe('sec-incident signals import', () => {
     expectUsageError(run('signals', 'import', id, join(dir, 'missing.csv'), '--apply'), /file not found/);
     expectUsageError(run('signals', 'import', 'INC-20990101-001', file, '--apply'), /INC-20990101-001/);
     expect(events()).toBe(before);
+  });
+});
+
+describe('a drill that replays a monitoring export', () => {
+  const dir = tempDir();
+  const db = join(dir, 'audit.db');
+  const DRILL = join(ROOT, 'drills', 'trading-outage-monitoring-export-replayed.yaml');
+
+  it('regrades from the file at each entry’s offset, seeing only the mentions up to then', () => {
+    const r = cli(['drill', DRILL, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = json(r);
+    expect(out.passed).toBe(true);
+    expect(out.tierHistory).toEqual([
+      { at: '2026-03-16T09:31:00+08:00', tier: 'moderate' },
+      { at: '2026-03-16T11:31:00+08:00', tier: 'severe' },
+    ]);
+    const imports = json(cli(['log', out.incident, '--json', '--db', db])).filter((e: { type: string }) => e.type === 'signals.imported');
+    expect(imports.map((e: { at: string }) => e.at)).toEqual(['2026-03-16T11:31:00+08:00', '2026-03-16T14:31:00+08:00']);
+    // 11:31: 09:40, 10:15, 10:50, 11:30 — all in the last three hours; 09:40 → 11:31 is 1 h 51 min
+    expect(imports[0].payload).toMatchObject({ used: 4, outside: { before: 1, after: 7 }, applied: { reposts: 1525, views: 31700, hours: 1.8, trend: 'rising' } });
+    // 14:31: nine mentions; five in (11:31, 14:31] against four before: stable; 4 h 51 min
+    expect(imports[1].payload).toMatchObject({ used: 9, applied: { reposts: 5975, views: 136700, hours: 4.8, trend: 'stable' } });
+    expect(imports[1].payload.window).toEqual({ from: '2026-03-16T09:31:00+08:00', to: '2026-03-16T14:31:00+08:00' });
+  });
+
+  it('refuses a drill whose export cannot be read, at the entry, before anything is recorded', () => {
+    const scenario = join(dir, 'missing-export.yaml');
+    writeFileSync(scenario, readFileSync(DRILL, 'utf8').replace('{at: 5h, signals: data/login-failure-mentions.csv}', '{at: 5h, signals: nowhere.csv}'));
+    const before = json(cli(['list', '--drills', '--json', '--db', db])).length;
+    const r = cli(['drill', scenario, '--db', db]);
+    expectUsageError(r, /missing-export\.yaml:\d+:\d+: file not found: .*nowhere\.csv/);
+    expect(json(cli(['list', '--drills', '--json', '--db', db])).length).toBe(before);
   });
 });
