@@ -51,7 +51,7 @@ async function seed(db, events) {
 }
 
 /** Peak RSS (MB) of one run: /usr/bin/time -v when present, else the process's own maxRSS at exit. */
-function peakRss(argv, dir) {
+export function peakRss(argv, dir) {
   if (existsSync('/usr/bin/time')) {
     const r = spawnSync('/usr/bin/time', ['-v', ...argv], { env: benchEnv(), cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];

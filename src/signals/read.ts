@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
@@ -143,41 +144,68 @@ const noTimeColumn = (name: string) => new InputError(t('signals.noTimeColumn', 
 const unknownMapColumns = (name: string, columns: string[], header: readonly string[]) =>
   new InputError(t('signals.mapUnknown', { file: name, columns: columns.join(', '), known: header.filter(Boolean).join(', ') }));
 
+/**
+ * A UTF-8 check over a stream of chunks: a character cut at a chunk's end is carried into the
+ * next. Cheaper than decoding, since csv-parse decodes the fields itself.
+ */
+export function utf8Check(): { chunk: (b: Buffer) => boolean; end: () => boolean } {
+  let carry: Buffer = Buffer.alloc(0);
+  return {
+    chunk: (chunk) => {
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let end = buf.length;
+      let i = end - 1;
+      while (i >= 0 && end - i <= 4 && (buf[i]! & 0xc0) === 0x80) i--;
+      if (i >= 0 && buf[i]! >= 0xc0) {
+        const need = buf[i]! >= 0xf0 ? 4 : buf[i]! >= 0xe0 ? 3 : 2;
+        if (end - i < need) end = i;
+      }
+      carry = Buffer.from(buf.subarray(end));
+      return isUtf8(buf.subarray(0, end));
+    },
+    end: () => carry.length === 0,
+  };
+}
+
 async function readCsv(req: ReadRequest, sink: RowSink, encoding: SignalsEncoding, hash: ReturnType<typeof createHash>): Promise<void> {
   const { parse } = await import('csv-parse');
-  const decoder = await textDecoder(encoding, req.file);
   let failure: unknown;
   const parser = parse({
+    bom: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    // every record is taken here and none is kept: the stream carries nothing on
-    on_record: (record: string[], context) => {
-      if (failure === undefined) {
-        try {
-          sink.row(context.lines, record);
-        } catch (error) {
-          failure = error;
-        }
-      }
-      return undefined;
-    },
+  });
+  // records arrive synchronously as each chunk is parsed, so info.lines is the record's last line
+  parser.on('data', (record: string[]) => {
+    if (failure !== undefined) return;
+    try {
+      sink.row(parser.info.lines, record);
+    } catch (error) {
+      failure = error;
+    }
   });
   parser.on('skip', (error: Error & { lines?: number }) => sink.reject(error.lines ?? 0, { code: 'csv.syntax', detail: error.message.slice(0, 80) }));
   const done = new Promise<void>((resolve, reject) => {
     parser.on('error', reject);
     parser.on('end', resolve);
   });
-  parser.resume();
+  const gbk = encoding === 'gbk' ? await textDecoder(encoding, req.file) : undefined;
+  const utf8 = gbk ? undefined : utf8Check();
+  const notUtf8 = () => new InputError(t('signals.notUtf8', { file: req.file }));
   for await (const chunk of createReadStream(req.file, { highWaterMark: 1 << 20 })) {
     hash.update(chunk as Buffer);
-    if (!parser.write(decoder.write(chunk as Buffer))) await new Promise((r) => parser.once('drain', r));
+    if (utf8 && !utf8.chunk(chunk as Buffer)) failure = notUtf8();
     if (failure !== undefined) break;
+    if (!parser.write(gbk ? gbk.write(chunk as Buffer) : chunk)) await new Promise((r) => parser.once('drain', r));
   }
-  if (failure === undefined) parser.end(decoder.end());
-  else parser.destroy();
-  if (failure !== undefined) throw failure;
+  if (failure === undefined && utf8 && !utf8.end()) failure = notUtf8();
+  if (failure !== undefined) {
+    parser.destroy();
+    throw failure;
+  }
+  parser.end(gbk ? gbk.end() : undefined);
   await done;
   if (failure !== undefined) throw failure;
 }

@@ -101,22 +101,28 @@ const floorTenth = (n: number) => Math.floor(n * 10 + 1e-9) / 10;
 
 /** Names found as part of a source or author, any case; each distinct text is looked up once. */
 class MainstreamMatcher {
-  private readonly pattern: RegExp | null;
+  // names with Latin letters are matched in any case; the others (Chinese) as written, which is faster
+  private readonly latin: RegExp | null;
+  private readonly other: RegExp | null;
   private readonly canonical = new Map<string, string>();
   private readonly seen = new Map<string, string | null>();
   readonly found = new Set<string>();
 
   constructor(names: readonly string[]) {
     for (const name of names) this.canonical.set(name.toLowerCase(), name);
-    const escaped = [...names].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.pattern = escaped.length ? new RegExp(escaped.join('|'), 'i') : null;
+    const pattern = (list: readonly string[], flags: string) => {
+      const escaped = [...list].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      return escaped.length ? new RegExp(escaped.join('|'), flags) : null;
+    };
+    this.latin = pattern(names.filter((n) => /[a-z]/i.test(n)), 'i');
+    this.other = pattern(names.filter((n) => !/[a-z]/i.test(n)), '');
   }
 
   check(text: string): void {
-    if (!this.pattern || text === '') return;
+    if (text === '') return;
     let name = this.seen.get(text);
     if (name === undefined) {
-      const m = this.pattern.exec(text);
+      const m = this.other?.exec(text) ?? (this.latin && /[a-z]/i.test(text) ? this.latin.exec(text) : null);
       name = m ? (this.canonical.get(m[0].toLowerCase()) ?? m[0]) : null;
       // authors can be as many as the rows: remember only while the memory stays small
       if (this.seen.size < 50_000) this.seen.set(text, name);
@@ -144,6 +150,8 @@ export class MentionTally {
   private readonly clock: MentionClock;
   private readonly mainstream: MainstreamMatcher;
   private counts: [CountField, number][] = [];
+  /** The row's counts, reused from row to row. */
+  private readonly values: number[] = [0, 0, 0, 0];
 
   constructor(private options: TallyOptions) {
     this.clock = new MentionClock(options.timeZone);
@@ -172,11 +180,12 @@ export class MentionTally {
     if (rawTime === undefined || rawTime === null || rawTime === '') return this.reject(line, { code: 'time.missing' });
     const at = this.clock.parse(rawTime);
     if (at === undefined) return this.reject(line, { code: 'time.invalid', value: cellText(rawTime).slice(0, 40) });
-    const values: number[] = [];
-    for (const [field, index] of this.counts) {
+    const values = this.values;
+    for (let i = 0; i < this.counts.length; i++) {
+      const [field, index] = this.counts[i]!;
       const n = parseCount(cells[index]);
       if (n === undefined) return this.reject(line, { code: 'count.invalid', field, value: cellText(cells[index]).slice(0, 40) });
-      values.push(n);
+      values[i] = n;
     }
     this.rows++;
     if (at < window.from) {
@@ -188,7 +197,7 @@ export class MentionTally {
       return;
     }
     this.used++;
-    this.counts.forEach(([field], i) => (this.sums[field] += values[i]!));
+    for (let i = 0; i < this.counts.length; i++) this.sums[this.counts[i]![0]] += values[i]!;
     if (at < this.first) this.first = at;
     const { trendWindowMs } = this.options.rules;
     if (at > window.to - trendWindowMs) this.trendLast++;

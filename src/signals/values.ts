@@ -8,6 +8,7 @@ const DATE_TIME =
   /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:(?:[ T]+|日)(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})(?:\.(\d{1,3})\d*)?秒?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const PLAIN_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 /**
  * Local wall times → instants in one zone. The instant of each local hour is computed once (a
@@ -27,6 +28,21 @@ export class MentionClock {
     return start + minute * 60_000 + second * 1000 + ms;
   }
 
+  /** `YYYY-MM-DD HH:MM:SS`, what nearly every export writes, read without a regular expression. */
+  private plain(s: string): number | undefined {
+    if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+    for (const i of PLAIN_DIGITS) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return undefined;
+    const year = two(s, 0) * 100 + two(s, 2);
+    const month = two(s, 5);
+    const day = two(s, 8);
+    const hour = two(s, 11);
+    const minute = two(s, 14);
+    const second = two(s, 17);
+    if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! || hour > 23 || minute > 59 || second > 59) return undefined;
+    if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
+    return this.local(year, month, day, hour, minute, second, 0);
+  }
+
   /**
    * When a mention was published; undefined when the cell is not a time. Text without an offset
    * is the firm's wall clock; epoch seconds or milliseconds are instants; an XLSX date carries
@@ -40,6 +56,8 @@ export class MentionClock {
     }
     if (typeof cell === 'number') return epoch(cell);
     if (typeof cell !== 'string') return undefined;
+    const fast = this.plain(cell);
+    if (fast !== undefined) return fast;
     const text = cell.trim();
     if (/^\d{10}(\d{3})?$/.test(text)) return epoch(Number(text));
     const m = DATE_TIME.exec(text);
@@ -61,6 +79,9 @@ export class MentionClock {
     return utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
 }
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
 
 /** Epoch seconds (10 digits) or milliseconds (13 digits); other numbers are not times. */
 function epoch(n: number): number | undefined {
