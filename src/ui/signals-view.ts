@@ -77,7 +77,8 @@ export interface SignalsView {
   grading: GradingConfig;
   before: GradingResult;
   after: GradingResult;
-  recorded: boolean;
+  /** Recorded or not; null in the walk, which asks next. */
+  recorded: boolean | null;
   color: boolean;
 }
 
@@ -117,8 +118,7 @@ export function renderSignals(v: SignalsView): string {
       scoreAfter: v.after.score,
     }),
     renderGrading(v.after, v.grading, v.color, { width: WIDTH, wrap: [0, 2] }),
-    '',
-    v.recorded ? t('signals.recorded') : Object.keys(p.applied).length ? t('signals.dryRun') : t('signals.nothingToApply'),
   );
+  if (v.recorded !== null) lines.push('', v.recorded ? t('signals.recorded') : Object.keys(p.applied).length ? t('signals.dryRun') : t('signals.nothingToApply'));
   return lines.join('\n');
 }

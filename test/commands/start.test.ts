@@ -393,6 +393,34 @@ describe('start: the walk', () => {
     expect(state.reached.filter((x) => x.team === 'leadership').map((x) => [x.member, x.reached])).toEqual([['张三', true], ['李四', false]]);
   });
 
+  it('imports monitoring data mid-walk: the figures first, then the import and its regrade once confirmed', async () => {
+    const r = setup();
+    const file = join(FIXTURES, 'signals', 'zh-headers.csv');
+    script.handler = answers(r, [
+      ['indicator.propagation', 'unknown'],
+      ['indicator.durationTrend', 'unknown'],
+      ['tier.decision', 'accept'],
+      ['teams.reached', [{ team: 'opinion', member: '钱七' }]],
+      ['action', 'signals'],
+      // the export's day ends at 15:00: read it then
+      ['signals.file', () => ((r.clock.now = Date.parse('2026-03-16T15:00:00+08:00')), file)],
+      ['signals.apply', true],
+      ['teams.reached', [{ team: 'leadership', member: '张三' }]],
+      ['action', 'pause'],
+    ]) as never;
+    // eventLevel 2 + impactScope 2 + 1 + 1 = 6: mild
+    await run(r.ctx, [], { type: 'trading-outage', title: 'Slow logins', impact: 'partial', indicator: ['eventLevel=2', 'impactScope=2'], var: ['systems=app', 'eta=', 'cause=', 'measures=', 'compensation=', 'channels='] });
+    const text = r.output.join('\n');
+    // views 138 000 → propagation 3; rising → durationTrend 3: 2 + 2 + 3 + 3 = 10
+    expect(text).toContain('Grading: mild → severe (score 6 → 10)');
+    expect(text).toMatch(/^ {2}微博 +[·▁▂▃▄▅▆▇█]+ +5$/m);
+    expect(script.asked.find((q) => q.key === 'signals.apply')!.message).toBe('Record the import and regrade (mild → severe)?');
+    const state = load(r, openedId(r));
+    expect(state.tier).toBe('severe');
+    expect(state.signals.map((s) => [s.file, s.used, s.applied])).toEqual([['zh-headers.csv', 10, { reposts: 6000, views: 138000, hours: 5.3, trend: 'rising' }]]);
+    expect(state.gradings[1]!.reason).toMatch(/^monitoring export zh-headers\.csv \(sha256 [0-9a-f]{12}…\)$/);
+  });
+
   it('skips with a reason, notes a step, jumps, and refuses nothing the engine allows', async () => {
     const r = setup();
     script.handler = answers(r, [

@@ -10,6 +10,7 @@ import { fitToWidth } from '../table.js';
 import { renderCard } from './card.js';
 import { offerClose } from './close.js';
 import { actionQuestion, idleQuestion, type WalkAction } from './questions.js';
+import { importMonitoring } from './monitoring.js';
 import { regradeWalk } from './regrade.js';
 import type { Walk } from './session.js';
 import { showStatement } from './statement.js';
@@ -54,6 +55,10 @@ export async function walk(w: Walk): Promise<number> {
             await regradeWalk(w, state);
             closeOffered = false;
             break;
+          case 'signals':
+            await importMonitoring(w, state);
+            closeOffered = false;
+            break;
           case 'status':
             showStatus(w, state);
             break;
@@ -88,6 +93,9 @@ export async function walk(w: Walk): Promise<number> {
           break;
         case 'regrade':
           await regradeWalk(w, state);
+          break;
+        case 'signals':
+          await importMonitoring(w, state);
           break;
         case 'jump':
           focus = await jump(w, state, order, step);

@@ -150,7 +150,7 @@ export function reachedQuestion(groups: { team: string; teamName: string; member
   };
 }
 
-export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'jump' | 'status' | 'recover' | 'teams' | 'undo' | 'pause';
+export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'signals' | 'jump' | 'status' | 'recover' | 'teams' | 'undo' | 'pause';
 
 /** A decision step's outcome, asked with the options' own words (SPEC §4.1). */
 export function outcomeQuestion(decision: DecisionDefinition): SelectQuestion<string> {
@@ -172,6 +172,7 @@ export function actionQuestion(state: IncidentState, step: StepInstance, others:
     // on a statement's card: the cause or the measures may be known by now
     ...(def.template && state.opened.definition.vars.length > 0 ? [{ value: 'facts' as const, name: t('act.facts') }] : []),
     { value: 'regrade', name: t('act.regrade') },
+    { value: 'signals', name: t('act.signals') },
     ...(others > 0 ? [{ value: 'jump' as const, name: t('act.jump', { count: others }) }] : []),
     { value: 'status', name: t('act.status') },
     ...(state.recoveredAt === null ? [{ value: 'recover' as const, name: t('act.recover') }] : []),
@@ -183,7 +184,7 @@ export function actionQuestion(state: IncidentState, step: StepInstance, others:
 }
 
 /** When nothing is pending: close, or keep going. */
-export type IdleAction = 'close' | 'note' | 'regrade' | 'status' | 'undo' | 'pause';
+export type IdleAction = 'close' | 'note' | 'regrade' | 'signals' | 'status' | 'undo' | 'pause';
 
 export function idleQuestion(undo?: string): SelectQuestion<IdleAction> {
   return {
@@ -193,6 +194,7 @@ export function idleQuestion(undo?: string): SelectQuestion<IdleAction> {
       { value: 'close', name: t('act.close') },
       { value: 'note', name: t('act.incidentNote') },
       { value: 'regrade', name: t('act.regrade') },
+      { value: 'signals', name: t('act.signals') },
       { value: 'status', name: t('act.status') },
       ...(undo ? [{ value: 'undo' as const, name: t('act.undo', { step: undo }) }] : []),
       { value: 'pause', name: t('act.pause') },
