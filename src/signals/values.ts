@@ -102,13 +102,27 @@ export function parseCount(cell: Cell): number | undefined {
   if (cell === null || cell === undefined) return 0;
   if (typeof cell === 'number') return Number.isFinite(cell) && cell >= 0 ? Math.round(cell) : undefined;
   if (typeof cell !== 'string') return undefined;
-  if (/^\d{1,15}$/.test(cell)) return Number(cell);
+  const plain = digits(cell);
+  if (plain >= 0) return plain;
   const text = cell.trim().replace(/[,，_\s]/g, '');
   if (EMPTY.test(text)) return 0;
   const m = /^(\d+(?:\.\d+)?)(万|亿|w|k|m)?\+?$/i.exec(text);
   if (!m) return undefined;
   const n = Number(m[1]) * (m[2] ? SCALE[m[2].toLowerCase()]! : 1);
   return Number.isFinite(n) ? Math.round(n) : undefined;
+}
+
+/** A cell of 1 to 15 ASCII digits as its value, else -1: most counts, read without a regular expression. */
+function digits(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 export type Sentiment = 'negative' | 'neutral' | 'positive';
@@ -122,7 +136,9 @@ const SENTIMENTS: Record<string, Sentiment> = {
 /** A sentiment as monitoring platforms label it (负面/中性/正面, 敏感/非敏感, negative…, -1/0/1); undefined if none or unknown. */
 export function parseSentiment(cell: Cell): Sentiment | undefined {
   if (cell === null || cell === undefined || cell instanceof Date) return undefined;
-  return SENTIMENTS[String(cell).trim().toLowerCase()];
+  if (typeof cell === 'string' && Object.hasOwn(SENTIMENTS, cell)) return SENTIMENTS[cell];
+  const key = String(cell).trim().toLowerCase();
+  return Object.hasOwn(SENTIMENTS, key) ? SENTIMENTS[key] : undefined;
 }
 
 /** A text cell as text: trimmed; a number as written; empty when absent. */
