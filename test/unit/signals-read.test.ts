@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { DEFAULT_MAINSTREAM, signalsRules } from '../../src/signals/tally.js';
-import { MAX_BYTES, readSignals, type ReadRequest } from '../../src/signals/read.js';
+import { MAX_BYTES, readSignals, utf8Check, type ReadRequest } from '../../src/signals/read.js';
 import { parseInstant } from '../../src/time/zone.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
@@ -186,5 +186,19 @@ describe('bad rows and refused files', () => {
     const error = await readSignals(request(big)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/over the 200 MB limit/);
+  });
+});
+
+describe('the UTF-8 check over chunks', () => {
+  it('carries a character cut between two chunks, and finds a byte that is not UTF-8', () => {
+    const bytes = Buffer.from('发布时间,来源\n', 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const check = utf8Check();
+      expect(check.chunk(bytes.subarray(0, cut)) && check.chunk(bytes.subarray(cut)) && check.end(), `cut at ${cut}`).toBe(true);
+    }
+    const gbk = utf8Check();
+    expect(gbk.chunk(iconv.encode('发布时间,来源\n', 'gbk'))).toBe(false);
+    const truncated = utf8Check();
+    expect(truncated.chunk(bytes.subarray(0, 2)) && truncated.end()).toBe(false);
   });
 });

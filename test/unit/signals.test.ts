@@ -114,8 +114,8 @@ describe('cells', () => {
   });
 
   it('reads sentiments as monitoring platforms label them', () => {
-    expect(['负面', '敏感', 'Negative', '-1', '正面', 'positive', '中性', '非敏感', '', '未知'].map(parseSentiment)).toEqual([
-      'negative', 'negative', 'negative', 'negative', 'positive', 'positive', 'neutral', 'neutral', undefined, undefined,
+    expect(['负面', '敏感', 'Negative', '-1', '正面', 'positive', '中性', '非敏感', '', '未知', 'constructor'].map(parseSentiment)).toEqual([
+      'negative', 'negative', 'negative', 'negative', 'positive', 'positive', 'neutral', 'neutral', undefined, undefined, undefined,
     ]);
   });
 });
