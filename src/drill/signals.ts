@@ -11,18 +11,16 @@ import { signalsRules } from '../signals/tally.js';
 import { parseOffset } from '../time/offset.js';
 import { parseInstant } from '../time/zone.js';
 import { t, type MessageKey } from '../ui/i18n.js';
-import type { Scenario } from './scenario.js';
+import { statedTime, type Scenario } from './scenario.js';
 
 /** Read exports by the index of their timeline entry. */
 export type DrillSignals = Map<number, ReadResult>;
 
-/** When the drill's fault began: its `startedAt` (a time, or a negative offset) where it has one, else its start. */
+/** When the drill's fault began, as its incident will say (`startedAt`, else `discoveredAt`, else the start). */
 export function drillFaultStart(scenario: Scenario): number {
   const start = parseInstant(scenario.start)!;
-  const stated = (scenario as Scenario & { startedAt?: unknown }).startedAt;
-  if (typeof stated !== 'string') return start;
-  const offset = stated.startsWith('-') ? parseOffset(stated.slice(1)) : undefined;
-  return offset !== undefined ? start - offset : (parseInstant(stated) ?? start);
+  const stated = (text: string | undefined) => (text === undefined ? undefined : statedTime(text, start));
+  return stated(scenario.startedAt) ?? stated(scenario.discoveredAt) ?? start;
 }
 
 export async function readDrillSignals(

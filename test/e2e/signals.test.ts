@@ -117,6 +117,16 @@ describe('sec-incident signals import', () => {
     expect(doc.signals.imports[0]).toMatchObject({ file: 'mentions.csv', sha256: imported.payload.sha256 });
   });
 
+  it('by default reads from when the fault began (--started-at)', () => {
+    const started = new Date(Date.now() - 6 * 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00';
+    const opened = run('open', '--type', 'trading-outage', '--var', 'systems=APP', '--started-at', started, '--json');
+    expect(opened.code, opened.stderr).toBe(0);
+    const r = run('signals', 'import', json(opened).id, file, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r)).toMatchObject({ used: 10, outside: { before: 1, after: 1 } });
+    expect(Date.parse(json(r).window.from)).toBe(Date.parse(started));
+  });
+
   it('lists bad rows with their line and reason, and grades on the rest', () => {
     const r = run('signals', 'import', id, join(FIXTURES, 'signals', 'bad-rows.csv'), '--since', '2026-03-16T09:00+08:00');
     expect(r.code, r.stderr).toBe(0);
