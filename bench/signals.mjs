@@ -3,7 +3,7 @@
 // ratio (target ≤ 1.5×) and the import's peak RSS (target ≤ 150 MB).
 // Run after `npm run build`: `node bench/signals.mjs`, or through `npm run bench`.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,15 @@ async function writeExport(file, rows, end) {
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
 }
 
+/** User + system CPU seconds of one run (/usr/bin/time -v), or null where it is not installed. */
+function cpuSeconds(argv) {
+  if (!existsSync('/usr/bin/time')) return null;
+  const r = spawnSync('/usr/bin/time', ['-v', ...argv], { env: benchEnv(), cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1];
+  const system = /System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1];
+  return r.status === 0 && user && system ? Number(user) + Number(system) : null;
+}
+
 export async function benchSignals({ rows = Number(process.env.BENCH_SIGNALS_ROWS) || 1_000_000, runs = Number(process.env.BENCH_RUNS) > 0 ? Math.min(Number(process.env.BENCH_RUNS), 5) : 3 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sec-incident-bench-signals-'));
   try {
@@ -65,6 +74,9 @@ export async function benchSignals({ rows = Number(process.env.BENCH_SIGNALS_ROW
     const [base, timed] = timeCommands([[node, baseline, file], command], { runs, warmup: 1, env });
     const rss = peakRss(command, dir);
     const baseRss = peakRss([node, baseline, file], dir);
+    // CPU seconds (user + system) of one run each: steadier than wall time on a shared machine
+    const cpu = cpuSeconds(command);
+    const baseCpu = cpuSeconds([node, baseline, file]);
     return [
       {
         name: `signals import, ${rows} rows`,
@@ -73,7 +85,16 @@ export async function benchSignals({ rows = Number(process.env.BENCH_SIGNALS_ROW
         baseline: base.median,
         ratio: timed.median / base.median,
         target: 1.5,
-        extra: { runs, rows, bytes: statSync(file).size, baseline: 'csv-parse stream of the same file, summing two columns' },
+        extra: {
+          runs,
+          rows,
+          bytes: statSync(file).size,
+          baseline: 'csv-parse stream of the same file, summing two columns',
+          samplesMs: timed.samples.map(Math.round),
+          baselineSamplesMs: base.samples.map(Math.round),
+          fastestRatio: Math.min(...timed.samples) / Math.min(...base.samples),
+          ...(cpu && baseCpu ? { cpuSeconds: cpu, baselineCpuSeconds: baseCpu, cpuRatio: cpu / baseCpu } : {}),
+        },
       },
       {
         name: `signals import, ${rows} rows: peak RSS`,

@@ -35,7 +35,8 @@ function label(text: string): string {
   return out;
 }
 
-const thousands = (n: number) => n.toLocaleString('en-US').replace(/,/g, ' ');
+// 138 000: a space between thousands reads the same in both languages (and needs no Intl)
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 export function reasonText(problem: { code: string; field?: string; value?: string }): string {
   return t(`signals.reason.${problem.code}` as MessageKey, { field: problem.field ?? '', value: problem.value ?? '' });

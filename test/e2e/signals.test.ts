@@ -74,6 +74,7 @@ describe('sec-incident signals import', () => {
       expect(r.code, r.stderr).toBe(0);
       for (const line of r.stdout.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(80);
       for (const platform of ['微博', '雪球', '股吧', '今日头条', '微信']) expect(r.stdout).toMatch(new RegExp(`^  ${platform} +[·▁▂▃▄▅▆▇█]+ +\\d+$`, 'm'));
+      expect(r.stdout).toMatch(/^ {2}(Views|浏览量) +138 000$/m);
     }
   });
 
