@@ -10,7 +10,8 @@ import { InputError } from '../../src/errors.js';
 import { DEFAULT_MAINSTREAM, signalsRules } from '../../src/signals/tally.js';
 import { MAX_BYTES, readSignals, utf8Check, type ReadRequest } from '../../src/signals/read.js';
 import { parseInstant } from '../../src/time/zone.js';
-import { FIXTURES, tempDir } from '../helpers.js';
+import { loadGrading } from '../../src/playbook/library.js';
+import { BUNDLED_PLAYBOOKS, FIXTURES, tempDir } from '../helpers.js';
 
 const DIR = join(FIXTURES, 'signals');
 const at = (local: string) => parseInstant(`${local}+08:00`)!;
@@ -200,5 +201,24 @@ describe('the UTF-8 check over chunks', () => {
     expect(gbk.chunk(iconv.encode('发布时间,来源\n', 'gbk'))).toBe(false);
     const truncated = utf8Check();
     expect(truncated.chunk(bytes.subarray(0, 2)) && truncated.end()).toBe(false);
+  });
+});
+
+describe('grading.yaml for signals', () => {
+  it('has the bundled mainstream list and trend rule, and refuses a trend whose falling is not below rising', () => {
+    const bundled = loadGrading(BUNDLED_PLAYBOOKS);
+    expect(bundled.mainstream).toEqual([...DEFAULT_MAINSTREAM]);
+    expect(bundled.trend).toEqual({ window: '3h', rising: 1.5, falling: 0.67 });
+    const dir = tempDir();
+    const text = readFileSync(join(BUNDLED_PLAYBOOKS, 'grading.yaml'), 'utf8').replace(/^trend: .*$/m, 'trend: {window: 3h, rising: 0.5, falling: 0.8}');
+    writeFileSync(join(dir, 'grading.yaml'), text);
+    const error = (() => {
+      try {
+        loadGrading(dir);
+      } catch (e) {
+        return e as InputError;
+      }
+    })();
+    expect(error?.problems.map((p) => [p.line, p.message])).toEqual([[text.split('\n').findIndex((l) => l.startsWith('trend:')) + 1, 'trend: `falling` must be below `rising`']]);
   });
 });
