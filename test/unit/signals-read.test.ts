@@ -222,3 +222,20 @@ describe('grading.yaml for signals', () => {
     expect(error?.problems.map((p) => [p.line, p.message])).toEqual([[text.split('\n').findIndex((l) => l.startsWith('trend:')) + 1, 'trend: `falling` must be below `rising`']]);
   });
 });
+
+describe('a file of many chunks', () => {
+  it('gives the line of a bad row far into the file, and every row', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'long.csv');
+    const good = '2026-03-16 10:00:00,微博,一条很长的标题用来把文件撑到几兆字节,https://weibo.com/x,某人,1,0,0,10,中性\n';
+    const rows = 40_000; // about 4 MB: four chunks and more
+    const lines = ['发布时间,来源,标题,链接,作者,转发数,评论数,点赞数,阅读数,情感倾向', ...Array.from({ length: rows }, (_, i) => (i === rows - 7 ? good.replace('2026-03-16 10:00:00', '不是时间') : good).trimEnd())];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = await readSignals(request(file));
+    expect(r.summary.rows).toBe(rows);
+    expect(r.summary.used).toBe(rows - 1);
+    expect(r.summary.metrics.reposts).toBe(rows - 1);
+    // the header is line 1; row i is line i + 2
+    expect(r.summary.problems).toEqual([{ line: rows - 7 + 2, problem: { code: 'time.invalid', value: '不是时间' } }]);
+  });
+});
