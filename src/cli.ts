@@ -244,7 +244,13 @@ export function buildProgram(): Command {
     .option('--json', t('help.json'))
     .action(action(() => import('./commands/signals.js')));
 
-  for (const cmd of [program, ...program.commands, ...playbooks.commands, ...signals.commands]) {
+  const db = program.command('db').description(t('help.dbCmd'));
+  db.command('init')
+    .description(t('help.dbInit'))
+    .option('--role <role>', t('help.dbRole'), 'sec_incident_responder')
+    .action(action(() => import('./commands/db.js').then((m) => ({ run: m.init }))));
+
+  for (const cmd of [program, ...program.commands, ...playbooks.commands, ...signals.commands, ...db.commands]) {
     const group = cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ` : '';
     const name = cmd === program ? 'sec-incident' : `sec-incident ${group}${cmd.name()}`;
     cmd

@@ -7,6 +7,7 @@ import { InputError } from './errors.js';
 import { langFromLocale, t, type Lang } from './ui/i18n.js';
 import { isValidTimeZone } from './time/zone.js';
 import { shellWord } from './ui/format.js';
+import { isPostgresUrl, maskUrl } from './store/postgres/target.js';
 
 export interface GlobalFlags {
   db?: string;
@@ -47,6 +48,8 @@ export function defaultDbPath(env: NodeJS.ProcessEnv): string {
 
 /** What to type after `sec-incident resume`: the id, and the database when it is not the default. */
 export function resumeTarget(ctx: { db: string; env: NodeJS.ProcessEnv }, id: string): string {
+  // a server's URL is shown without its password: the responder supplies it again (PGPASSWORD, ~/.pgpass)
+  if (isPostgresUrl(ctx.db)) return `${id} --db ${shellWord(maskUrl(ctx.db))}`;
   return resolve(ctx.db) === defaultDbPath(ctx.env) ? id : `${id} --db ${shellWord(resolve(ctx.db))}`;
 }
 
@@ -102,7 +105,8 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
   return {
     lang,
     color: flags.color !== false && !env.NO_COLOR,
-    db: pick(flags.db, 'SEC_INCIDENT_DB', file.db, defaultDbPath(env)),
+    // a postgres:// URL names a server, not a path: it is kept as given (SPEC §6)
+    db: pickDb(flags.db || env.SEC_INCIDENT_DB || undefined, file.db, cwd, base, env),
     playbooksDir: pick(flags.playbooks, 'SEC_INCIDENT_PLAYBOOKS', file.playbooks, BUNDLED_PLAYBOOKS),
     templatesDir: pick(flags.templates, 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES),
     timezone,
@@ -110,6 +114,12 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
     notifyLead: file.notify?.lead ?? '10m',
     configFile: existsSync(configFile) ? configFile : undefined,
   };
+}
+
+function pickDb(given: string | undefined, fromFile: string | undefined, cwd: string, base: string, env: NodeJS.ProcessEnv): string {
+  if (given) return isPostgresUrl(given) ? given : resolve(cwd, given);
+  if (fromFile) return isPostgresUrl(fromFile) ? fromFile : resolve(base, fromFile);
+  return defaultDbPath(env);
 }
 
 export function defaultActor(env: NodeJS.ProcessEnv): string {

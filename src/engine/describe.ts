@@ -86,6 +86,8 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
       return event.payload.forced
         ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })
         : t('ev.closed') + (event.payload.summary ? ` — ${event.payload.summary}` : '');
+    case 'db.imported':
+      return t('ev.imported', { source: event.payload.source, events: event.payload.events, head: event.payload.head.slice(0, 12) });
   }
 }
 

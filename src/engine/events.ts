@@ -119,6 +119,8 @@ export type EventPayloads = {
   };
   /** A due or overdue reminder, raised once (SPEC §9). */
   'reminder.raised': { kind: 'due' | 'overdue'; step: string; dueAt: string };
+  /** The events before this one were copied from another store (db copy): its location and chain head. */
+  'db.imported': { source: string; head: string; events: number };
 };
 
 export type EventType = keyof EventPayloads;
@@ -128,4 +130,12 @@ export type EventDraft = {
   [K in EventType]: { type: K; at: number; actor: string; payload: EventPayloads[K] };
 }[EventType];
 
-export type IncidentEvent = EventDraft & { incidentId: string; seq: number; recordedAt: string; prevHash: string; hash: string };
+export type IncidentEvent = EventDraft & {
+  incidentId: string;
+  seq: number;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+  /** Who the store knows wrote it (SPEC §6); absent on events from before the column. */
+  recordedBy?: string;
+};

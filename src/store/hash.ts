@@ -21,6 +21,8 @@ export interface EventRow {
   recorded_at: string;
   type: string;
   actor: string;
+  /** Who the store knows wrote the event (schema 3 on); null on events written before it. */
+  recorded_by?: string | null;
   payload: string;
   prev_hash: string;
   hash: string;
@@ -28,12 +30,15 @@ export interface EventRow {
 
 /**
  * The canonical JSON of an event's fields other than the hashes. The payload column already
- * holds canonical JSON, so it is embedded as it is (docs/audit.md gives the recipe).
+ * holds canonical JSON, so it is embedded as it is (docs/audit.md gives the recipe). recorded_by
+ * enters the content from schema 3 on; an event without one keeps the recipe it was written with.
+ * Both backends hash with this one function, so a chain copied between them verifies alike.
  */
 export function canonicalEvent(row: Omit<EventRow, 'prev_hash' | 'hash'>): string {
+  const recordedBy = row.recorded_by == null ? '' : `"recorded_by":${JSON.stringify(row.recorded_by)},`;
   return (
     `{"actor":${JSON.stringify(row.actor)},"at":${JSON.stringify(row.at)},"incident_id":${JSON.stringify(row.incident_id)},` +
-    `"payload":${row.payload},"recorded_at":${JSON.stringify(row.recorded_at)},"seq":${row.seq},"type":${JSON.stringify(row.type)}}`
+    `"payload":${row.payload},"recorded_at":${JSON.stringify(row.recorded_at)},${recordedBy}"seq":${row.seq},"type":${JSON.stringify(row.type)}}`
   );
 }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * One incident's entry of `list --json`, pretty-printed and indented as an element of the array,
@@ -60,13 +60,18 @@ const MIGRATIONS: string[] = [
     WHEN EXISTS (SELECT 1 FROM events WHERE incident_id = NEW.incident_id AND seq = NEW.seq)
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: REPLACE refused'); END;
   `,
+  // who the store knows wrote each event (SPEC §6); older events keep NULL and their recipe
+  `
+  ALTER TABLE events ADD COLUMN recorded_by TEXT;
+  `,
 ];
 
-export function migrate(db: Database.Database, from: number): void {
+/** Migrates forward to `to` (the latest unless a test asks for an older file). */
+export function migrate(db: Database.Database, from: number, to = MIGRATIONS.length): void {
   db.transaction(() => {
     // another process may have migrated between our read and this write lock
     const current = Math.max(from, db.pragma('user_version', { simple: true }) as number);
-    for (let v = current; v < MIGRATIONS.length; v++) {
+    for (let v = current; v < to; v++) {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }

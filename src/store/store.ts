@@ -27,6 +27,8 @@ export interface IncidentSummary {
 export interface OpenOptions {
   readonly?: boolean;
   key?: string;
+  /** recorded_by of the events this store appends: on SQLite the OS user, claimed (SPEC §6). */
+  recordedBy?: string;
 }
 
 function translate(file: string, error: unknown): never {
@@ -44,6 +46,7 @@ export class AuditStore {
     readonly file: string,
     readonly db: Database.Database,
     private readonly key: string | undefined,
+    private readonly recordedBy: string | null = null,
   ) {}
 
   /** The schema version of the file as opened: a read-only open does not migrate an older one. */
@@ -65,7 +68,7 @@ export class AuditStore {
         closeSync(openSync(file, 'wx', 0o600));
       }
       const db = new Database(file, { readonly: Boolean(options.readonly), fileMustExist: true, timeout: 10_000 });
-      const store = new AuditStore(file, db, options.key);
+      const store = new AuditStore(file, db, options.key, options.recordedBy ?? null);
       store.prepare(Boolean(options.readonly));
       return store;
     } catch (error) {
@@ -130,6 +133,15 @@ export class AuditStore {
     }
   }
 
+  /** A statement outside transact(): a transaction opened by hand, for callers that await in it. */
+  exec(sql: string): void {
+    try {
+      this.db.exec(sql);
+    } catch (error) {
+      translate(this.file, error);
+    }
+  }
+
   /** The next human-friendly id for a day: INC-YYYYMMDD-NNN or DRL-YYYYMMDD-NNN. */
   nextId(prefix: 'INC' | 'DRL', date: string): string {
     const stem = `${prefix}-${date.replaceAll('-', '')}-`;
@@ -146,7 +158,7 @@ export class AuditStore {
   append(incidentId: string, drafts: readonly EventDraft[]): IncidentEvent[] {
     this.headStatement ??= this.db.prepare('SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1');
     this.insertStatement ??= this.db.prepare(
-      'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @payload, @prev_hash, @hash)',
+      'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @recorded_by, @payload, @prev_hash, @hash)',
     );
     const head = this.headStatement.get(incidentId);
     let seq = head?.seq ?? 0;
@@ -162,11 +174,13 @@ export class AuditStore {
         recorded_at: recordedAt,
         type: draft.type,
         actor: draft.actor,
+        recorded_by: this.recordedBy,
         payload: canonicalJson(draft.payload),
       };
       const hash = chainHash(prev, canonicalEvent(row), this.key);
       this.insertStatement.run({ ...row, prev_hash: prev, hash });
-      stored.push({ ...draft, incidentId, seq, recordedAt, prevHash: prev, hash } as IncidentEvent);
+      const recordedBy = this.recordedBy === null ? {} : { recordedBy: this.recordedBy };
+      stored.push({ ...draft, incidentId, seq, recordedAt, prevHash: prev, hash, ...recordedBy } as IncidentEvent);
       prev = hash;
     }
     this.project(incidentId, drafts, seq);
@@ -199,6 +213,19 @@ export class AuditStore {
       events: lastSeq,
       id: incidentId,
     });
+  }
+
+  /**
+   * Rows from another store, as they are (db copy): the chain was verified by the copier and its
+   * hashes cannot be recomputed here. Call inside transact(), on an incident this store lacks.
+   */
+  importRows(rows: readonly EventRow[]): void {
+    const insert = this.statement(
+      'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @recorded_by, @payload, @prev_hash, @hash)',
+    );
+    for (const row of rows) insert.run({ ...row, recorded_by: row.recorded_by ?? null });
+    const last = rows[rows.length - 1];
+    if (last) this.project(last.incident_id, rows.map(rowToEvent), last.seq);
   }
 
   rebuildProjection(): void {
@@ -289,6 +316,7 @@ export function rowToEvent(row: EventRow): IncidentEvent {
     payload: JSON.parse(row.payload),
     prevHash: row.prev_hash,
     hash: row.hash,
+    ...(row.recorded_by == null ? {} : { recordedBy: row.recorded_by }),
   } as IncidentEvent;
 }
 

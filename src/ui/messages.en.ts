@@ -856,6 +856,26 @@ export const en = {
   "rep.notified.failed": "not delivered after {attempts} attempt(s): {code}",
   "rep.notified.waiting": "waiting ({attempts} attempt(s) so far)",
   "rep.notified.suppressed": "not sent: drill",
+  // the shared store (issue 13)
+  'ev.imported': "copied from {source}: {events} events, chain head {head}…",
+  'db.pg.badUrl': "cannot read the database URL {url}: expected postgres://user@host:port/database",
+  'db.pg.badSchema': "schema \"{value}\" in {url}: lower-case letters, digits and _ only",
+  'db.pg.badTimeout': "connect_timeout \"{value}\" for {url}: give a number of seconds above 0",
+  'db.pg.auth': "{url}: the server refused the login (check the user, and the password in PGPASSWORD or ~/.pgpass)",
+  'db.pg.unreachable': "cannot reach the database {url} (waited up to {seconds} s): {detail}",
+  'db.pg.noDatabase': "{url}: the server has no such database",
+  'db.pg.notInit': "{url} has no sec-incident store in schema \"{schema}\": its owner runs `sec-incident db init --db <url>`",
+  'db.pg.old': "{url}: the store in schema \"{schema}\" is at version {found}, this sec-incident needs {known}: its owner runs `sec-incident db init`",
+  'db.pg.denied': "{url}: permission refused: {detail}",
+  'db.pg.lost': "{url}: the connection to the database was lost; nothing of the interrupted action was recorded, try again",
+  'db.pg.conflict': "{url}: the incident kept changing while this action was recorded ({tries} attempts); nothing was recorded, try again ({detail})",
+  'db.pg.failed': "{url}: {detail}",
+  'db.init.sqlite': "{file} is an SQLite file: it is created on first use; `db init` is for a shared PostgreSQL store",
+  'db.init.done': "{url}: sec-incident store in schema \"{schema}\" at version {to} (was {from}).",
+  'db.init.grants': "Grant each responder's role what it needs, and nothing more (run as the owner):",
+  'help.dbCmd': "the shared PostgreSQL store: create it, move incidents between stores",
+  'help.dbInit': "create or migrate the shared store (as its owner) and print the grants for responders",
+  'help.dbRole': "the responder role named in the printed grants",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -81,7 +81,7 @@ describe('audit store', () => {
     expect(() => AuditStore.open(lookalike, { readonly: true })).toThrow(/not a sec-incident one/);
     expect(() => AuditStore.open(lookalike)).toThrow(/not a sec-incident one/);
     const fresh = AuditStore.open(join(dir, 'fresh.db'));
-    expect(fresh.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(fresh.db.pragma('user_version', { simple: true })).toBe(3);
     fresh.close();
   });
 });
@@ -121,7 +121,7 @@ describe('listJson', () => {
     const expected = store.listJson('all');
     store.close();
     const raw = new Database(file);
-    raw.exec('ALTER TABLE incidents DROP COLUMN listed; DROP TRIGGER events_no_replace; PRAGMA user_version = 1');
+    raw.exec('ALTER TABLE events DROP COLUMN recorded_by; ALTER TABLE incidents DROP COLUMN listed; DROP TRIGGER events_no_replace; PRAGMA user_version = 1');
     raw.close();
 
     const reader = AuditStore.open(file, { readonly: true });
@@ -130,7 +130,7 @@ describe('listJson', () => {
     reader.close();
 
     const writer = AuditStore.open(file);
-    expect(writer.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(writer.db.pragma('user_version', { simple: true })).toBe(3);
     expect(writer.listJson('all')).toBe(expected);
     writer.close();
   });

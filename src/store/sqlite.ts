@@ -1,0 +1,111 @@
+// The SQLite adapter of the store port: the embedded AuditStore (one file, one machine) behind
+// the async contract. better-sqlite3 is synchronous; a transaction spanning awaits is an explicit
+// BEGIN IMMEDIATE … COMMIT on the one connection, and callers queue for it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EventDraft, IncidentEvent } from '../engine/events.js';
+import type { EventRow } from './hash.js';
+import type { IncidentStore, ListFilter, StoreTransaction } from './port.js';
+import { AuditStore, type OpenOptions } from './store.js';
+import { verifyIncident } from './verify.js';
+
+export class SqliteStore implements IncidentStore {
+  readonly backend = 'sqlite';
+  readonly recorderVerified = false;
+  private readonly current = new AsyncLocalStorage<StoreTransaction>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly audit: AuditStore) {}
+
+  static open(file: string, options: OpenOptions = {}): SqliteStore {
+    return new SqliteStore(AuditStore.open(file, options));
+  }
+
+  get location(): string {
+    return this.audit.file;
+  }
+
+  async transact<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const joined = this.current.getStore();
+    if (joined) return fn(joined);
+    const run = this.queue.then(() => this.runTransaction(fn));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runTransaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const tx = this.transaction();
+    this.audit.exec('BEGIN IMMEDIATE'); // the write lock before anything is read
+    try {
+      const result = await this.current.run(tx, () => fn(tx));
+      this.audit.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.audit.db.inTransaction) this.audit.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  private transaction(): StoreTransaction {
+    const audit = this.audit;
+    return {
+      headSeq: (id) => this.headSeq(id),
+      events: (id) => this.events(id),
+      eventsAfter: (id, seq) => this.eventsAfter(id, seq),
+      rows: (id) => this.rows(id),
+      hasIncident: (id) => this.hasIncident(id),
+      isListed: (id) => this.isListed(id),
+      nextId: async (prefix, date) => audit.nextId(prefix, date),
+      append: async (id, drafts) => audit.append(id, drafts),
+      importIncident: async (rows: readonly EventRow[], marker: EventDraft): Promise<IncidentEvent> => {
+        // the rows are checked to be a whole chain the store lacks before anything is written
+        const id = rows[0]!.incident_id;
+        audit.importRows(rows);
+        return audit.append(id, [marker])[0]!;
+      },
+    };
+  }
+
+  async headSeq(id: string): Promise<number> {
+    return this.audit.headSeq(id);
+  }
+
+  async events(id: string): Promise<IncidentEvent[]> {
+    return this.audit.events(id);
+  }
+
+  async eventsAfter(id: string, seq: number): Promise<IncidentEvent[]> {
+    return this.audit.eventsAfter(id, seq);
+  }
+
+  async rows(id: string): Promise<EventRow[]> {
+    return this.audit.rows(id);
+  }
+
+  async hasIncident(id: string): Promise<boolean> {
+    return this.audit.hasIncident(id);
+  }
+
+  async isListed(id: string): Promise<boolean> {
+    return this.audit.isListed(id);
+  }
+
+  async incidentIds(): Promise<string[]> {
+    return this.audit.incidentIds();
+  }
+
+  async list(filter: ListFilter) {
+    return this.audit.list(filter);
+  }
+
+  async listJson(filter: ListFilter): Promise<string> {
+    return this.audit.listJson(filter);
+  }
+
+  async verify(id: string, key: string | undefined, visit?: (row: EventRow) => void) {
+    return verifyIncident(this.audit, id, key, visit);
+  }
+
+  async close(): Promise<void> {
+    this.audit.close();
+  }
+}

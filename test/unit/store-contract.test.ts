@@ -1,0 +1,366 @@
+// The store contract (SPEC §6), run against both adapters: whatever the service does through the
+// port must hold alike on an SQLite file and on a shared PostgreSQL database.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import type { EventDraft } from '../../src/engine/events.js';
+import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
+import type { IncidentStore } from '../../src/store/port.js';
+import { initSchema, PgStore } from '../../src/store/postgres/store.js';
+import { parsePgTarget } from '../../src/store/postgres/target.js';
+import { migrate } from '../../src/store/schema.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { tempDir } from '../helpers.js';
+import { ownerQuery, pgSchemas, pgUrl, TEST_PG } from '../support/pg.js';
+
+const T0 = Date.parse('2026-03-16T01:30:00Z');
+
+const opened = (title: string, mode: 'real' | 'drill' = 'real', at = T0): EventDraft =>
+  ({
+    type: 'incident.opened',
+    at,
+    actor: '张三',
+    payload: { type: 'trading-outage', title, mode, timezone: 'Asia/Shanghai', playbook: { id: 'x', version: 1, sha256: '', file: '' } },
+  }) as EventDraft;
+
+const note = (text: string, at = T0 + 60_000): EventDraft => ({ type: 'note.added', at, actor: '李四', payload: { text } });
+
+const graded = (tier: string, direction: string, at = T0 + 1000): EventDraft =>
+  ({ type: 'incident.graded', at, actor: 't', payload: { tier, result: { direction } } }) as EventDraft;
+
+const imported = (events: number): EventDraft => ({ type: 'db.imported', at: T0 + 3_600_000, actor: 'copier', payload: { source: 'elsewhere', head: 'h', events } });
+
+interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** A new, empty store. */
+  fresh(key?: string): Promise<Harness>;
+}
+
+interface Harness {
+  store: IncidentStore;
+  /** Another connection to the same store (a second writer). */
+  another(key?: string): Promise<IncidentStore>;
+  /** SQL run as the store's owner, as a tamperer with the file or the owner's password would. */
+  raw(sql: string): Promise<void>;
+  recordedBy: string;
+}
+
+const dir = tempDir();
+const pgs = pgSchemas('contract');
+let files = 0;
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async fresh(key) {
+      const file = join(dir, `s${++files}.db`);
+      const store = SqliteStore.open(file, { key, recordedBy: 'os-user' });
+      return {
+        store,
+        // better-sqlite3 blocks while it waits for a lock: a second writer in one process shares the connection
+        another: async () => store,
+        raw: async (sql) => void store.audit.db.exec(sql),
+        recordedBy: 'os-user',
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    async fresh(key) {
+      const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
+      await initSchema(target, 'responder');
+      const open = (k = key) => PgStore.open(target, { key: k });
+      return {
+        store: await open(),
+        another: open,
+        raw: async (sql) => void (await ownerQuery(`SET search_path TO "${target.schema}"; ${sql}`)),
+        recordedBy: 'postgres',
+      };
+    },
+  },
+];
+
+describe.each(backends)('the store contract on $name', (backend) => {
+  it('appends a linear chain: seq from 1, each event linked to the one before, recorded_by stamped', async () => {
+    const { store, recordedBy } = await backend.fresh();
+    const id = 'INC-20260316-001';
+    const first = await store.transact((tx) => tx.append(id, [opened('a'), graded('severe', 'B')]), id);
+    const second = await store.transact((tx) => tx.append(id, [note('n1')]), id);
+    expect([...first, ...second].map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(first[0]!.prevHash).toBe(GENESIS);
+    expect(second[0]!.prevHash).toBe(first[1]!.hash);
+    const rows = await store.rows(id);
+    expect(rows.map((r) => [r.seq, r.type, r.actor, r.recorded_by])).toEqual([
+      [1, 'incident.opened', '张三', recordedBy],
+      [2, 'incident.graded', 't', recordedBy],
+      [3, 'note.added', '李四', recordedBy],
+    ]);
+    // the stored hash is the shared recipe over the stored row, recorded_by included
+    const r3 = rows[2]!;
+    expect(r3.hash).toBe(chainHash(r3.prev_hash, canonicalEvent(r3), undefined));
+    expect(canonicalEvent(r3)).toContain(`"recorded_by":${JSON.stringify(recordedBy)}`);
+    expect((await store.events(id))[2]).toMatchObject({ type: 'note.added', payload: { text: 'n1' }, recordedBy });
+    expect((await store.eventsAfter(id, 1)).map((e) => e.seq)).toEqual([2, 3]);
+    expect(await store.headSeq(id)).toBe(3);
+    expect(await store.headSeq('INC-20260316-404')).toBe(0);
+    expect(await store.hasIncident(id)).toBe(true);
+    expect(await store.hasIncident('INC-20260316-404')).toBe(false);
+    await store.close();
+  });
+
+  it('a failed action leaves nothing behind', async () => {
+    const { store } = await backend.fresh();
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    await expect(
+      store.transact(async (tx) => {
+        await tx.append(id, [note('half')]);
+        throw new Error('the engine refused');
+      }, id),
+    ).rejects.toThrow('the engine refused');
+    expect(await store.headSeq(id)).toBe(1);
+    expect((await store.list('all'))[0]!.events).toBe(1);
+    await store.close();
+  });
+
+  it('concurrent writers on one incident keep the chain linear: nothing lost, nothing doubled', async () => {
+    const { store, another } = await backend.fresh();
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    const writers = await Promise.all(Array.from({ length: 6 }, () => another()));
+    await Promise.all(
+      writers.map((w, i) =>
+        (async () => {
+          for (let n = 0; n < 15; n++) {
+            await w.transact(async (tx) => {
+              const head = await tx.headSeq(id); // read the head, decide, append: no one in between
+              await tx.append(id, [note(`w${i} n${n} after ${head}`)]);
+            }, id);
+          }
+        })(),
+      ),
+    );
+    const rows = await store.rows(id);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 91 }, (_, i) => i + 1));
+    // each note names the head its writer saw: with the lock, always the seq before its own
+    expect(rows.slice(1).every((r) => JSON.parse(r.payload).text.endsWith(` after ${r.seq - 1}`))).toBe(true);
+    expect(new Set(rows.slice(1).map((r) => JSON.parse(r.payload).text)).size).toBe(90);
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: true, events: 91 });
+    await Promise.all(writers.filter((w) => w !== store).map((w) => w.close()));
+    await store.close();
+  });
+
+  it('verifies a chain, keyed or not, and names the first altered event', async () => {
+    const { store, raw } = await backend.fresh('k-1');
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a'), note('one'), note('two')]), id);
+    expect(await store.verify(id, 'k-1')).toMatchObject({ ok: true, events: 3, firstBadSeq: null });
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: false, firstBadSeq: 1, problem: 'hash' });
+    await raw(
+      (backend.name === 'sqlite' ? 'DROP TRIGGER events_no_update;' : 'ALTER TABLE events DISABLE TRIGGER USER;') +
+        ` UPDATE events SET payload = '{"text":"edited"}' WHERE seq = 2`,
+    );
+    expect(await store.verify(id, 'k-1')).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'hash' });
+    await store.close();
+  });
+
+  it('a deleted tail is caught against the listing', async () => {
+    const { store, raw } = await backend.fresh();
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a'), note('x')]), id);
+    await raw(
+      (backend.name === 'sqlite' ? 'DROP TRIGGER events_no_delete;' : 'ALTER TABLE events DISABLE TRIGGER USER;') + ' DELETE FROM events WHERE seq = 2',
+    );
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'truncated' });
+    await store.close();
+  });
+
+  it('refuses UPDATE and DELETE on events, even from the owner', async () => {
+    const { store, raw } = await backend.fresh();
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    await expect(raw("UPDATE events SET actor = 'x'")).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(raw('DELETE FROM events')).rejects.toThrow(/append-only: DELETE refused/);
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: true, events: 1 });
+    await store.close();
+  });
+
+  it('keeps the listing: mode, tier, direction, state, events; newest first; times in the incident zone', async () => {
+    const { store } = await backend.fresh();
+    await store.transact(async (tx) => {
+      await tx.append('INC-20260316-001', [opened('real one, "quoted" 中文'), graded('severe', 'B')]);
+      await tx.append('DRL-20260316-001', [opened('drill one', 'drill', T0 + 5000)]);
+      await tx.append('INC-20260316-001', [{ type: 'incident.recovered', at: T0 + 7_200_000, actor: 't', payload: {} }], { virtualClock: true });
+    });
+    const all = await store.list('all');
+    expect(all.map((r) => [r.id, r.mode, r.tier, r.direction, r.state, r.events])).toEqual([
+      ['DRL-20260316-001', 'drill', 'mild', 'A', 'open', 1],
+      ['INC-20260316-001', 'real', 'severe', 'B', 'recovered', 3],
+    ]);
+    expect((await store.list('real')).map((r) => r.id)).toEqual(['INC-20260316-001']);
+    expect((await store.list('drill')).map((r) => r.id)).toEqual(['DRL-20260316-001']);
+    expect(all[1]!.title).toBe('real one, "quoted" 中文');
+    expect(all[1]!.openedAt).toMatch(/^2026-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$/);
+    for (const filter of ['real', 'drill', 'all'] as const) expect(JSON.parse(await store.listJson(filter))).toEqual(await store.list(filter));
+    expect(await store.incidentIds()).toEqual(['DRL-20260316-001', 'INC-20260316-001']);
+    expect(await store.isListed('INC-20260316-001')).toBe(true);
+    await store.close();
+  });
+
+  it('numbers ids per day and prefix, and never below an id already in the store', async () => {
+    const { store } = await backend.fresh();
+    const open = (prefix: 'INC' | 'DRL', day: string) =>
+      store.transact(async (tx) => {
+        const id = await tx.nextId(prefix, day);
+        await tx.append(id, [opened(id, prefix === 'DRL' ? 'drill' : 'real')]);
+        return id;
+      });
+    expect(await open('INC', '2026-03-16')).toBe('INC-20260316-001');
+    expect(await open('INC', '2026-03-16')).toBe('INC-20260316-002');
+    expect(await open('DRL', '2026-03-16')).toBe('DRL-20260316-001');
+    expect(await open('INC', '2026-03-17')).toBe('INC-20260317-001');
+    // an incident copied in under a later number: the next one follows it, past 999
+    await store.transact((tx) => tx.importIncident(chainOf('INC-20260316-999', [opened('copied')]), imported(1)));
+    expect(await open('INC', '2026-03-16')).toBe('INC-20260316-1000');
+    await store.close();
+  });
+
+  it('concurrent openers get distinct ids', async () => {
+    const { store, another } = await backend.fresh();
+    const writers = await Promise.all(Array.from({ length: 4 }, () => another()));
+    const ids = await Promise.all(
+      writers.flatMap((w) =>
+        [0, 1, 2].map(() =>
+          w.transact(async (tx) => {
+            const id = await tx.nextId('INC', '2026-03-16');
+            await tx.append(id, [opened(id)]);
+            return id;
+          }),
+        ),
+      ),
+    );
+    expect(new Set(ids).size).toBe(12);
+    expect((await store.list('all')).length).toBe(12);
+    await Promise.all(writers.filter((w) => w !== store).map((w) => w.close()));
+    await store.close();
+  });
+
+  it('imports a whole chain as it was, closed by the copier’s db.imported event, and refuses an id it has', async () => {
+    const { store, recordedBy } = await backend.fresh();
+    const rows = chainOf('INC-20260101-007', [opened('from elsewhere'), note('old note')], 'someone-else');
+    const marker = await store.transact((tx) => tx.importIncident(rows, imported(2)));
+    expect(marker).toMatchObject({ seq: 3, type: 'db.imported', prevHash: rows[1]!.hash, recordedBy });
+    const stored = await store.rows('INC-20260101-007');
+    expect(stored.slice(0, 2)).toEqual(rows);
+    expect(await store.verify('INC-20260101-007', undefined)).toMatchObject({ ok: true, events: 3 });
+    await expect(store.transact((tx) => tx.importIncident(rows, imported(2)))).rejects.toThrow();
+    expect(await store.headSeq('INC-20260101-007')).toBe(3);
+    await store.close();
+  });
+});
+
+/** A chain as another store would have written it (recorded_by absent: an older SQLite file). */
+function chainOf(id: string, drafts: EventDraft[], recordedBy?: string): EventRow[] {
+  let prev = GENESIS;
+  return drafts.map((d, i) => {
+    const row = {
+      incident_id: id,
+      seq: i + 1,
+      at: new Date(d.at).toISOString(),
+      recorded_at: new Date(d.at).toISOString(),
+      type: d.type,
+      actor: d.actor,
+      recorded_by: recordedBy ?? null,
+      payload: canonicalJson(d.payload),
+    };
+    const hash = chainHash(prev, canonicalEvent(row), undefined);
+    const full = { ...row, prev_hash: prev, hash };
+    prev = hash;
+    return full;
+  });
+}
+
+describe('migrations', () => {
+  it('SQLite: a schema-2 file gains recorded_by; its old events keep their recipe and still verify', async () => {
+    const file = join(dir, 'v2.db');
+    const raw = new Database(file);
+    migrate(raw, 0, 2);
+    const insert = raw.prepare(
+      'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @payload, @prev_hash, @hash)',
+    );
+    for (const { recorded_by: _, ...row } of chainOf('INC-20260316-001', [opened('old')])) insert.run(row);
+    raw.close();
+    const store = SqliteStore.open(file, { recordedBy: 'os-user' });
+    expect(store.audit.db.pragma('user_version', { simple: true })).toBe(3);
+    await store.transact((tx) => tx.append('INC-20260316-001', [note('new')]));
+    expect((await store.rows('INC-20260316-001')).map((r) => r.recorded_by)).toEqual([null, 'os-user']);
+    expect(await store.verify('INC-20260316-001', undefined)).toMatchObject({ ok: true, events: 2 });
+    await store.close();
+  });
+
+  it('PostgreSQL: db init is idempotent and versioned; a store not initialised or newer is refused clearly', async () => {
+    const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
+    await expect(PgStore.open(target)).rejects.toThrow(/no sec-incident store in schema/);
+    expect(await initSchema(target, 'r')).toMatchObject({ from: 0, to: 1 });
+    expect(await initSchema(target, 'r')).toMatchObject({ from: 1, to: 1 });
+    await ownerQuery(`UPDATE "${target.schema}".meta SET value = '99' WHERE key = 'schema_version'`);
+    await expect(PgStore.open(target)).rejects.toThrow(/newer sec-incident \(schema 99/);
+    await expect(initSchema(target, 'r')).rejects.toThrow(/newer sec-incident/);
+  });
+});
+
+describe('PostgreSQL: what a responder may do', () => {
+  it('with the printed grants: record and read, but not forge recorded_by, alter the listing or rebuild it', async () => {
+    const schema = pgs.schema();
+    const target = parsePgTarget(pgUrl({ schema }), process.env);
+    const role = await pgs.role();
+    const { grants } = await initSchema(target, role);
+    await ownerQuery(grants.join('\n'));
+    const asResponder = new URL(TEST_PG);
+    asResponder.username = role;
+    const store = await PgStore.open(parsePgTarget(pgUrl({ schema }, asResponder.toString()), process.env));
+    const id = await store.transact(async (tx) => {
+      const next = await tx.nextId('INC', '2026-03-16');
+      await tx.append(next, [opened('by a responder'), note('n')]);
+      return next;
+    });
+    expect((await store.rows(id)).map((r) => r.recorded_by)).toEqual([role, role]);
+    expect((await store.list('all'))[0]).toMatchObject({ id, events: 2 });
+
+    const client = new pg.Client({ connectionString: asResponder.toString() });
+    await client.connect();
+    const s = `"${schema}"`;
+    const forged = chainOf(id, [opened('x'), note('y'), note('forged')], 'postgres')[2]!;
+    const attempt = (sql: string, params: unknown[] = []) => client.query(sql, params);
+    await expect(
+      attempt(`INSERT INTO ${s}.events VALUES ($1, 3, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        id, forged.at, forged.recorded_at, forged.type, forged.actor, 'postgres', forged.payload, forged.prev_hash, forged.hash,
+      ]),
+    ).rejects.toThrow(/recorded_by must be the session user/);
+    await expect(attempt(`UPDATE ${s}.incidents SET title = 'x'`)).rejects.toThrow(/permission denied/);
+    await expect(attempt(`INSERT INTO ${s}.incidents SELECT * FROM ${s}.incidents`)).rejects.toThrow(/permission denied/);
+    await expect(attempt(`DELETE FROM ${s}.events`)).rejects.toThrow(/permission denied/);
+    await expect(attempt(`SELECT ${s}.rebuild_listing()`)).rejects.toThrow(/permission denied/);
+    await expect(attempt(`UPDATE ${s}.id_counters SET n = 0`)).rejects.toThrow(/permission denied/);
+    await client.end();
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: true, events: 2 });
+    await store.close();
+  });
+
+  it('the owner can rebuild the listing from the events alone', async () => {
+    const schema = pgs.schema();
+    const target = parsePgTarget(pgUrl({ schema }), process.env);
+    await initSchema(target, 'r');
+    const store = await PgStore.open(target);
+    await store.transact(async (tx) => {
+      await tx.append('INC-20260316-001', [opened('a'), graded('severe', 'C')]);
+      await tx.append('DRL-20260316-001', [opened('b', 'drill')]);
+    });
+    const before = await store.list('all');
+    await ownerQuery(`UPDATE "${schema}".incidents SET title = 'wrong', tier = 'mild'`);
+    await ownerQuery(`SELECT "${schema}".rebuild_listing()`);
+    expect(await store.list('all')).toEqual(before);
+    await store.close();
+  });
+});
