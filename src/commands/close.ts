@@ -4,13 +4,13 @@ import { closeIncident } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents } from './shared.js';
+import { actorOf, existingIncidents, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { summary?: string; force?: boolean; reason?: string; actor?: string }): Promise<number> {
-  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
-  const state = service.act(id!, (s) => closeIncident(s, { summary: opts.summary, force: opts.force, reason: opts.reason }, at, actorOf(ctx, opts)));
-  service.store.close();
+  const state = await withIncidents(existingIncidents(ctx, id!), (service) =>
+    service.act(id!, (s) => closeIncident(s, { summary: opts.summary, force: opts.force, reason: opts.reason }, at, actorOf(ctx, opts))),
+  );
   if (ctx.json) printJson(ctx, statusJson(state, at));
   else ctx.out(t('close.done', { id: id!, at: formatShort(at, state.opened.timezone) }));
   return 0;

@@ -3,15 +3,15 @@ import { printJson } from '../context.js';
 import { decide } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents } from './shared.js';
+import { actorOf, existingIncidents, withIncidents } from './shared.js';
 
 /** `decide <id> <decision> <option> --reason …` (SPEC §4.1): make or change a decision's outcome. */
 export async function run(ctx: Context, [id, decision, option]: string[], opts: { reason?: string; actor?: string }): Promise<number> {
-  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
-  const before = service.load(id!).decisions[decision!];
-  const state = service.act(id!, (s, time) => decide(s, { decision: decision!, outcome: option!, reason: opts.reason }, at, actorOf(ctx, opts), time));
-  service.store.close();
+  const { before, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => ({
+    before: (await service.load(id!)).decisions[decision!],
+    state: await service.act(id!, (s, time) => decide(s, { decision: decision!, outcome: option!, reason: opts.reason }, at, actorOf(ctx, opts), time)),
+  }));
   if (ctx.json) printJson(ctx, statusJson(state, at));
   else {
     ctx.out(

@@ -14,7 +14,7 @@ import { locate, type YamlSource } from '../playbook/yaml.js';
 import { readDrillSignals, type DrillSignals } from '../drill/signals.js';
 import { t } from '../ui/i18n.js';
 import { assembleRequest, loadLibrary, type Library } from './open.js';
-import { incidents, templateSource } from './shared.js';
+import { incidents, templateSource, withIncidents } from './shared.js';
 
 function scenarioFiles(target: string): string[] {
   if (!existsSync(target)) throw new InputError(t('drill.notFound', { file: target }));
@@ -107,12 +107,13 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
     problems.push(...read.problems);
   }
   if (problems.length) throw new InputError(problems[0]!.message, problems);
-  const service = incidents(ctx);
   const source = templateSource(ctx);
   const results: { file: string; outcome: DrillOutcome }[] = [];
+  // the drill's clock is virtual: the store keeps its times (a server would stamp its own)
+  await withIncidents(incidents(ctx, false, { virtualClock: true }), async (service) => {
   for (const { file, scenario, lib, signals } of prepared) {
     // one transaction per drill: one durable write, and no half-recorded drill
-    const outcome = service.store.transact(() =>
+    const outcome = await service.store.transact(() =>
       runDrill(
         service,
         scenario,
@@ -130,7 +131,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
     );
     results.push({ file, outcome });
   }
-  service.store.close();
+  });
 
   if (opts.reportDir) {
     const { writeReport } = await import('../report/write.js');

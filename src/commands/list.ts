@@ -1,18 +1,17 @@
-import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
-import { AuditStore } from '../store/store.js';
+import { openStore, storeExists } from './shared.js';
 import { t } from '../ui/i18n.js';
 
 export async function run(ctx: Context, _args: string[], opts: { all?: boolean; drills?: boolean }): Promise<number> {
   const filter = opts.all ? 'all' : opts.drills ? 'drill' : 'real';
-  const store = existsSync(ctx.db) ? AuditStore.open(ctx.db, { readonly: true }) : undefined;
+  const store = storeExists(ctx) ? await openStore(ctx, true) : undefined;
   if (ctx.json) {
-    ctx.out(store?.listJson(filter) ?? '[]');
-    store?.close();
+    ctx.out((await store?.listJson(filter)) ?? '[]');
+    await store?.close();
     return 0;
   }
-  const rows = store?.list(filter) ?? [];
-  store?.close();
+  const rows = (await store?.list(filter)) ?? [];
+  await store?.close();
   if (rows.length === 0) {
     ctx.out(t('list.empty'));
     return 0;

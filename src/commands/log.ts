@@ -7,14 +7,14 @@ import { formatInZone, formatShort } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
 import { fitToWidth, renderTable } from '../ui/table.js';
 import { unknownIncident } from '../service.js';
-import { incidentsForReading } from './shared.js';
+import { incidentsForReading, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
-  const service = incidentsForReading(ctx, id!);
   // the trail as stored, even where it was altered: a payload that is not JSON is shown as text
-  const events = service.store.rows(id!).map(storedEvent);
-  const gone = events.length === 0 ? unknownIncident(service.store, id!) : undefined;
-  service.store.close();
+  const { events, gone } = await withIncidents(incidentsForReading(ctx, id!), async (service) => {
+    const events = (await service.store.rows(id!)).map(storedEvent);
+    return { events, gone: events.length === 0 ? await unknownIncident(service.store, id!) : undefined };
+  });
   if (gone) throw gone;
   // the trail is shown whatever state it is in; a log that does not begin with its opening says so
   const first = events[0]!;

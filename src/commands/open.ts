@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import type { GradingConfig, Team } from '../playbook/schema.js';
 import { localDate, parseStatedTime, toLocal } from '../time/zone.js';
 import { t, text } from '../ui/i18n.js';
-import { actorOf, incidents, parseVars } from './shared.js';
+import { actorOf, incidents, parseVars, withIncidents } from './shared.js';
 
 export interface OpenFlags extends GradingFlags {
   type?: string;
@@ -104,10 +104,8 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   // bad input is refused before the database is touched
   checkOpenRequest(request);
   checkFaultTimes(request, at);
-  const service = incidents(ctx);
   const actor = actorOf(ctx, flags);
-  const state = service.open(request, at, actor);
-  service.store.close();
+  const state = await withIncidents(incidents(ctx), (service) => service.open(request, at, actor));
   if (ctx.json) printJson(ctx, { id: state.id, tier: state.tier, direction: state.direction, mode: state.mode });
   else {
     // SPEC §5: open prints the id, so `id=$(sec-incident open …)` works; the sentence is for people

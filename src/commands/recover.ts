@@ -5,20 +5,17 @@ import { statusJson } from '../engine/views.js';
 import { InputError } from '../errors.js';
 import { formatShort, parseStatedTime } from '../time/zone.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents } from './shared.js';
+import { actorOf, existingIncidents, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { note?: string; at?: string; actor?: string }): Promise<number> {
-  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
-  // --at: when service really came back, in the incident's zone (SPEC §4.2)
-  const zone = service.load(id!).opened.timezone;
-  const stated = opts.at === undefined ? undefined : parseStatedTime(opts.at, at, zone);
-  if (opts.at !== undefined && stated === undefined) {
-    service.store.close();
-    throw new InputError(t('time.unparseable', { what: t('what.recoveredAt'), value: opts.at }));
-  }
-  const state = service.act(id!, (s, time) => recover(s, opts.note, at, actorOf(ctx, opts), time, stated));
-  service.store.close();
+  const state = await withIncidents(existingIncidents(ctx, id!), async (service) => {
+    // --at: when service really came back, in the incident's zone (SPEC §4.2)
+    const zone = (await service.load(id!)).opened.timezone;
+    const stated = opts.at === undefined ? undefined : parseStatedTime(opts.at, at, zone);
+    if (opts.at !== undefined && stated === undefined) throw new InputError(t('time.unparseable', { what: t('what.recoveredAt'), value: opts.at }));
+    return service.act(id!, (s, time) => recover(s, opts.note, at, actorOf(ctx, opts), time, stated));
+  });
   if (ctx.json) printJson(ctx, statusJson(state, at));
   else ctx.out(t('recover.done', { id: id!, at: formatShort(state.recoveredAt ?? at, state.opened.timezone) }));
   return 0;

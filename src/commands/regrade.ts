@@ -4,13 +4,13 @@ import { regrade } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents } from './shared.js';
+import { actorOf, existingIncidents, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { tier?: string; reason?: string; actor?: string }): Promise<number> {
-  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
-  const before = service.load(id!).tier;
-  const state = service.act(id!, (s, time) =>
+  const { before, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => ({
+    before: (await service.load(id!)).tier,
+    state: await service.act(id!, (s, time) =>
     regrade(
       s,
       {
@@ -22,8 +22,8 @@ export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { t
       actorOf(ctx, opts),
       time,
     ),
-  );
-  service.store.close();
+    ),
+  }));
   if (ctx.json) printJson(ctx, statusJson(state, at));
   else ctx.out(t('regrade.done', { id: id!, from: t(`tier.${before}`), to: t(`tier.${state.tier}`), direction: state.direction }));
   return 0;

@@ -5,20 +5,27 @@ import { defaultActor } from '../config.js';
 import type { TemplateSource } from '../engine/decide.js';
 import { loadCalendar, readTemplate } from '../playbook/library.js';
 import { planNotices } from '../notify/outbox.js';
-import { Incidents } from '../service.js';
+import { Incidents, type IncidentsOptions } from '../service.js';
 import { auditKey } from '../store/hash.js';
-import { AuditStore } from '../store/store.js';
+import { openIncidentStore, isPostgresUrl } from '../store/open.js';
+import type { IncidentStore } from '../store/port.js';
 import { t } from '../ui/i18n.js';
 
-export function openStore(ctx: Context, readonly = false): AuditStore {
-  return AuditStore.open(ctx.db, { readonly, key: auditKey(ctx.env) });
+/** The store --db names: an SQLite file (created on first write) or a shared PostgreSQL (SPEC §6). */
+export function openStore(ctx: Context, readonly = false): Promise<IncidentStore> {
+  return openIncidentStore(ctx.db, { readonly, key: auditKey(ctx.env), recordedBy: defaultActor(ctx.env), env: ctx.env });
+}
+
+/** Whether the store may exist: an SQLite file that is not there has no incidents (and is not created to say so). */
+export function storeExists(ctx: Context): boolean {
+  return isPostgresUrl(ctx.db) || existsSync(ctx.db);
 }
 
 /** Incidents for which a command queued notifications: sent before the command exits (cli.ts). */
 const queuedBy: Incidents[] = [];
 
-export function incidents(ctx: Context, readonly = false): Incidents {
-  const service = new Incidents(openStore(ctx, readonly), loadCalendar(ctx.playbooksDir), readonly ? undefined : planNotices);
+export async function incidents(ctx: Context, readonly = false, options: IncidentsOptions = {}): Promise<Incidents> {
+  const service = new Incidents(await openStore(ctx, readonly), loadCalendar(ctx.playbooksDir), readonly ? undefined : planNotices, options);
   if (!readonly) queuedBy.push(service);
   return service;
 }
@@ -62,15 +69,24 @@ export function queuedIncidents(): string[] {
  * Commands about an existing incident: on a database that does not exist yet the id is unknown,
  * and no new empty file is left behind.
  */
-export function existingIncidents(ctx: Context, id: string, readonly = false): Incidents {
-  if (!existsSync(ctx.db)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+export async function existingIncidents(ctx: Context, id: string, readonly = false): Promise<Incidents> {
+  if (!storeExists(ctx)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
   return incidents(ctx, readonly);
 }
 
-export function incidentsForReading(ctx: Context, id: string): Incidents {
+export function incidentsForReading(ctx: Context, id: string): Promise<Incidents> {
   return existingIncidents(ctx, id, true);
 }
 
+/** Runs fn with the incidents of the store, closed afterwards whatever happens (a server's connection too). */
+export async function withIncidents<T>(opening: Promise<Incidents>, fn: (service: Incidents) => Promise<T>): Promise<T> {
+  const service = await opening;
+  try {
+    return await fn(service);
+  } finally {
+    await service.store.close();
+  }
+}
 
 /**
  * Templates for the statements recorded at completion, each read once per run (a folder of drills

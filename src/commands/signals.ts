@@ -77,20 +77,20 @@ export async function assess(state: IncidentState, file: string, flags: SignalsF
 }
 
 export async function run(ctx: Context, [id, file]: string[], flags: SignalsFlags): Promise<number> {
-  const service = existingIncidents(ctx, id!, !flags.apply);
+  const service = await existingIncidents(ctx, id!, !flags.apply);
   let recorded = false;
   let assessed: Assessed;
   let state: IncidentState;
   try {
-    state = service.load(id!);
+    state = await service.load(id!);
     const at = ctx.now();
     assessed = await assess(state, file!, flags, at);
     if (flags.apply) {
-      state = service.act(id!, (s, time) => importSignals(s, assessed.payload, at, actorOf(ctx, flags), time));
+      state = await service.act(id!, (s, time) => importSignals(s, assessed.payload, at, actorOf(ctx, flags), time));
       recorded = true;
     }
   } finally {
-    service.store.close();
+    await service.store.close();
   }
   const { read, payload, before, after } = assessed;
   const tz = state.opened.timezone;

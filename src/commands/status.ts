@@ -3,12 +3,10 @@ import { printJson } from '../context.js';
 import { judgedAt } from '../engine/fold.js';
 import { statusJson } from '../engine/views.js';
 import { playbookDrift } from '../service.js';
-import { incidentsForReading } from './shared.js';
+import { incidentsForReading, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
-  const service = incidentsForReading(ctx, id!);
-  const state = service.load(id!);
-  service.store.close();
+  const state = await withIncidents(incidentsForReading(ctx, id!), (service) => service.load(id!));
   const asOf = judgedAt(state, ctx.now());
   const drift = playbookDrift(state);
   if (drift) ctx.err(drift);

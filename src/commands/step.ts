@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import { recordStep, reopenStep, type StepOutcome } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents, templateSource } from './shared.js';
+import { actorOf, existingIncidents, templateSource, withIncidents } from './shared.js';
 
 export async function run(
   ctx: Context,
@@ -12,16 +12,16 @@ export async function run(
   opts: { note?: string; reason?: string; outcome?: string; actor?: string },
 ): Promise<number> {
   if (!['done', 'skip', 'note', 'reopen'].includes(outcome!)) throw new InputError(t('step.badOutcome', { value: outcome! }));
-  const service = existingIncidents(ctx, id!);
   const at = ctx.now();
   const actor = actorOf(ctx, opts);
   const templates = templateSource(ctx);
-  const state = service.act(id!, (s, time) =>
-    outcome === 'reopen'
-      ? reopenStep(s, stepRef!, opts.reason, at, actor)
-      : recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason, outcome: opts.outcome, templates }, at, actor, time),
+  const state = await withIncidents(existingIncidents(ctx, id!), (service) =>
+    service.act(id!, (s, time) =>
+      outcome === 'reopen'
+        ? reopenStep(s, stepRef!, opts.reason, at, actor)
+        : recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason, outcome: opts.outcome, templates }, at, actor, time),
+    ),
   );
-  service.store.close();
   if (ctx.json) printJson(ctx, statusJson(state, at));
   else ctx.out(t('step.recorded', { id: id!, step: stepRef!, outcome: outcome! }));
   return 0;

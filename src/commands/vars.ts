@@ -5,19 +5,15 @@ import { updateVars } from '../engine/decide.js';
 import type { IncidentState } from '../engine/fold.js';
 import { t, text } from '../ui/i18n.js';
 import { renderTable } from '../ui/table.js';
-import { actorOf, existingIncidents, incidentsForReading, parseVars } from './shared.js';
+import { actorOf, existingIncidents, incidentsForReading, parseVars, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { var?: string[]; actor?: string }): Promise<number> {
   const given = parseVars(opts.var);
   const update = Object.keys(given).length > 0;
-  const service = update ? existingIncidents(ctx, id!) : incidentsForReading(ctx, id!);
-  let state: IncidentState;
-  try {
-    const at = ctx.now();
-    state = update ? service.act(id!, (s) => updateVars(s, given, at, actorOf(ctx, opts))) : service.load(id!);
-  } finally {
-    service.store.close();
-  }
+  const at = ctx.now();
+  const state: IncidentState = await withIncidents(update ? existingIncidents(ctx, id!) : incidentsForReading(ctx, id!), (service) =>
+    update ? service.act(id!, (s) => updateVars(s, given, at, actorOf(ctx, opts))) : service.load(id!),
+  );
   if (ctx.json) {
     printJson(ctx, { id: state.id, vars: state.vars });
     return 0;

@@ -1,26 +1,28 @@
-import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { InputError } from '../errors.js';
 import { auditKey } from '../store/hash.js';
-import { AuditStore } from '../store/store.js';
-import { verifyIncident, type ChainReport } from '../store/verify.js';
+import type { ChainReport } from '../store/verify.js';
+import { openStore, storeExists } from './shared.js';
 import { t } from '../ui/i18n.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
-  if (!existsSync(ctx.db)) {
+  if (!storeExists(ctx)) {
     if (id) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
     if (ctx.json) printJson(ctx, { ok: true, incidents: [] });
     else ctx.out(t('verify.none'));
     return 0;
   }
-  const store = AuditStore.open(ctx.db, { readonly: true });
   const key = auditKey(ctx.env);
-  const known = store.incidentIds();
-  if (id && !known.includes(id)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
-  const ids = id ? [id] : known;
-  const reports: ChainReport[] = ids.map((x) => verifyIncident(store, x, key));
-  store.close();
+  const store = await openStore(ctx, true);
+  const reports: ChainReport[] = [];
+  try {
+    const known = await store.incidentIds();
+    if (id && !known.includes(id)) throw new InputError(t('incident.unknown', { id, db: store.location }));
+    for (const x of id ? [id] : known) reports.push(await store.verify(x, key));
+  } finally {
+    await store.close();
+  }
   const ok = reports.every((r) => r.ok);
   if (ctx.json) {
     printJson(ctx, { ok, incidents: reports });

@@ -11,6 +11,7 @@ import { parseDuration } from '../time/duration.js';
 import { t } from '../ui/i18n.js';
 import { fitToWidth } from '../ui/table.js';
 import { renderBoard, type BoardEntry } from '../ui/watch-board.js';
+import type { Incidents } from '../service.js';
 import { actorOf, incidents } from './shared.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, wd: 86_400_000 } as const;
@@ -32,32 +33,38 @@ export interface TickResult extends DeliverySummary {
 }
 
 /** One pass: reminders for every open real incident, then the outbox of every incident. */
-export async function tick(ctx: Context, service: ReturnType<typeof incidents>, by: string, lead: number): Promise<TickResult> {
+export async function tick(ctx: Context, service: Incidents, by: string, lead: number): Promise<TickResult> {
   const actor = actorOf(ctx, {});
   const now = ctx.now();
   let reminders = 0;
-  const ids = service.store.list('all').map((x) => x.id);
-  service.store.transact(() => {
+  const ids = (await service.store.list('all')).map((x) => x.id);
+  await service.store.transact(async () => {
+    reminders = 0; // counted again if the store runs the pass again
     for (const id of ids) {
-      const state = service.load(id);
+      const state = await service.load(id);
       if (state.mode === 'drill' || lifecycle(state) === 'closed') continue;
-      service.act(id, (current) => {
-        // the outbox is read inside the write transaction: two watchers cannot both raise one reminder
-        const drafts = planReminders(current, readOutbox(service, id), now, lead, actor, current.events + 1);
-        reminders += drafts.filter((d) => d.type === 'reminder.raised').length;
-        return drafts;
-      });
+      // the outbox is read inside the write transaction, under the incident's lock: two watchers
+      // cannot both raise one reminder
+      await service.store.transact(async () => {
+        const outbox = await readOutbox(service, id);
+        await service.act(id, (current) => {
+          const drafts = planReminders(current, outbox, now, lead, actor, current.events + 1);
+          reminders += drafts.filter((d) => d.type === 'reminder.raised').length;
+          return drafts;
+        });
+      }, id);
     }
   });
   const summary = await deliverOutbox(service, ids, { actor, env: ctx.env, now: ctx.now, by });
-  const board = ids.map((id) => ({ state: service.load(id), outbox: readOutbox(service, id) }));
+  const board: BoardEntry[] = [];
+  for (const id of ids) board.push({ state: await service.load(id), outbox: await readOutbox(service, id) });
   return { ...summary, reminders, board };
 }
 
 export async function run(ctx: Context, _args: string[], flags: WatchFlags): Promise<number> {
   const lead = leadMs(ctx.notifyLead);
   const interval = flags.interval ? leadMs(flags.interval) : 5_000;
-  const service = incidents(ctx);
+  const service = await incidents(ctx);
   const by = senderIdentity();
   const live = !flags.once && ctx.stdoutIsTTY;
   try {
@@ -78,6 +85,6 @@ export async function run(ctx: Context, _args: string[], flags: WatchFlags): Pro
       await delay(interval);
     }
   } finally {
-    service.store.close();
+    await service.store.close();
   }
 }

@@ -52,7 +52,7 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
  * drill ends at its last entry, and responder completions up to that moment are included.
  * `templates` reads templates, so that steps done in the drill record their statements like real ones.
  */
-export function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, templates?: TemplateSource, signals: DrillSignals = new Map()): DrillOutcome {
+export async function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, templates?: TemplateSource, signals: DrillSignals = new Map()): Promise<DrillOutcome> {
   const start = parseInstant(scenario.start)!;
   const entries = scenario.timeline
     .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at)! }))
@@ -64,7 +64,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
   const failures: Expectation[] = [];
   const actor = DRILL_ACTOR;
 
-  let state = service.open(request, start, actor);
+  let state = await service.open(request, start, actor);
   const id = state.id;
   let next = 0;
   let clock = start; // the drill's virtual now: nothing is recorded before it
@@ -76,7 +76,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
       const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
       const outcome = def.decision ? responderOutcome(scenario, def.decision) : undefined;
-      state = service.act(id, (s, time) => recordStep(s, responder.step.id, 'done', { note, outcome, templates }, responder.at, actor, time));
+      state = await service.act(id, (s, time) => recordStep(s, responder.step.id, 'done', { note, outcome, templates }, responder.at, actor, time));
       clock = responder.at;
       continue;
     }
@@ -87,7 +87,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
     const e = entry.entry;
     const action = entryAction(e)!;
     try {
-      state = service.act(id, (s, time) => {
+      state = await service.act(id, (s, time) => {
         switch (action.kind) {
           case 'regrade':
             return regrade(s, { change: regradeChange(e), ...(e.tier ? { override: { tier: e.tier, reason: e.reason } } : {}), reason: e.reason }, at, actor, time);
@@ -133,7 +133,7 @@ export function runDrill(service: Incidents, scenario: Scenario, request: OpenRe
       failures.push(failure);
       // the refusal goes into the log as a note, so the evidence shows it and the report, status and
       // drill all judge lateness at the same end of the drill (a closed incident takes no note)
-      if (lifecycle(state) !== 'closed') state = service.act(id, (s) => addNote(s, failure.detail, at, actor));
+      if (lifecycle(state) !== 'closed') state = await service.act(id, (s) => addNote(s, failure.detail, at, actor));
     }
   }
   const expectations = [...failures, ...judge(scenario.expect, state, endAt)];

@@ -70,11 +70,11 @@ const outboxes = new WeakMap<Incidents, Map<string, { seq: number; outbox: Outbo
  * An incident's outbox as the log stands, read incrementally: the log only grows, so a watcher
  * running for days reads each event once, not at every pass.
  */
-export function readOutbox(service: Incidents, id: string): Outbox {
+export async function readOutbox(service: Incidents, id: string): Promise<Outbox> {
   let known = outboxes.get(service);
   if (!known) outboxes.set(service, (known = new Map()));
   const cached = known.get(id) ?? { seq: 0, outbox: emptyOutbox() };
-  const events = service.store.eventsAfter(id, cached.seq);
+  const events = await service.store.eventsAfter(id, cached.seq);
   if (events.length > 0) {
     foldOutbox(events, cached.outbox);
     cached.seq = events[events.length - 1]!.seq;
@@ -89,12 +89,12 @@ export function readOutbox(service: Incidents, id: string): Outbox {
  */
 function groupCommit(service: Incidents): (id: string, event: (state: IncidentState) => EventDraft) => Promise<void> {
   let batch: { id: string; event: (state: IncidentState) => EventDraft; done: (error?: unknown) => void }[] = [];
-  const flush = () => {
+  const flush = async () => {
     const taken = batch;
     batch = [];
     try {
-      service.store.transact(() => {
-        for (const item of taken) service.act(item.id, (state) => [item.event(state)]);
+      await service.store.transact(async () => {
+        for (const item of taken) await service.act(item.id, (state) => [item.event(state)]);
       });
       for (const item of taken) item.done();
     } catch (error) {
@@ -103,24 +103,31 @@ function groupCommit(service: Incidents): (id: string, event: (state: IncidentSt
   };
   return (id, event) =>
     new Promise((resolve, reject) => {
-      if (batch.length === 0) setImmediate(flush);
+      if (batch.length === 0) setImmediate(() => void flush());
       batch.push({ id, event, done: (error) => (error === undefined ? resolve() : reject(error)) });
     });
 }
 
 /** Claims an incident's deliverable notifications for this sender; returns them. */
-export function claim(service: Incidents, id: string, options: Required<Pick<DeliverOptions, 'actor' | 'by' | 'leaseMs'>> & { now: number; accept?: (entry: OutboxEntry) => boolean }): OutboxEntry[] {
-  let claimed: OutboxEntry[] = [];
-  service.act(id, (state) => {
-    // read inside the write transaction: no other sender can claim between this read and the append
-    const outbox = readOutbox(service, id);
-    // copies: the cached outbox moves on with the log while these are in flight
-    claimed = [...outbox.entries.values()].filter((e) => isDeliverable(e, options.now) && (options.accept?.(e) ?? true)).map((e) => ({ ...e }));
-    if (claimed.length === 0) return [];
-    const until = new Date(options.now + options.leaseMs).toISOString();
-    return [{ type: 'notification.claimed', at: outboxTime(state, options.now), actor: options.actor, payload: { ids: claimed.map((e) => e.queued.id), by: options.by, until } }];
-  });
-  return claimed;
+export async function claim(
+  service: Incidents,
+  id: string,
+  options: Required<Pick<DeliverOptions, 'actor' | 'by' | 'leaseMs'>> & { now: number; accept?: (entry: OutboxEntry) => boolean },
+): Promise<OutboxEntry[]> {
+  // read inside the write transaction, under the incident's lock: no other sender can claim
+  // between this read and the append
+  return service.store.transact(async () => {
+    const outbox = await readOutbox(service, id);
+    let claimed: OutboxEntry[] = [];
+    await service.act(id, (state) => {
+      // copies: the cached outbox moves on with the log while these are in flight
+      claimed = [...outbox.entries.values()].filter((e) => isDeliverable(e, options.now) && (options.accept?.(e) ?? true)).map((e) => ({ ...e }));
+      if (claimed.length === 0) return [];
+      const until = new Date(options.now + options.leaseMs).toISOString();
+      return [{ type: 'notification.claimed', at: outboxTime(state, options.now), actor: options.actor, payload: { ids: claimed.map((e) => e.queued.id), by: options.by, until } }];
+    });
+    return claimed;
+  }, id);
 }
 
 /**
@@ -146,10 +153,12 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
   };
   const start = now();
   const lanes = new Map<string, { id: string; entry: OutboxEntry }[]>();
-  // one commit for all the claims of a pass
-  service.store.transact(() => {
-    for (const id of ids) {
-      for (const entry of claim(service, id, { actor: options.actor, by, leaseMs, now: start, accept })) {
+  // one commit for all the claims of a pass (run again from the start if the store retries it)
+  const wanted = [...ids];
+  await service.store.transact(async () => {
+    lanes.clear();
+    for (const id of wanted) {
+      for (const entry of await claim(service, id, { actor: options.actor, by, leaseMs, now: start, accept })) {
         const key = `${entry.queued.channel.type} ${JSON.stringify(entry.queued.channel.url)}`;
         lanes.set(key, [...(lanes.get(key) ?? []), { id, entry }]);
       }

@@ -10,7 +10,7 @@ import { deliverOutbox } from './deliver.js';
 export const FLUSH_WAIT_MS = 8_000;
 
 export async function flush(ctx: Context, ids: string[]): Promise<void> {
-  const service = incidents(ctx);
+  const service = await incidents(ctx);
   try {
     const summary = await deliverOutbox(service, ids, {
       actor: actorOf(ctx, {}),
@@ -23,6 +23,6 @@ export async function flush(ctx: Context, ids: string[]): Promise<void> {
     ctx.err(t('notify.flushed', { sent: summary.sent, failed: summary.failed, left: summary.left }));
     for (const problem of new Set(summary.problems)) ctx.err(fitToWidth(`  - ${problem}`, 80));
   } finally {
-    service.store.close();
+    await service.store.close();
   }
 }

@@ -12,7 +12,7 @@ import { incidentsForReading } from '../commands/shared.js';
 import { playbookDrift, unknownIncident } from '../service.js';
 import { auditKey } from '../store/hash.js';
 import { rowToEvent, storedEvent } from '../store/store.js';
-import { verifyIncident, type ChainReport } from '../store/verify.js';
+import type { ChainReport } from '../store/verify.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../ui/format.js';
 import { getLang, setLang, t, type Lang } from '../ui/i18n.js';
@@ -81,18 +81,18 @@ interface ReadLog {
  * cannot be folded, the events before the first bad one are folded instead (SPEC §8: the report
  * is produced anyway).
  */
-function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
-  const service = incidentsForReading(ctx, id);
+async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Promise<ReadLog> {
+  const service = await incidentsForReading(ctx, id);
   const previousLang = getLang();
   try {
-    if (!service.store.hasIncident(id)) throw unknownIncident(service.store, id);
+    if (!(await service.store.hasIncident(id))) throw await unknownIncident(service.store, id);
     let state: IncidentState | undefined;
     let time: TimeContext | undefined;
     let lang: Lang = chosen ?? ctx.lang;
     let failure: unknown;
     const timeline: TimelineRow[] = [];
     const outbox = emptyOutbox();
-    const chain = verifyIncident(service.store, id, auditKey(ctx.env), (row) => {
+    const chain = await service.store.verify(id, auditKey(ctx.env), (row) => {
       const event = storedEvent(row);
       if (!time) {
         const opened = event.payload as Partial<OpenedPayload>;
@@ -114,7 +114,7 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
     if (failure === undefined && state) return { state, timeline, chain, lang, outbox };
     const detail = (failure as Error | undefined)?.message ?? '';
     if (chain.ok || chain.firstBadSeq === null || chain.firstBadSeq <= 1) throw new WorkError(t('rep.unfoldable', { id, detail }));
-    const good = service.store.rows(id).filter((r) => r.seq < chain.firstBadSeq!).map(rowToEvent);
+    const good = (await service.store.rows(id)).filter((r) => r.seq < chain.firstBadSeq!).map(rowToEvent);
     try {
       return { state: fold(id, good, time!), timeline, chain, lang, outbox, foldedThrough: good[good.length - 1]!.seq };
     } catch {
@@ -122,12 +122,12 @@ function readLog(ctx: Context, id: string, chosen: Lang | undefined): ReadLog {
     }
   } finally {
     setLang(previousLang);
-    service.store.close();
+    await service.store.close();
   }
 }
 
 export async function writeReport(ctx: Context, id: string, opts: ReportOptions = {}): Promise<WrittenReport> {
-  const { state, timeline, chain, lang, foldedThrough, outbox } = readLog(ctx, id, opts.lang);
+  const { state, timeline, chain, lang, foldedThrough, outbox } = await readLog(ctx, id, opts.lang);
   const now = ctx.now();
   const drift = withLang(lang, () => playbookDrift(state));
   const verifyCommand = recheckCommand(ctx, id);

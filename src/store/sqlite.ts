@@ -1,18 +1,22 @@
 // The SQLite adapter of the store port: the embedded AuditStore (one file, one machine) behind
 // the async contract. better-sqlite3 is synchronous; a transaction spanning awaits is an explicit
-// BEGIN IMMEDIATE … COMMIT on the one connection, and callers queue for it.
+// BEGIN IMMEDIATE … COMMIT on the one connection, and callers queue for it — all the connections
+// of this process to one file in one queue: better-sqlite3 waits for a lock by blocking the thread,
+// so a second connection waiting here would stop the first from ever committing.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolve } from 'node:path';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import type { EventRow } from './hash.js';
 import type { IncidentStore, ListFilter, StoreTransaction } from './port.js';
-import { AuditStore, type OpenOptions } from './store.js';
+import { AuditStore, translate, type OpenOptions } from './store.js';
 import { verifyIncident } from './verify.js';
 
 export class SqliteStore implements IncidentStore {
   readonly backend = 'sqlite';
   readonly recorderVerified = false;
   private readonly current = new AsyncLocalStorage<StoreTransaction>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The transactions of this process, by file. */
+  private static readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(readonly audit: AuditStore) {}
 
@@ -27,8 +31,12 @@ export class SqliteStore implements IncidentStore {
   async transact<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     const joined = this.current.getStore();
     if (joined) return fn(joined);
-    const run = this.queue.then(() => this.runTransaction(fn));
-    this.queue = run.catch(() => undefined);
+    const key = resolve(this.audit.file);
+    const run = (SqliteStore.queues.get(key) ?? Promise.resolve()).then(() => this.runTransaction(fn));
+    const settled = run.catch(() => undefined);
+    SqliteStore.queues.set(key, settled);
+    // the map keeps no finished queue alive
+    void settled.then(() => SqliteStore.queues.get(key) === settled && SqliteStore.queues.delete(key));
     return run;
   }
 
@@ -41,6 +49,7 @@ export class SqliteStore implements IncidentStore {
       return result;
     } catch (error) {
       if (this.audit.db.inTransaction) this.audit.db.exec('ROLLBACK');
+      if (((error as { code?: string }).code ?? '').startsWith('SQLITE_')) translate(this.audit.file, error);
       throw error;
     }
   }

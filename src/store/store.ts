@@ -31,7 +31,8 @@ export interface OpenOptions {
   recordedBy?: string;
 }
 
-function translate(file: string, error: unknown): never {
+/** An SQLite error as the CLI says it (exit 2, naming the file); anything else is thrown as it is. */
+export function translate(file: string, error: unknown): never {
   const code = (error as { code?: string }).code ?? '';
   const detail = (error as Error).message;
   if (code === 'SQLITE_NOTADB' || /not a database/.test(detail)) throw new InputError(t('db.notSqlite', { file }));

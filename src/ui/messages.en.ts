@@ -867,7 +867,7 @@ export const en = {
   'db.pg.notInit': "{url} has no sec-incident store in schema \"{schema}\": its owner runs `sec-incident db init --db <url>`",
   'db.pg.old': "{url}: the store in schema \"{schema}\" is at version {found}, this sec-incident needs {known}: its owner runs `sec-incident db init`",
   'db.pg.denied': "{url}: permission refused: {detail}",
-  'db.pg.lost': "{url}: the connection to the database was lost; nothing of the interrupted action was recorded, try again",
+  'db.pg.lost': "{url}: the connection to the database was lost; the last action may not have been recorded: check the log before repeating it",
   'db.pg.conflict': "{url}: the incident kept changing while this action was recorded ({tries} attempts); nothing was recorded, try again ({detail})",
   'db.pg.failed': "{url}: {detail}",
   'db.init.sqlite': "{file} is an SQLite file: it is created on first use; `db init` is for a shared PostgreSQL store",

@@ -869,7 +869,7 @@ export const zh: Record<MessageKey, string> = {
   'db.pg.notInit': "{url} 的 schema \"{schema}\" 中没有 sec-incident 存储：请由其所有者运行 `sec-incident db init --db <地址>`",
   'db.pg.old': "{url}：schema \"{schema}\" 中的存储为版本 {found}，本版本 sec-incident 需要 {known}：请由其所有者运行 `sec-incident db init`",
   'db.pg.denied': "{url}：权限不足：{detail}",
-  'db.pg.lost': "{url}：与数据库的连接已断开；被中断的操作没有记录任何内容，请重试",
+  'db.pg.lost': "{url}：与数据库的连接已断开；最后一个操作可能未被记录：请先查看日志再决定是否重做",
   'db.pg.conflict': "{url}：记录本操作时该事件不断被他人修改（已尝试 {tries} 次）；未记录任何内容，请重试（{detail}）",
   'db.pg.failed': "{url}：{detail}",
   'db.init.sqlite': "{file} 是 SQLite 文件：首次使用时自动创建；`db init` 用于共享的 PostgreSQL 存储",

@@ -29,7 +29,7 @@ vi.mock('../../src/ui/prompts.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/ui/prompts.js')>();
   const answer = async (kind: Question['kind'], q: Question) => {
     script.asked.push({ kind, key: q.key, message: q.message, ...('choices' in q ? { choices: q.choices } : {}), ...('validate' in q ? { validate: q.validate } : {}) });
-    const value = script.handler!({ ...q, kind });
+    const value = await script.handler!({ ...q, kind });
     if (value === INTERRUPT) throw new CliInterrupted(real.interruptedMessage(script.incident));
     if (kind === 'input' && 'validate' in q && q.validate) {
       const verdict = q.validate(String(value));
@@ -121,12 +121,12 @@ const OPENING: [string, unknown][] = [
 
 const everyone = (q: Question) => (q as CheckboxQuestion<unknown>).choices.filter((c) => 'value' in c).map((c) => (c as { value: unknown }).value);
 
-function load(r: Run, id: string): IncidentState {
-  const service = incidents(r.ctx, true);
+async function load(r: Run, id: string): Promise<IncidentState> {
+  const service = await incidents(r.ctx, true);
   try {
-    return service.load(id);
+    return await service.load(id);
   } finally {
-    service.store.close();
+    await service.store.close();
   }
 }
 
@@ -174,7 +174,7 @@ describe('start: the opening questions', () => {
     expect(keys()).not.toContain('indicator.eventLevel');
     expect(keys()).not.toContain('indicator.impactScope'); // covered by the affectedClients metric
     expect(keys()).not.toContain('impact');
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.opened.title).toBe('Login failures');
     expect(state.inputs.metrics).toEqual({ affectedClients: 20000, reposts: 300 });
     expect(state.opened.vars).toEqual({ systems: 'the mobile app', channels: 'telephone orders' });
@@ -202,7 +202,7 @@ describe('start: the opening questions', () => {
     await run(r.ctx, [], {});
     const text = r.output.join('\n');
     expect(text).toMatch(/Score: 10[\s\S]*Tier: severe/);
-    expect(statusJson(load(r, openedId(r)), r.clock.now)).toMatchObject({ tier: 'severe', direction: 'C' });
+    expect(statusJson(await load(r, openedId(r)), r.clock.now)).toMatchObject({ tier: 'severe', direction: 'C' });
   });
 
   it('an override of the tier needs a reason, which is recorded', async () => {
@@ -217,7 +217,7 @@ describe('start: the opening questions', () => {
       ['action', 'pause'],
     ]) as never;
     await run(r.ctx, [], FLAGS);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.tier).toBe('severe');
     expect(state.gradings[0]).toMatchObject({ override: true, reason: 'a national newspaper called', tier: 'severe' });
     expect(state.gradings[0]!.result.tier).toBe('moderate');
@@ -255,7 +255,7 @@ describe('start: team activation', () => {
     }
     expect(text).toContain('Approve every external line and statement');
     expect(text).toContain('张三 — President (lead) · +86 10 0000 0001');
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.reached.filter((x) => x.reached).map((x) => x.member)).toEqual(['张三', '王五']);
     expect(state.reached.filter((x) => !x.reached)).toHaveLength(8);
   });
@@ -338,7 +338,7 @@ describe('start: the walk', () => {
       'post-incident-review',
       'update-playbook',
     ]);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     const status = statusJson(state, r.clock.now);
     expect(status.state).toBe('closed');
     expect(status.steps.filter((s) => s.status === 'pending')).toEqual([]);
@@ -381,7 +381,7 @@ describe('start: the walk', () => {
     expect(text).toMatch(/New steps \(\d+\):[\s\S]*\(convene-leadership\)[\s\S]*\(trending-watch\)/);
     expect(text).toMatch(/Due times brought forward \(\d+\):[\s\S]*\(activate-teams\) — due in 15 min/);
     expect(text).toMatch(/Teams activated at tier severe \(3\)/);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.tier).toBe('severe');
     expect(state.gradings[1]).toMatchObject({ reason: 'trending on Weibo', previousTier: 'mild' });
     expect(state.inputs.metrics).toEqual({ reposts: 150000 });
@@ -415,7 +415,7 @@ describe('start: the walk', () => {
     expect(text).toContain('Grading: mild → severe (score 6 → 10)');
     expect(text).toMatch(/^ {2}微博 +[·▁▂▃▄▅▆▇█]+ +5$/m);
     expect(script.asked.find((q) => q.key === 'signals.apply')!.message).toBe('Record the import and regrade (mild → severe)?');
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.tier).toBe('severe');
     expect(state.signals.map((s) => [s.file, s.used, s.applied])).toEqual([['zh-headers.csv', 10, { reposts: 6000, views: 138000, hours: 5.3, trend: 'rising' }]]);
     expect(state.gradings[1]!.reason).toMatch(/^monitoring export zh-headers\.csv \(sha256 [0-9a-f]{12}…\)$/);
@@ -443,7 +443,7 @@ describe('start: the walk', () => {
       ['action', 'pause'],
     ]) as never;
     await run(r.ctx, [], FLAGS);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.steps.find((s) => s.id === 'holding-statement')!.status).toBe('done');
     expect(state.steps.find((s) => s.id === 'activate-teams')!.status).toBe('pending');
     expect(state.statements).toHaveLength(1); // shown once, not rendered again at Done
@@ -460,17 +460,17 @@ describe('start: the walk', () => {
   it('an action the engine refuses is reported, and the walk follows the log', async () => {
     const r = setup();
     // meanwhile someone closes the incident from a script: the walk's `done` is refused
-    const closeFromScript = () => {
-      const service = incidents(r.ctx);
-      service.act(openedId(r), (s) => closeIncident(s, { force: true, reason: 'closed from the desk' }, r.clock.now, 'desk'));
-      service.store.close();
+    const closeFromScript = async () => {
+      const service = await incidents(r.ctx);
+      await service.act(openedId(r), (s) => closeIncident(s, { force: true, reason: 'closed from the desk' }, r.clock.now, 'desk'));
+      await service.store.close();
       return '';
     };
     script.handler = answers(r, [...OPENING, ['teams.reached', []],
       ['teams.noneReached', true], ['action', 'done'], ['done.note', closeFromScript]]) as never;
     expect(await run(r.ctx, [], FLAGS)).toBe(0);
     expect(r.errors.join('\n')).toMatch(/INC-\d{8}-\d{3} is closed/);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.closed).toMatchObject({ forced: true, reason: 'closed from the desk' });
     expect(state.steps.find((s) => s.id === 'confirm-grading')!.status).toBe('pending');
   });
@@ -509,7 +509,7 @@ describe('start: facts learnt later', () => {
       ['action', 'pause'],
     ]) as never;
     expect(await run(r.ctx, [], FLAGS)).toBe(0);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.vars).toMatchObject({ cause: 'a faulty configuration change', channels: 'telephone orders' });
     expect(state.statements[0]!.text).toContain('the following cause: a faulty configuration change');
     expect(r.output.join('\n')).toContain('facts recorded');
@@ -527,7 +527,7 @@ describe('start: who was reached', () => {
       ['action', 'pause'],
     ]) as never;
     expect(await run(r.ctx, [], FLAGS)).toBe(0);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.reached.filter((x) => x.reached).map((x) => x.member)).toEqual(['王五']);
     expect(state.reached.filter((x) => !x.reached).length).toBeGreaterThan(0);
   });
@@ -536,10 +536,10 @@ describe('start: who was reached', () => {
 describe('start: a card gone stale', () => {
   it('Done on a repeating step someone completed meanwhile is refused; the next round is not touched', async () => {
     const r = setup();
-    const elsewhere = () => {
-      const service = incidents(r.ctx);
-      service.act(openedId(r), (s) => recordStep(s, 'monitoring-sweep', 'done', { note: 'swept from the desk' }, r.clock.now, 'qianqi'));
-      service.store.close();
+    const elsewhere = async () => {
+      const service = await incidents(r.ctx);
+      await service.act(openedId(r), (s) => recordStep(s, 'monitoring-sweep', 'done', { note: 'swept from the desk' }, r.clock.now, 'qianqi'));
+      await service.store.close();
       return 'swept';
     };
     script.handler = answers(r, [
@@ -554,7 +554,7 @@ describe('start: a card gone stale', () => {
     ]) as never;
     expect(await run(r.ctx, [], FLAGS)).toBe(0);
     expect(r.errors.join('\n')).toMatch(/step "monitoring-sweep" is already done/);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.steps.find((s) => s.id === 'monitoring-sweep')).toMatchObject({ status: 'done', actor: 'qianqi' });
     expect(state.steps.find((s) => s.id === 'monitoring-sweep#2')).toMatchObject({ status: 'pending' });
     // the note typed for the refused Done is kept on the step, not thrown away
@@ -596,7 +596,7 @@ describe('start: the regulatory lane (SPEC §4.1, §4.2)', () => {
       { value: 'no', name: 'Not reportable' },
     ]);
     expect(offered).toContain('undo');
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.startedAt).toBe(Date.parse('2026-03-16T09:10:00+08:00'));
     expect(state.decisions).toEqual({ reportable: 'yes' });
     expect(state.steps.find((s) => s.id === 'reportability')).toMatchObject({ status: 'pending' });
@@ -612,7 +612,7 @@ describe('start: nothing pending', () => {
     script.handler = ((q: Question) => (q.key === 'incident.note' ? 'press enquiries answered' : base(q))) as never;
     expect(await run(r.ctx, [], { ...FLAGS, var: [...FLAGS.var, 'cause=', 'measures=', 'compensation=', 'channels='] })).toBe(0);
     expect(keys().filter((k) => ['close.confirm', 'idle'].includes(k))).toEqual(['close.confirm', 'idle', 'idle', 'idle', 'close.confirm']);
-    const state = load(r, openedId(r));
+    const state = await load(r, openedId(r));
     expect(state.notes.map((n) => n.text)).toContain('press enquiries answered');
     expect(state.closedAt).not.toBeNull();
     expect(r.output.join('\n')).toContain('Every applicable step is done, skipped or withdrawn.');
@@ -636,7 +636,7 @@ describe('interruption and resume', () => {
     expect((error as CliError).exitCode).toBe(130);
     const id = openedId(r);
     expect((error as Error).message).toContain(`sec-incident resume ${id}`);
-    const before = load(r, id);
+    const before = await load(r, id);
     expect(before.steps.find((s) => s.id === 'confirm-grading')).toMatchObject({ status: 'done', note: 'tier confirmed with IT' });
 
     script.asked.length = 0;
@@ -645,7 +645,7 @@ describe('interruption and resume', () => {
     expect(await resume(r.ctx, [id], {})).toBe(0);
     expect(keys()).toEqual(['action']); // the teams were answered for: not asked again
     expect(r.output.join('\n')).toMatch(/\[Emergency organisation\] Activate the response teams \(activate-teams\)[\s\S]*bridge open/);
-    const after = load(r, id);
+    const after = await load(r, id);
     expect(after.events).toBe(before.events);
   });
 

@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { planNotices } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
 import { Incidents } from '../../src/service.js';
-import { AuditStore } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 import { BIN, PLAYBOOKS, tempDir, type CliResult } from '../helpers.js';
 import { HOUR, NO_HOLIDAYS, inputs, playbook, request } from '../support/engine.js';
 import { Robots } from '../support/robots.js';
@@ -137,16 +137,17 @@ describe('watch', () => {
   const PB = playbook([{ id: 'holding-statement', title: { zh: '发布首次情况说明', en: 'Publish the holding statement' }, due: '30m' }]);
 
   /** Incidents opened in this process, at a time of our choosing, with their messages not yet sent. */
-  function openedEarlier(db: string, count: number, at: number): string[] {
-    const service = new Incidents(AuditStore.open(db), NO_HOLIDAYS.calendar, planNotices);
-    const ids = Array.from({ length: count }, () => service.open(request(PB, inputs('moderate'), { teams: TEAMS }), at, 'tester').id);
-    service.store.close();
+  async function openedEarlier(db: string, count: number, at: number): Promise<string[]> {
+    const service = new Incidents(SqliteStore.open(db), NO_HOLIDAYS.calendar, planNotices);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push((await service.open(request(PB, inputs('moderate'), { teams: TEAMS }), at, 'tester')).id);
+    await service.store.close();
     return ids;
   }
 
   it('a step left open past its due: watch --once twice raises exactly one overdue reminder', async () => {
     const db = join(dir, 'overdue.db');
-    const [id] = openedEarlier(db, 1, Date.now() - 2 * HOUR);
+    const [id] = await openedEarlier(db, 1, Date.now() - 2 * HOUR);
     const env = robotEnv();
     const first = await cli(['watch', '--once', '--db', db], env);
     const second = await cli(['watch', '--once', '--db', db], env);
@@ -163,7 +164,7 @@ describe('watch', () => {
 
   it('two watchers at once deliver every notification exactly once', async () => {
     const db = join(dir, 'two.db');
-    openedEarlier(db, 6, Date.now());
+    await openedEarlier(db, 6, Date.now());
     const env = robotEnv();
     const [a, b] = await Promise.all([cli(['watch', '--once', '--db', db], env), cli(['watch', '--once', '--db', db], env)]);
     expect(a.code, a.stderr).toBe(0);

@@ -35,7 +35,7 @@ describe('tamper-evident log (SPEC §6)', () => {
     expect(() => sql(db, `DELETE FROM events WHERE incident_id='${id}'`)).toThrow(/append-only/);
     // REPLACE deletes the old row without firing DELETE triggers; it is refused as an insert
     for (const verb of ['INSERT OR REPLACE', 'REPLACE']) {
-      const rewrite = `${verb} INTO events SELECT incident_id, seq, at, recorded_at, type, 'mallory', payload, prev_hash, hash FROM events WHERE incident_id='${id}' AND seq = 2`;
+      const rewrite = `${verb} INTO events SELECT incident_id, seq, at, recorded_at, type, 'mallory', payload, prev_hash, hash, recorded_by FROM events WHERE incident_id='${id}' AND seq = 2`;
       expect(() => sql(db, rewrite)).toThrow(/append-only/);
     }
     expect(sql(db, `SELECT count(*) FROM events WHERE actor = 'mallory'`).trim()).toBe('0');
@@ -146,10 +146,11 @@ describe('tamper-evident log (SPEC §6)', () => {
       recorded_at: new Date().toISOString(),
       type: 'step.completed',
       actor: 'mallory',
+      recorded_by: 'mallory',
       payload: canonicalJson({ step: 'reportability', note: 'reported on time (forged)' }),
     };
     const forged = chainHash(head.hash, canonicalEvent(row), undefined);
-    sql(db, `INSERT INTO events VALUES ('${id}', ${row.seq}, '${row.at}', '${row.recorded_at}', '${row.type}', '${row.actor}', '${row.payload}', '${head.hash}', '${forged}')`);
+    sql(db, `INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES ('${id}', ${row.seq}, '${row.at}', '${row.recorded_at}', '${row.type}', '${row.actor}', '${row.recorded_by}', '${row.payload}', '${head.hash}', '${forged}')`);
     const r = run(['verify', '--json'], env);
     expect(r.code).toBe(3);
     expect(json(r).incidents[0]).toMatchObject({ id, ok: false, firstBadSeq: head.seq + 1, problem: 'hash' });

@@ -11,7 +11,7 @@ import { claim, deliverOutbox } from '../../src/notify/deliver.js';
 import { foldOutbox, planNotices, planReminders, type QueuedPayload } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
 import { Incidents } from '../../src/service.js';
-import { AuditStore } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 import { HOUR, MIN, NO_HOLIDAYS, inputs, playbook, request } from '../support/engine.js';
 import { Robots } from '../support/robots.js';
 
@@ -55,23 +55,23 @@ const PB = playbook([
 ]);
 
 function service(file: string): Incidents {
-  return new Incidents(AuditStore.open(file), NO_HOLIDAYS.calendar, planNotices);
+  return new Incidents(SqliteStore.open(file), NO_HOLIDAYS.calendar, planNotices);
 }
 
-function openAt(svc: Incidents, at: number, mode: 'real' | 'drill' = 'real', tier = 'moderate') {
+async function openAt(svc: Incidents, at: number, mode: 'real' | 'drill' = 'real', tier = 'moderate') {
   return svc.open(request(PB, inputs(tier), { teams: TEAMS, mode }), at, 'tester');
 }
 
-const queuedOf = (svc: Incidents, id: string): QueuedPayload[] =>
-  svc.store.events(id).flatMap((e) => (e.type === 'notification.queued' ? [e.payload] : []));
-const types = (svc: Incidents, id: string) => svc.store.events(id).map((e) => e.type);
+const queuedOf = async (svc: Incidents, id: string): Promise<QueuedPayload[]> =>
+  (await svc.store.events(id)).flatMap((e) => (e.type === 'notification.queued' ? [e.payload] : []));
+const types = async (svc: Incidents, id: string) => (await svc.store.events(id)).map((e) => e.type);
 const fresh = () => join(dir, `audit-${++n}.db`);
 
 describe('the outbox in the log', () => {
-  it('an opening queues one notification per channel of each activated team, in its own transaction', () => {
+  it('an opening queues one notification per channel of each activated team, in its own transaction', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now());
-    const log = svc.store.events(state.id);
+    const state = await openAt(svc, Date.now());
+    const log = (await svc.store.events(state.id));
     const queued = log.filter((e) => e.type === 'notification.queued');
     expect(queued.map((e) => [e.payload.team, e.payload.channel.type, e.payload.kind])).toEqual([
       ['opinion', 'wecom', 'opened'],
@@ -84,11 +84,11 @@ describe('the outbox in the log', () => {
     expect(svc.queued.has(state.id)).toBe(true);
   });
 
-  it('a regrade tells every activated team old → new and the steps brought forward; a newly activated team its duties', () => {
+  it('a regrade tells every activated team old → new and the steps brought forward; a newly activated team its duties', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now());
-    svc.act(state.id, (s, time) => regrade(s, { change: inputs('severe') }, Date.now(), 'tester', time));
-    const regraded = queuedOf(svc, state.id).filter((p) => p.kind === 'regraded');
+    const state = await openAt(svc, Date.now());
+    await svc.act(state.id, (s, time) => regrade(s, { change: inputs('severe') }, Date.now(), 'tester', time));
+    const regraded = (await queuedOf(svc, state.id)).filter((p) => p.kind === 'regraded');
     expect(regraded.map((p) => p.team)).toEqual(['opinion', 'opinion', 'leadership']);
     const leadership = regraded[2]!.notice;
     expect(leadership.title).toMatch(/tier Moderate|tier moderate/i);
@@ -96,70 +96,70 @@ describe('the outbox in the log', () => {
     expect(leadership.lines).toContain('Your duties:');
   });
 
-  it('a decision made or changed is told once to every activated team, with what it replaced and why', () => {
+  it('a decision made or changed is told once to every activated team, with what it replaced and why', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now());
-    svc.act(state.id, (s, time) => decide(s, { decision: 'reportable', outcome: 'yes', reason: 'over 10 000 clients' }, Date.now(), 'tester', time));
-    svc.act(state.id, (s, time) => decide(s, { decision: 'reportable', outcome: 'no', reason: 'fewer than thought' }, Date.now(), 'tester', time));
-    const told = queuedOf(svc, state.id).filter((p) => p.kind === 'decision' && p.channel.type === 'wecom');
+    const state = await openAt(svc, Date.now());
+    await svc.act(state.id, (s, time) => decide(s, { decision: 'reportable', outcome: 'yes', reason: 'over 10 000 clients' }, Date.now(), 'tester', time));
+    await svc.act(state.id, (s, time) => decide(s, { decision: 'reportable', outcome: 'no', reason: 'fewer than thought' }, Date.now(), 'tester', time));
+    const told = (await queuedOf(svc, state.id)).filter((p) => p.kind === 'decision' && p.channel.type === 'wecom');
     expect(told.map((p) => p.notice.title)).toEqual([expect.stringMatching(/decision reportable: yes$/), expect.stringMatching(/decision reportable: no$/)]);
     expect(told[1]!.notice.lines).toEqual(expect.arrayContaining(['Changed from yes', 'Reason: fewer than thought']));
   });
 
   it('delivers each once: a second pass finds nothing to send', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now());
+    const state = await openAt(svc, Date.now());
     const first = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env() });
     expect(first).toMatchObject({ sent: 2, failed: 0, left: 0 });
     const second = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env() });
     expect(second).toMatchObject({ sent: 0, failed: 0, left: 0 });
     expect(robots.of('wecom')).toHaveLength(1);
     expect(robots.of('feishu')).toHaveLength(1);
-    expect(types(svc, state.id).filter((t) => t === 'notification.sent')).toHaveLength(2);
+    expect((await types(svc, state.id)).filter((t) => t === 'notification.sent')).toHaveLength(2);
   });
 
   it('two senders at once on two connections: every notification is claimed and delivered by one', async () => {
     const file = fresh();
     const a = service(file);
-    const state = openAt(a, Date.now(), 'real', 'severe');
-    a.act(state.id, (s, time) => recover(s, undefined, Date.now(), 'tester', time));
+    const state = await openAt(a, Date.now(), 'real', 'severe');
+    await a.act(state.id, (s, time) => recover(s, undefined, Date.now(), 'tester', time));
     const b = service(file);
     const results = await Promise.all([
       deliverOutbox(a, [state.id], { actor: 'watch-a', env: env(), by: 'a' }),
       deliverOutbox(b, [state.id], { actor: 'watch-b', env: env(), by: 'b' }),
     ]);
-    const queued = a.store.events(state.id).filter((e) => e.type === 'notification.queued').length;
+    const queued = (await a.store.events(state.id)).filter((e) => e.type === 'notification.queued').length;
     expect(results[0]!.sent + results[1]!.sent).toBe(queued);
     const ids = robots.arrivals.map((x) => JSON.stringify(x.body).match(/INC-[0-9-]+\/N\d+/)![0]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThanOrEqual(queued);
   });
 
-  it('a claim holds other senders off until it lapses', () => {
+  it('a claim holds other senders off until it lapses', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now());
+    const state = await openAt(svc, Date.now());
     const now = Date.now();
-    expect(claim(svc, state.id, { actor: 'a', by: 'a', leaseMs: 60_000, now })).toHaveLength(2);
-    expect(claim(svc, state.id, { actor: 'b', by: 'b', leaseMs: 60_000, now: now + 30_000 })).toHaveLength(0);
-    expect(claim(svc, state.id, { actor: 'b', by: 'b', leaseMs: 60_000, now: now + 61_000 })).toHaveLength(2);
+    expect(await claim(svc, state.id, { actor: 'a', by: 'a', leaseMs: 60_000, now })).toHaveLength(2);
+    expect(await claim(svc, state.id, { actor: 'b', by: 'b', leaseMs: 60_000, now: now + 30_000 })).toHaveLength(0);
+    expect(await claim(svc, state.id, { actor: 'b', by: 'b', leaseMs: 60_000, now: now + 61_000 })).toHaveLength(2);
   });
 
   it('a platform that refuses records notification.failed with its code; "too fast" is tried again later', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now());
+    const state = await openAt(svc, Date.now());
     robots.rateLimit('wecom', 1);
     const summary = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env(), deadline: Date.now() + 2_000 });
     expect(summary).toMatchObject({ sent: 1, left: 1 });
-    const failed = svc.store.events(state.id).find((e) => e.type === 'notification.failed');
+    const failed = (await svc.store.events(state.id)).find((e) => e.type === 'notification.failed');
     expect(failed?.payload).toMatchObject({ attempt: 1, code: 45009, status: 200, delivered: 0, retryAt: expect.any(String) });
   });
 
-  it('a drill is recorded as suppressed, except on a channel marked drill: true', () => {
+  it('a drill is recorded as suppressed, except on a channel marked drill: true', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now(), 'drill', 'severe');
-    const log = svc.store.events(state.id);
+    const state = await openAt(svc, Date.now(), 'drill', 'severe');
+    const log = (await svc.store.events(state.id));
     expect(log.filter((e) => e.type === 'notification.suppressed').map((e) => e.payload.channel.type)).toEqual(['wecom', 'feishu']);
-    const queued = queuedOf(svc, state.id);
+    const queued = (await queuedOf(svc, state.id));
     expect(queued.map((p) => p.channel.type)).toEqual(['webhook']);
     expect(queued[0]!.notice.title).toMatch(/^\[DRILL\] /);
   });
@@ -170,38 +170,40 @@ describe('the walk', () => {
     const svc = service(fresh());
     const ctx = { env: env(), now: Date.now, lang: 'en' } as unknown as Context;
     const sending = deliverAsYouGo(ctx, svc);
-    const state = openAt(svc, Date.now());
+    const state = await openAt(svc, Date.now());
     expect(robots.arrivals).toHaveLength(0); // nothing is sent inside the action's transaction
     await new Promise((r) => setImmediate(r));
     await sending.settle();
     expect(robots.of('wecom')).toHaveLength(1);
     expect(robots.of('feishu')).toHaveLength(1);
-    expect(types(svc, state.id).filter((t) => t === 'notification.sent')).toHaveLength(2);
+    expect((await types(svc, state.id)).filter((t) => t === 'notification.sent')).toHaveLength(2);
   });
 });
 
 describe('reminders', () => {
-  it('a step coming due is reminded once, an overdue one once more, to its owner; none twice', () => {
+  it('a step coming due is reminded once, an overdue one once more, to its owner; none twice', async () => {
     const svc = service(fresh());
     const opened = Date.now() - 25 * MIN;
-    const state = openAt(svc, opened);
-    const remind = (now: number) =>
-      svc.act(state.id, (s) => planReminders(s, foldOutbox(svc.store.events(state.id)), now, 10 * MIN, 'watch', s.events + 1));
-    remind(Date.now());
-    remind(Date.now() + MIN);
-    const raised = () => svc.store.events(state.id).filter((e) => e.type === 'reminder.raised').map((e) => `${e.payload.kind} ${e.payload.step}`);
-    expect(raised()).toEqual(['due holding-statement']);
-    remind(opened + HOUR);
-    remind(opened + HOUR + MIN);
-    expect(raised()).toEqual(['due holding-statement', 'overdue holding-statement']);
-    const reminders = queuedOf(svc, state.id).filter((p) => p.kind === 'due' || p.kind === 'overdue');
+    const state = await openAt(svc, opened);
+    const remind = async (now: number) => {
+      const events = await svc.store.events(state.id);
+      await svc.act(state.id, (s) => planReminders(s, foldOutbox(events), now, 10 * MIN, 'watch', s.events + 1));
+    };
+    await remind(Date.now());
+    await remind(Date.now() + MIN);
+    const raised = async () => (await svc.store.events(state.id)).filter((e) => e.type === 'reminder.raised').map((e) => `${e.payload.kind} ${e.payload.step}`);
+    expect(await raised()).toEqual(['due holding-statement']);
+    await remind(opened + HOUR);
+    await remind(opened + HOUR + MIN);
+    expect(await raised()).toEqual(['due holding-statement', 'overdue holding-statement']);
+    const reminders = (await queuedOf(svc, state.id)).filter((p) => p.kind === 'due' || p.kind === 'overdue');
     expect(reminders.map((p) => `${p.kind} ${p.team} ${p.channel.type}`)).toEqual(['due opinion wecom', 'due opinion feishu', 'overdue opinion wecom', 'overdue opinion feishu']);
   });
 
-  it('drills raise none', () => {
+  it('drills raise none', async () => {
     const svc = service(fresh());
-    const state = openAt(svc, Date.now() - 2 * HOUR, 'drill');
-    const drafts = planReminders(svc.load(state.id), foldOutbox(svc.store.events(state.id)), Date.now(), 10 * MIN, 'watch', 1);
+    const state = await openAt(svc, Date.now() - 2 * HOUR, 'drill');
+    const drafts = planReminders(await svc.load(state.id), foldOutbox(await svc.store.events(state.id)), Date.now(), 10 * MIN, 'watch', 1);
     expect(drafts).toEqual([]);
   });
 });

@@ -55,10 +55,11 @@ export function translatePg(error: unknown, target: PgTarget): unknown {
   return new WorkError(t('db.pg.failed', { url, detail }));
 }
 
-async function connect(target: PgTarget): Promise<pg.Client> {
+async function connect(target: PgTarget, onLost: () => void = () => undefined): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: target.timeoutMs, application_name: 'sec-incident' });
   // a connection lost between queries is reported by the next query, not as an unhandled event
-  client.on('error', () => undefined);
+  client.on('error', onLost);
+  client.on('end', onLost);
   try {
     await client.connect();
   } catch (error) {
@@ -108,8 +109,11 @@ export class PgStore implements IncidentStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly s: string;
 
+  /** Set when the server went away (restarted, say): the next action connects again. */
+  private lost = false;
+
   private constructor(
-    private readonly client: pg.Client,
+    private client: pg.Client,
     readonly target: PgTarget,
     private readonly key: string | undefined,
     /** The server's session_user: what recorded_by must be. */
@@ -123,7 +127,8 @@ export class PgStore implements IncidentStore {
   }
 
   static async open(target: PgTarget, options: PgOpenOptions = {}): Promise<PgStore> {
-    const client = await connect(target);
+    let store: PgStore | undefined;
+    const client = await connect(target, () => store?.markLost());
     try {
       const s = ident(target.schema);
       const who = await client.query('SELECT session_user::text AS name');
@@ -131,18 +136,35 @@ export class PgStore implements IncidentStore {
       const version = meta.rows.length ? Number(meta.rows[0].value) : 0;
       if (version > PG_SCHEMA_VERSION) throw new WorkError(t('db.newer', { file: target.shown, found: version, known: PG_SCHEMA_VERSION }));
       if (version < PG_SCHEMA_VERSION) throw new WorkError(t('db.pg.old', { url: target.shown, schema: target.schema, found: version, known: PG_SCHEMA_VERSION }));
-      return new PgStore(client, target, options.key, who.rows[0].name as string);
+      store = new PgStore(client, target, options.key, who.rows[0].name as string);
+      return store;
     } catch (error) {
       await client.end().catch(() => undefined);
       throw translatePg(error, target);
     }
   }
 
+  private markLost(): void {
+    this.lost = true;
+  }
+
+  /** After the server went away: a new connection (and the same session user, or the store is not the same). */
+  private async reconnect(): Promise<void> {
+    if (!this.lost) return;
+    const old = this.client;
+    this.client = await connect(this.target, () => this.markLost());
+    this.lost = false;
+    await old.end().catch(() => undefined);
+  }
+
   /** Runs fn with the connection to itself: inside this flow's transaction, or queued after the others. */
   private use<T>(fn: (query: Query) => Promise<T>): Promise<T> {
     const query: Query = (sql, params) => this.client.query(sql, params);
     if (this.current.getStore()) return fn(query);
-    const run = this.queue.then(() => fn(query));
+    const run = this.queue.then(async () => {
+      await this.reconnect();
+      return fn(query);
+    });
     this.queue = run.catch(() => undefined);
     return run.catch((error: unknown) => {
       throw translatePg(error, this.target);
@@ -247,6 +269,7 @@ export class PgStore implements IncidentStore {
 
   async close(): Promise<void> {
     await this.queue;
+    this.lost = false;
     await this.client.end().catch(() => undefined);
   }
 }

@@ -34,12 +34,12 @@ export async function markDone(w: Walk, state: IncidentState, step: StepInstance
   const templates = templateSource(w.ctx);
   let after: IncidentState;
   try {
-    after = record(w, (s, at, actor, time) => recordStep(s, exactly(step), 'done', { ...(note ? { note } : {}), outcome, templates }, at, actor, time));
+    after = await record(w, (s, at, actor, time) => recordStep(s, exactly(step), 'done', { ...(note ? { note } : {}), outcome, templates }, at, actor, time));
   } catch (error) {
     // refused (done meanwhile from another terminal, say): the evidence typed is not thrown away
     if (note && error instanceof WorkError) {
       try {
-        record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
+        await record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
         w.ctx.err(t('walk.noteKept'));
       } catch {
         // the incident takes no more notes (closed meanwhile): the refusal says why
@@ -57,14 +57,14 @@ export async function markDone(w: Walk, state: IncidentState, step: StepInstance
 
 export async function skip(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
   const reason = (await w.ask.input(reasonQuestion('skip.reason', t('ask.skipReason')))).trim();
-  const after = record(w, (s, at, actor, time) => recordStep(s, exactly(step), 'skip', { reason }, at, actor, time));
+  const after = await record(w, (s, at, actor, time) => recordStep(s, exactly(step), 'skip', { reason }, at, actor, time));
   w.ctx.out(t('walk.skipRecorded', { step: `${text(definitionOf(state, step.stepId).title)} (${step.id})` }));
   return after;
 }
 
 export async function stepNote(w: Walk, step: StepInstance): Promise<IncidentState> {
   const note = (await w.ask.input(freeNoteQuestion('step.note'))).trim();
-  const after = record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
+  const after = await record(w, (s, at, actor) => recordStep(s, exactly(step), 'note', { note }, at, actor));
   w.ctx.out(t('walk.noteRecorded'));
   return after;
 }
@@ -81,14 +81,14 @@ export async function updateFacts(w: Walk, state: IncidentState): Promise<Incide
     w.ctx.out(t('walk.factsUnchanged'));
     return state;
   }
-  const after = record(w, (s, at, actor) => updateVars(s, answers, at, actor));
+  const after = await record(w, (s, at, actor) => updateVars(s, answers, at, actor));
   w.ctx.out(t('vars.recorded', { id: state.id, count: Object.keys(answers).length }));
   return after;
 }
 
 export async function incidentNote(w: Walk): Promise<IncidentState> {
   const note = (await w.ask.input(freeNoteQuestion('incident.note'))).trim();
-  const after = record(w, (s, at, actor) => addNote(s, note, at, actor));
+  const after = await record(w, (s, at, actor) => addNote(s, note, at, actor));
   w.ctx.out(t('walk.noteRecorded'));
   return after;
 }
@@ -108,7 +108,7 @@ export function showStatus(w: Walk, state: IncidentState): void {
 export async function markRecovered(w: Walk, state: IncidentState): Promise<IncidentState> {
   const when = await askStatedTime(w, state.opened.timezone, 'recover.at', t('ask.recoveredAt'));
   const note = (await w.ask.input(optionalTextQuestion('recover.note', t('ask.recoverNote')))).trim();
-  const after = record(w, (s, at, actor, time) => recover(s, note || undefined, at, actor, time, when));
+  const after = await record(w, (s, at, actor, time) => recover(s, note || undefined, at, actor, time, when));
   const now = w.ctx.now();
   w.ctx.out(t('walk.recovered', { at: formatShort(after.recoveredAt!, after.opened.timezone) }));
   w.ctx.out(describeChanges(state, after, now, w.ctx.color));
@@ -151,7 +151,7 @@ export async function undoLast(w: Walk, state: IncidentState): Promise<IncidentS
   const last = ownLastCompletion(state, w.actor);
   if (!last) return state;
   const reason = (await w.ask.input(reasonQuestion('undo.reason', t('ask.undoReason')))).trim();
-  const after = record(w, (s, at, actor) => reopenStep(s, last.id, reason, at, actor));
+  const after = await record(w, (s, at, actor) => reopenStep(s, last.id, reason, at, actor));
   w.ctx.out(t('walk.undone', { step: `${text(definitionOf(state, last.stepId).title)} (${last.id})` }));
   return after;
 }

@@ -39,7 +39,7 @@ export async function offerClose(w: Walk): Promise<boolean> {
   w.ctx.out(`\n${t('walk.allHandled')}`);
   if (!(await w.ask.confirm(confirmQuestion('close.confirm', t('ask.close'), true)))) return false;
   const summary = (await w.ask.input(optionalTextQuestion('close.summary', t('ask.summary')))).trim();
-  const after: IncidentState = record(w, (s, at, actor) => closeIncident(s, summary ? { summary } : {}, at, actor));
+  const after: IncidentState = await record(w, (s, at, actor) => closeIncident(s, summary ? { summary } : {}, at, actor));
   w.ctx.out(t('walk.closed', { id: w.id, at: formatShort(after.closedAt!, after.opened.timezone) }));
   await offerReport(w);
   return true;

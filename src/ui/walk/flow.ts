@@ -1,7 +1,7 @@
 // The two ways into the walk: `start` asks the opening questions and opens the incident;
 // `resume` picks an open one up where it stands.
-import { existsSync } from 'node:fs';
-import { actorOf, deliverAsYouGo, incidents } from '../../commands/shared.js';
+import { actorOf, deliverAsYouGo, incidents, openStore, storeExists } from '../../commands/shared.js';
+import { isPostgresUrl } from '../../store/open.js';
 import { resumeTarget } from '../../config.js';
 import type { Context } from '../../context.js';
 import { lifecycle } from '../../engine/fold.js';
@@ -15,14 +15,16 @@ import type { Walk } from './session.js';
 import { activate } from './teams.js';
 
 export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags): Promise<number> {
-  AuditStore.preflight(ctx.db); // a database that will refuse the incident is said before the questions
+  // a database that will refuse the incident is said before the questions
+  if (isPostgresUrl(ctx.db)) await (await openStore(ctx)).close();
+  else AuditStore.preflight(ctx.db);
   const request = await askOpening(ctx, ask, flags);
-  const service = incidents(ctx);
+  const service = await incidents(ctx);
   const sending = deliverAsYouGo(ctx, service);
   try {
     const actor = actorOf(ctx, flags);
     const at = ctx.now();
-    const state = service.open(request, at, actor);
+    const state = await service.open(request, at, actor);
     ask.resumable(resumeTarget(ctx, state.id));
     ctx.out(`\n${t('walk.opened', { id: state.id, title: state.opened.title })}`);
     ctx.out(t('walk.resumeHint', { id: resumeTarget(ctx, state.id) }));
@@ -31,16 +33,16 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
     return await walk(w);
   } finally {
     await sending.settle();
-    service.store.close();
+    await service.store.close();
   }
 }
 
 export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags: { actor?: string }): Promise<number> {
-  if (!existsSync(ctx.db)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
-  const service = incidents(ctx);
+  if (!storeExists(ctx)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+  const service = await incidents(ctx);
   const sending = deliverAsYouGo(ctx, service);
   try {
-    const state = service.load(id);
+    const state = await service.load(id);
     if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id }));
     ask.resumable(resumeTarget(ctx, id));
     ctx.out(`\n${t('walk.resuming', { id, title: state.opened.title })}`);
@@ -49,6 +51,6 @@ export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags:
     return await walk(w);
   } finally {
     await sending.settle();
-    service.store.close();
+    await service.store.close();
   }
 }

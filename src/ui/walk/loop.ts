@@ -27,7 +27,7 @@ export async function walk(w: Walk): Promise<number> {
   let focus: string | undefined;
   let closeOffered = false;
   for (;;) {
-    const state = w.service.load(w.id);
+    const state = await w.service.load(w.id);
     if (lifecycle(state) === 'closed') {
       w.ctx.out(t('incident.isClosed', { id: w.id }));
       return 0;

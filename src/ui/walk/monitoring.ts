@@ -20,7 +20,7 @@ export async function importMonitoring(w: Walk, state: IncidentState): Promise<I
     w.ctx.out(t('walk.signalsNotRecorded'));
     return state;
   }
-  const updated = record(w, (s, at, actor, time) => importSignals(s, payload, at, actor, time));
+  const updated = await record(w, (s, at, actor, time) => importSignals(s, payload, at, actor, time));
   w.ctx.out(`\n${describeChanges(state, updated, w.ctx.now(), w.ctx.color)}`);
   return activate(w, updated);
 }

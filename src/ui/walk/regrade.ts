@@ -34,7 +34,7 @@ export async function regradeWalk(w: Walk, state: IncidentState): Promise<Incide
   }
   const decision = await decideTier(w.ask, w.ctx.out, grade(mergeInputs(state.inputs, change), grading), grading, w.ctx.color);
   const reason = decision.override ? undefined : (await w.ask.input(optionalTextQuestion('regrade.reason', t('ask.regradeReason')))).trim();
-  const after = record(w, (s, at, actor, time) =>
+  const after = await record(w, (s, at, actor, time) =>
     regrade(s, { change, ...(decision.override ? { override: decision.override } : {}), ...(reason ? { reason } : {}) }, at, actor, time),
   );
   w.ctx.out(`\n${describeChanges(state, after, w.ctx.now(), w.ctx.color)}`);

@@ -18,7 +18,7 @@ export interface Walk {
 export function record(
   w: Walk,
   decide: (state: IncidentState, at: number, actor: string, time: TimeContext) => EventDraft[],
-): IncidentState {
+): Promise<IncidentState> {
   const at = w.ctx.now();
   return w.service.act(w.id, (state, time) => decide(state, at, w.actor, time));
 }

@@ -32,7 +32,7 @@ export async function showStatement(w: Walk, state: IncidentState, step: StepIns
       w.ctx.out(t('walk.statementSaved', { file: target }));
     }
   }
-  const after = record(w, (s, at, actor) =>
+  const after = await record(w, (s, at, actor) =>
     renderedStatement(s, { step: step.id, template, lang, text: body, ...(file ? { file } : {}) }, at, actor),
   );
   w.ctx.out(t('walk.statementRecorded'));

@@ -72,7 +72,7 @@ export async function confirmReached(w: Walk, state: IncidentState, teams: Team[
       .filter((r) => r.reached || firstTime),
   );
   if (events.length === 0) return state;
-  const after = record(w, (s, at, actor) => events.flatMap((r) => teamReached(s, r, at, actor)));
+  const after = await record(w, (s, at, actor) => events.flatMap((r) => teamReached(s, r, at, actor)));
   w.ctx.out(t('walk.reachedRecorded', { reached: events.filter((e) => e.reached).length, total: events.length }));
   return after;
 }
