@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import { describeStored } from '../engine/describe.js';
+import { describeStored, recorderNote, verifiedFrom } from '../engine/describe.js';
 import type { OpenedPayload } from '../engine/events.js';
 import { storedEvent } from '../store/store.js';
 import { formatInZone, formatShort } from '../time/zone.js';
@@ -11,15 +11,16 @@ import { incidentsForReading, withIncidents } from './shared.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
   // the trail as stored, even where it was altered: a payload that is not JSON is shown as text
-  const { events, gone } = await withIncidents(incidentsForReading(ctx, id!), async (service) => {
+  const { events, gone, verifies } = await withIncidents(incidentsForReading(ctx, id!), async (service) => {
     const events = (await service.store.rows(id!)).map(storedEvent);
-    return { events, gone: events.length === 0 ? await unknownIncident(service.store, id!) : undefined };
+    return { events, gone: events.length === 0 ? await unknownIncident(service.store, id!) : undefined, verifies: service.store.recorderVerified };
   });
   if (gone) throw gone;
   // the trail is shown whatever state it is in; a log that does not begin with its opening says so
   const first = events[0]!;
   const opened = first.type === 'incident.opened' && typeof first.payload === 'object' && first.payload ? (first.payload as OpenedPayload) : undefined;
   const tz = opened?.timezone ?? ctx.timezone;
+  const from = verifiedFrom(events, verifies);
   if (ctx.json) {
     printJson(
       ctx,
@@ -29,6 +30,7 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
         recordedAt: e.recordedAt,
         type: e.type,
         actor: e.actor,
+        ...(e.recordedBy ? { recordedBy: e.recordedBy, recordedByVerified: e.seq >= from } : {}),
         payload: e.payload,
         prevHash: e.prevHash,
         hash: e.hash,
@@ -42,7 +44,10 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   ctx.out(
     renderTable(
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
-      events.map((e) => [String(e.seq), formatShort(e.at, tz), e.type, e.actor, describeStored(e, opened?.teams).replace(/\s+/g, ' ')]),
+      events.map((e) => {
+        const by = recorderNote(e, from);
+        return [String(e.seq), formatShort(e.at, tz), e.type, e.actor, `${describeStored(e, opened?.teams).replace(/\s+/g, ' ')}${by ? ` — ${by}` : ''}`];
+      }),
       { width: ctx.columns, wrap: [4] },
     ),
   );

@@ -92,6 +92,24 @@ export function describeEvent(event: EventDraft, teams?: readonly Team[]): strin
 }
 
 /**
+ * The first seq whose recorded_by the store vouches for: on a store that checks it (PostgreSQL),
+ * the events after the last `db.imported` (the copied ones were written elsewhere), the marker
+ * included; on one that cannot (SQLite), none.
+ */
+export function verifiedFrom(events: Iterable<{ seq: number; type: string }>, storeVerifies: boolean): number {
+  if (!storeVerifies) return Infinity;
+  let from = 1;
+  for (const e of events) if (e.type === 'db.imported') from = e.seq;
+  return from;
+}
+
+/** Who wrote an event, said beside its actor when they differ (SPEC §6): verified, or only claimed. */
+export function recorderNote(event: { seq: number; actor: string; recordedBy?: string }, from: number): string | undefined {
+  if (!event.recordedBy || event.recordedBy === event.actor) return undefined;
+  return t(event.seq >= from ? 'rec.verified' : 'rec.claimed', { by: event.recordedBy });
+}
+
+/**
  * describeEvent for an event as stored, which may have been altered outside the tool: a payload
  * that is not JSON any more, or a type that does not exist, is shown as it is stored.
  */

@@ -23,6 +23,8 @@ export interface TimelineRow {
   type: string;
   actor: string;
   detail: string;
+  /** Who the store says wrote it, when it says (SPEC §6). */
+  recordedBy?: string;
 }
 
 export interface ReportInput {
@@ -246,7 +248,7 @@ function teamsSection(state: IncidentState): ReportTeam[] {
 
 /** One row of the timeline, described in the current language (call inside withLang). */
 export function timelineRow(event: IncidentEvent, teams?: readonly Team[]): TimelineRow {
-  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail: describeStored(event, teams) };
+  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail: describeStored(event, teams), ...(event.recordedBy ? { recordedBy: event.recordedBy } : {}) };
 }
 
 export function buildReport(input: ReportInput): ReportModel {

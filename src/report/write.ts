@@ -20,6 +20,7 @@ import { renderJson } from './json.js';
 import { renderMarkdown, renderMarkdownTo } from './markdown.js';
 import { buildReport, timelineRow, withLang, type TimelineRow } from './model.js';
 import { emptyOutbox, foldOutbox, type Outbox } from '../notify/outbox.js';
+import { recorderNote, verifiedFrom } from '../engine/describe.js';
 
 export interface ReportOptions {
   out?: string;
@@ -110,6 +111,12 @@ async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Prom
       timeline.push(timelineRow(event, state?.opened.teams));
       if (event.type.startsWith('notification.')) foldOutbox([event], outbox);
     });
+    // who wrote each event, beside its actor where they differ: known only once the whole log is read
+    const from = verifiedFrom(timeline, service.store.recorderVerified);
+    for (const row of timeline) {
+      const by = recorderNote(row, from);
+      if (by) row.detail = `${row.detail} — ${by}`;
+    }
     setLang(previousLang);
     if (failure === undefined && state) return { state, timeline, chain, lang, outbox };
     const detail = (failure as Error | undefined)?.message ?? '';

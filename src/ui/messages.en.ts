@@ -875,6 +875,8 @@ export const en = {
   'db.init.grants': "Grant each responder's role what it needs, and nothing more (run as the owner):",
   'help.dbCmd': "the shared PostgreSQL store: create it, move incidents between stores",
   'help.dbInit': "create or migrate the shared store (as its owner) and print the grants for responders",
+  'rec.verified': "recorded by {by}, verified by the server",
+  'rec.claimed': "recorded by {by} (claimed, not verified)",
   'help.dbRole': "the responder role named in the printed grants",
 } as const;
 

@@ -877,5 +877,7 @@ export const zh: Record<MessageKey, string> = {
   'db.init.grants': "请为每个处置人员的角色授予所需权限（仅此而已），以所有者身份执行：",
   'help.dbCmd': "共享的 PostgreSQL 存储：创建存储，在存储之间迁移事件",
   'help.dbInit': "创建或升级共享存储（以所有者身份），并打印处置人员所需的授权语句",
+  'rec.verified': "由 {by} 记录（经服务器验证）",
+  'rec.claimed': "由 {by} 记录（自报，未经验证）",
   'help.dbRole': "授权语句中的处置人员角色名",
 };

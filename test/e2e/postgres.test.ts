@@ -94,6 +94,10 @@ describe('a shared PostgreSQL store through the CLI', () => {
     const rows = psql(`SELECT DISTINCT recorded_by FROM events WHERE incident_id = '${id}'`).trim();
     expect(rows).toBe(new URL(TEST_PG).username || 'postgres');
     expect(json(run(['status', id, '--json']))).toMatchObject({ id, state: 'open' });
+    // the actor (oncall) is what the responder says; recorded_by is what the server knows
+    const user = new URL(TEST_PG).username || 'postgres';
+    expect(json<any[]>(run(['log', id, '--json']))[0]).toMatchObject({ actor: 'oncall', recordedBy: user, recordedByVerified: true });
+    expect(cli(['log', id, '--db', db], { env: { COLUMNS: '200' } }).stdout).toContain(`recorded by ${user}, verified by the server`);
     expect(run(['list']).stdout).toContain(id);
   });
 

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { EventDraft } from '../../src/engine/events.js';
+import { recorderNote, verifiedFrom } from '../../src/engine/describe.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
 import type { IncidentStore } from '../../src/store/port.js';
 import { initSchema, PgStore } from '../../src/store/postgres/store.js';
@@ -362,5 +363,23 @@ describe('PostgreSQL: what a responder may do', () => {
     await ownerQuery(`SELECT "${schema}".rebuild_listing()`);
     expect(await store.list('all')).toEqual(before);
     await store.close();
+  });
+});
+
+describe('who recorded an event, beside its actor', () => {
+  const ev = (seq: number, type = 'note.added') => ({ seq, type });
+  it.each([
+    ['SQLite never vouches', [ev(1), ev(2)], false, Infinity],
+    ['PostgreSQL vouches for everything it wrote', [ev(1), ev(2)], true, 1],
+    ['but not for what db copy brought in before its marker', [ev(1), ev(2), ev(3, 'db.imported'), ev(4)], true, 3],
+  ])('%s', (_, events, verifies, from) => {
+    expect(verifiedFrom(events, verifies as boolean)).toBe(from);
+  });
+
+  it('is said only where it differs from the actor, verified or claimed', () => {
+    expect(recorderNote({ seq: 1, actor: 'alice', recordedBy: 'alice' }, 1)).toBeUndefined();
+    expect(recorderNote({ seq: 1, actor: 'alice' }, 1)).toBeUndefined();
+    expect(recorderNote({ seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 1)).toBe('recorded by zhangsan, verified by the server');
+    expect(recorderNote({ seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 3)).toBe('recorded by zhangsan (claimed, not verified)');
   });
 });
