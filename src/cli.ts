@@ -249,6 +249,12 @@ export function buildProgram(): Command {
     .description(t('help.dbInit'))
     .option('--role <role>', t('help.dbRole'), 'sec_incident_responder')
     .action(action(() => import('./commands/db.js').then((m) => ({ run: m.init }))));
+  db.command('copy [ids...]')
+    .description(t('help.dbCopy'))
+    .option('--from <db>', t('help.from'))
+    .option('--to <db>', t('help.to'))
+    .option('--actor <name>', t('help.actor'))
+    .action(action(() => import('./commands/db.js').then((m) => ({ run: m.copy }))));
 
   for (const cmd of [program, ...program.commands, ...playbooks.commands, ...signals.commands, ...db.commands]) {
     const group = cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ` : '';

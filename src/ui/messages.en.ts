@@ -877,6 +877,17 @@ export const en = {
   'help.dbInit': "create or migrate the shared store (as its owner) and print the grants for responders",
   'rec.verified': "recorded by {by}, verified by the server",
   'rec.claimed': "recorded by {by} (claimed, not verified)",
+  'db.copy.usage': "db copy needs --from <db> and --to <db> (a file or a postgres:// URL)",
+  'db.copy.same': "--from and --to name the same store",
+  'db.copy.noSource': "no database {file} to copy from",
+  'db.copy.broken': "{id}: the chain in {db} is broken at event {seq}: not copied (run verify)",
+  'db.copy.brokenAfter': "{id}: the copy in {db} does not verify (event {seq}): check the audit key",
+  'db.copy.identical': "{id}: already in {db}, identical: skipped",
+  'db.copy.differs': "{id}: {db} already holds a different incident under this id; not copied. Ids are inside the hash chain, so an incident cannot be renamed to make room",
+  'db.copy.copied': "{id}: {events} events copied to {db} (chain head {head}…), marked by a db.imported event",
+  'help.dbCopy': "copy incidents between stores, verifying every chain before and after",
+  'help.from': "the store to copy from (a file or a postgres:// URL)",
+  'help.to': "the store to copy to",
   'help.dbRole': "the responder role named in the printed grants",
 } as const;
 

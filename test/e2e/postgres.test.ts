@@ -1,9 +1,11 @@
 // The shared store through the built CLI (issue 13): eight responders writing at once, an owner
 // tampering with psql, and servers that cannot be used.
 import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { canonicalEvent, canonicalJson, chainHash } from '../../src/store/hash.js';
-import { BIN, cli, hasStackTrace, json, ROOT, type CliResult } from '../helpers.js';
+import { BIN, cli, hasStackTrace, json, ROOT, tempDir, type CliResult } from '../helpers.js';
 import { refusingServer, silentServer } from '../support/fake-pg.js';
 import { ownerQuery, pgSchemas, pgUrl, TEST_PG } from '../support/pg.js';
 
@@ -209,4 +211,66 @@ describe('a server that cannot be used, through the CLI', () => {
 // the owner's own connection is used for the checks above; make sure the server is the one meant
 it('the test server answers', async () => {
   expect((await ownerQuery('SELECT 1 AS one')).rows[0].one).toBe(1);
+});
+
+describe('db copy between stores', () => {
+  const dir = tempDir();
+  const sqliteA = join(dir, 'a.db');
+  const sqliteC = join(dir, 'c.db');
+  const copyDb = pgUrl({ schema: pgs.schema() });
+  const onFile = (file: string, args: string[]) => cli([...args, '--db', file, ...(['log', 'verify', 'list'].includes(args[0]!) ? [] : ['--actor', 'oncall'])]);
+  const rowsOf = (store: string, id: string) => json<{ seq: number; type: string; hash: string; prevHash: string; payload: unknown }[]>(cli(['log', id, '--json', '--db', store]));
+
+  it('SQLite → PostgreSQL → SQLite: the chain arrives as it was each time, closed by a db.imported event', () => {
+    expect(cli(['db', 'init', '--db', copyDb]).code).toBe(0);
+    const id = json(onFile(sqliteA, ['open', '--type', 'trading-outage', '--title', 'to copy', '--impact', 'partial', '--var', 'systems=APP', '--json'])).id as string;
+    expect(onFile(sqliteA, ['step', id, 'confirm-grading', 'note', '--note', 'before the copy']).code).toBe(0);
+    const original = rowsOf(sqliteA, id);
+
+    const there = cli(['db', 'copy', '--from', sqliteA, '--to', copyDb, '--actor', 'copier']);
+    expect(there.code).toBe(0);
+    expect(there.stdout).toContain(`${id}: ${original.length} events copied`);
+    const onPg = rowsOf(copyDb, id);
+    expect(onPg.slice(0, original.length)).toEqual(original);
+    expect(onPg[original.length]).toMatchObject({ type: 'db.imported', actor: 'copier', prevHash: original.at(-1)!.hash, recordedByVerified: true });
+    expect(onPg[original.length]!.payload).toMatchObject({ head: original.at(-1)!.hash, events: original.length });
+    // the copied events' recorded_by is the SQLite OS user's claim, not the server's word
+    expect(json<any[]>(cli(['log', id, '--json', '--db', copyDb]))[0].recordedByVerified).toBe(false);
+    expect(cli(['verify', id, '--db', copyDb]).code).toBe(0);
+
+    const back = cli(['db', 'copy', id, '--from', copyDb, '--to', sqliteC]);
+    expect(back.code).toBe(0);
+    const onC = rowsOf(sqliteC, id);
+    expect(onC.slice(0, onPg.length)).toEqual(onPg.map((e) => ({ ...e, recordedByVerified: false })));
+    expect(onC[original.length - 1]!.hash).toBe(original.at(-1)!.hash); // the original head, unchanged after two copies
+    expect(onC[onPg.length]).toMatchObject({ type: 'db.imported', prevHash: onPg.at(-1)!.hash });
+    expect(cli(['verify', id, '--db', sqliteC]).code).toBe(0);
+
+    // again: identical, skipped, nothing appended
+    const again = cli(['db', 'copy', '--from', sqliteA, '--to', copyDb]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('identical: skipped');
+    expect(rowsOf(copyDb, id)).toHaveLength(onPg.length);
+  });
+
+  it('an id the target holds with other content is refused: ids are inside the hash', () => {
+    const other = join(dir, 'other.db');
+    const id = json(onFile(other, ['open', '--type', 'trading-outage', '--title', 'someone else', '--impact', 'partial', '--var', 'systems=APP', '--json'])).id as string;
+    const sameId = json(onFile(sqliteA, ['list', '--json'])).map((x: { id: string }) => x.id);
+    expect(sameId).toContain(id); // both files numbered their first incident of the day alike
+    const r = cli(['db', 'copy', id, '--from', other, '--to', copyDb]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot be renamed');
+  });
+
+  it('a broken chain is not copied (exit 3)', () => {
+    const broken = join(dir, 'broken.db');
+    const id = json(onFile(broken, ['open', '--type', 'trading-outage', '--title', 'tampered', '--impact', 'partial', '--var', 'systems=APP', '--json'])).id as string;
+    const raw = new Database(broken);
+    raw.exec("DROP TRIGGER events_no_update; UPDATE events SET actor = 'mallory' WHERE seq = 1");
+    raw.close();
+    const r = cli(['db', 'copy', id, '--from', broken, '--to', join(dir, 'fresh.db')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('broken at event 1');
+  });
 });
