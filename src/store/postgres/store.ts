@@ -329,10 +329,18 @@ class PgTransaction implements StoreTransaction {
     return result.rows[0].id as string;
   }
 
-  /** The server's clock in ms, read now (after the lock): events are stamped in the order they are chained. */
-  private async clock(): Promise<number> {
-    const result = await this.q('SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms');
-    return Number(result.rows[0].ms);
+  /**
+   * The head and the server's clock in ms, in one round trip, read after the lock: events are
+   * stamped in the order they are chained.
+   */
+  private async headAndClock(id: string): Promise<{ head: { seq: number; hash: string; at: string } | undefined; now: number }> {
+    const result = await this.q(
+      `SELECT h.seq, h.hash, h.at, floor(extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms FROM (SELECT 1) AS one
+       LEFT JOIN (SELECT seq, hash, at FROM ${this.s}.events WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1) AS h ON true`,
+      [id],
+    );
+    const row = result.rows[0];
+    return { head: row.seq === null ? undefined : { seq: row.seq, hash: row.hash, at: row.at }, now: Number(row.ms) };
   }
 
   /** The rows for drafts after a head, hashed as both backends hash (hash.ts). */
@@ -374,8 +382,8 @@ class PgTransaction implements StoreTransaction {
   async append(id: string, drafts: readonly EventDraft[], options: AppendOptions = {}): Promise<IncidentEvent[]> {
     if (drafts.length === 0) return [];
     await this.lock(id);
-    const head = await readHead(this.q, this.s, id);
-    const rows = this.chain(id, head, drafts, await this.clock(), Boolean(options.virtualClock));
+    const { head, now } = await this.headAndClock(id);
+    const rows = this.chain(id, head, drafts, now, Boolean(options.virtualClock));
     await this.insert(rows);
     // the drafts' payloads as given: the rows' text is only their canonical form
     return rows.map((row, i) => ({ ...rowToEvent({ ...row, payload: 'null' }), payload: drafts[i]!.payload }) as IncidentEvent);
@@ -385,7 +393,7 @@ class PgTransaction implements StoreTransaction {
     const id = rows[0]!.incident_id;
     await this.lock(id);
     const last = rows[rows.length - 1]!;
-    const [stamped] = this.chain(id, last, [marker], await this.clock(), false);
+    const [stamped] = this.chain(id, last, [marker], (await this.headAndClock(id)).now, false);
     const all = [...rows.map((r) => ({ ...r, recorded_by: r.recorded_by ?? null })), stamped!];
     await this.q(`SELECT ${this.s}.import_events($1)`, [JSON.stringify(all)]);
     return rowToEvent(stamped!);
