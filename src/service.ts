@@ -35,6 +35,8 @@ export class Incidents {
   readonly queued = new Set<string>();
   /** Told (after the transaction) when an action queued notifications: the walk sends them at once. */
   onQueued?: (id: string) => void;
+  /** The seqs this service appended, by incident: what others recorded meanwhile is the rest. */
+  private readonly appended = new Map<string, Set<number>>();
 
   constructor(
     readonly store: IncidentStore,
@@ -125,17 +127,26 @@ export class Incidents {
       const before = await this.foldEvents(id, tx);
       const time = this.time(before.opened.timezone);
       const drafts = decide(before, time);
-      if (drafts.length === 0) return { next: before, added: [] as IncidentEvent[] };
+      if (drafts.length === 0) return { next: before, stored: [] as IncidentEvent[], added: [] as IncidentEvent[] };
       // the stored events, not the drafts: a server's clock may have stamped them
       const stored = await tx.append(id, drafts, this.options);
       // a new object: callers holding the state from before keep their snapshot
       const next = cloneState(before);
       for (const event of stored) foldOne(next, event, time);
-      return { next, added: await this.appendNotices(tx, before, next, drafts) };
+      return { next, stored, added: await this.appendNotices(tx, before, next, drafts) };
     }, id);
     this.states.set(id, after.next);
+    const mine = this.appended.get(id) ?? new Set<number>();
+    for (const event of [...after.stored, ...after.added]) mine.add(event.seq);
+    this.appended.set(id, mine);
     this.noticesQueued(after.next, after.added);
     return after.next;
+  }
+
+  /** Events after `seq` that someone else recorded (another terminal, another responder). */
+  async othersSince(id: string, seq: number): Promise<IncidentEvent[]> {
+    const mine = this.appended.get(id);
+    return (await this.store.eventsAfter(id, seq)).filter((e) => !mine?.has(e.seq));
   }
 }
 

@@ -888,6 +888,7 @@ export const en = {
   'help.dbCopy': "copy incidents between stores, verifying every chain before and after",
   'help.from': "the store to copy from (a file or a postgres:// URL)",
   'help.to': "the store to copy to",
+  'walk.others': "{at} {actor}: {what}",
   'help.dbRole': "the responder role named in the printed grants",
 } as const;
 

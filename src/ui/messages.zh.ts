@@ -890,5 +890,6 @@ export const zh: Record<MessageKey, string> = {
   'help.dbCopy': "在存储之间复制事件，复制前后逐条校验哈希链",
   'help.from': "复制来源（文件或 postgres:// 地址）",
   'help.to': "复制目标",
+  'walk.others': "{at} {actor}：{what}",
   'help.dbRole': "授权语句中的处置人员角色名",
 };

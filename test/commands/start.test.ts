@@ -560,6 +560,11 @@ describe('start: a card gone stale', () => {
     // the note typed for the refused Done is kept on the step, not thrown away
     expect(r.errors.join('\n')).toContain('Your note is kept on the step.');
     expect(state.steps.find((s) => s.id === 'monitoring-sweep')!.notes.map((n) => n.text)).toContain('swept');
+    // what the desk recorded meanwhile is shown once, above the next card, with the owning team;
+    // the walk's own note is not
+    const output = r.output.join('\n');
+    expect(output.match(/^[\d-]* ?\d\d:\d\d qianqi \(Public-opinion response group\): done: monitoring-sweep — swept from the desk$/gm)).toHaveLength(1);
+    expect(output).not.toMatch(/^[\d-]* ?\d\d:\d\d \S+ \([^)]*\): .*: swept$/m);
   });
 });
 

@@ -1,5 +1,7 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
 import { beyondCalendar, definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
+import { describeStored } from '../../engine/describe.js';
+import type { IncidentEvent } from '../../engine/events.js';
 import { formatShort } from '../../time/zone.js';
 import { durationLabel, t, teamName, text } from '../i18n.js';
 import { dueText, horizonWarning } from '../status-view.js';
@@ -25,6 +27,21 @@ export function stepLine(state: IncidentState, s: StepInstance, now: number, col
   const def = definitionOf(state, s.stepId);
   const due = dueText(s, now, state.opened.timezone, color, waitsForRecovery(state, s));
   return due ? `${text(def.title)} (${s.id}) — ${due}` : `${text(def.title)} (${s.id})`;
+}
+
+/**
+ * What someone else recorded meanwhile, one line each above the card:
+ * `09:52 李四 (舆情应对小组): completed 发布首次情况说明` — the team is the step's owner.
+ */
+export function othersLine(state: IncidentState, event: IncidentEvent): string {
+  const stepId = (event.payload as { step?: unknown } | null)?.step;
+  const step = typeof stepId === 'string' ? state.steps.find((s) => s.id === stepId) : undefined;
+  const owner = step ? definitionOf(state, step.stepId).owner : undefined;
+  return t('walk.others', {
+    at: formatShort(event.at, state.opened.timezone),
+    actor: owner ? `${event.actor} (${teamName(state.opened.teams, owner)})` : event.actor,
+    what: describeStored(event, state.opened.teams),
+  });
 }
 
 export function renderCard(state: IncidentState, step: StepInstance, now: number, color: boolean): string {

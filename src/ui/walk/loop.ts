@@ -7,7 +7,7 @@ import { CliError, InterruptedError } from '../../errors.js';
 import { t } from '../i18n.js';
 import { incidentNote, jump, markDone, markRecovered, ownLastCompletion, showStatus, skip, stepNote, undoLast, updateFacts } from './actions.js';
 import { fitToWidth } from '../table.js';
-import { renderCard } from './card.js';
+import { othersLine, renderCard } from './card.js';
 import { offerClose } from './close.js';
 import { actionQuestion, idleQuestion, type WalkAction } from './questions.js';
 import { importMonitoring } from './monitoring.js';
@@ -26,8 +26,14 @@ function paused(w: Walk): number {
 export async function walk(w: Walk): Promise<number> {
   let focus: string | undefined;
   let closeOffered = false;
+  // what the log held when this walk last looked: anything newer not recorded here is someone else's
+  let seen = (await w.service.load(w.id)).events;
   for (;;) {
     const state = await w.service.load(w.id);
+    for (const event of await w.service.othersSince(w.id, seen)) {
+      if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(state, event), w.ctx.columns));
+    }
+    seen = state.events;
     if (lifecycle(state) === 'closed') {
       w.ctx.out(t('incident.isClosed', { id: w.id }));
       return 0;
