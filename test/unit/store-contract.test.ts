@@ -8,6 +8,7 @@ import type { EventDraft } from '../../src/engine/events.js';
 import { recorderNote, verifiedFrom } from '../../src/engine/describe.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
 import type { IncidentStore } from '../../src/store/port.js';
+import { WorkError } from '../../src/errors.js';
 import { initSchema, PgStore } from '../../src/store/postgres/store.js';
 import { parsePgTarget } from '../../src/store/postgres/target.js';
 import { migrate } from '../../src/store/schema.js';
@@ -381,5 +382,45 @@ describe('who recorded an event, beside its actor', () => {
     expect(recorderNote({ seq: 1, actor: 'alice' }, 1)).toBeUndefined();
     expect(recorderNote({ seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 1)).toBe('recorded by zhangsan, verified by the server');
     expect(recorderNote({ seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 3)).toBe('recorded by zhangsan (claimed, not verified)');
+  });
+});
+
+describe('PostgreSQL: the server goes away mid-walk', () => {
+  const kill = (schema: string) =>
+    ownerQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%"${schema}"%`]);
+  const settle = () => new Promise((done) => setTimeout(done, 200));
+
+  it('a connection cut between actions: the next action connects again', async () => {
+    const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
+    await initSchema(target, 'r');
+    const store = await PgStore.open(target);
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    await kill(target.schema);
+    await settle();
+    await store.transact((tx) => tx.append(id, [note('after the cut')]), id);
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: true, events: 2 });
+    await store.close();
+  });
+
+  it('a connection cut inside an action: it is refused as lost, nothing of it is kept, the next one works', async () => {
+    const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
+    await initSchema(target, 'r');
+    const store = await PgStore.open(target);
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    const cut = store.transact(async (tx) => {
+      await tx.append(id, [note('half')]);
+      await kill(target.schema);
+      await tx.append(id, [note('never')]);
+    }, id);
+    await expect(cut).rejects.toBeInstanceOf(WorkError);
+    await expect(cut).rejects.toThrow(/connection to the database was lost/);
+    await settle();
+    await store.transact((tx) => tx.append(id, [note('again')]), id);
+    const rows = await store.rows(id);
+    expect(rows.map((r) => JSON.parse(r.payload).text ?? r.type)).toEqual(['incident.opened', 'again']);
+    expect(await store.verify(id, undefined)).toMatchObject({ ok: true, events: 2 });
+    await store.close();
   });
 });
