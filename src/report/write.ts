@@ -13,6 +13,7 @@ import { playbookDrift, unknownIncident } from '../service.js';
 import { auditKey } from '../store/hash.js';
 import { rowToEvent, storedEvent } from '../store/store.js';
 import type { ChainReport } from '../store/verify.js';
+import { isPostgresUrl, maskUrl } from '../store/postgres/target.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../ui/format.js';
 import { getLang, setLang, t, type Lang } from '../ui/i18n.js';
@@ -169,6 +170,8 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
  */
 export function recheckCommand(ctx: Pick<Context, 'db' | 'env'>, id: string): string {
   const key = auditKey(ctx.env) ? 'SEC_INCIDENT_AUDIT_KEY=… ' : '';
-  return `${key}sec-incident verify ${id} --db ${shellWord(resolve(ctx.db))}`;
+  // a server's URL without its password: a report is a document that travels
+  const db = isPostgresUrl(ctx.db) ? maskUrl(ctx.db) : resolve(ctx.db);
+  return `${key}sec-incident verify ${id} --db ${shellWord(db)}`;
 }
 

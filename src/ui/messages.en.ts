@@ -64,7 +64,7 @@ export const en = {
   'arg.tier': 'unknown tier "{value}" (known: mild, moderate, severe, critical)',
   'arg.lang': '--lang must be zh or en, got "{value}"',
   'help.description': "sec-incident: cybersecurity-incident public-opinion (舆情) response for securities firms, after the SAC model case (2024).",
-  'help.db': "audit database file (env SEC_INCIDENT_DB)",
+  'help.db': "audit database: a file, or a shared postgres:// URL (env SEC_INCIDENT_DB)",
   'help.playbooks': "playbooks folder (env SEC_INCIDENT_PLAYBOOKS)",
   'help.templates': "templates folder (env SEC_INCIDENT_TEMPLATES)",
   'help.config': "configuration file (default ./sec-incident.yaml; env SEC_INCIDENT_CONFIG)",

@@ -66,7 +66,7 @@ export const zh: Record<MessageKey, string> = {
   'arg.tier': '未知级别 "{value}"（已知：mild、moderate、severe、critical）',
   'arg.lang': '--lang 只能是 zh 或 en，收到 "{value}"',
   'help.description': "sec-incident：证券公司网络安全事件舆情处置工具，依据中证协《证券公司网络安全事件舆情处置示范案例》（2024）。",
-  'help.db': "审计数据库文件（环境变量 SEC_INCIDENT_DB）",
+  'help.db': "审计数据库：文件，或共享的 postgres:// 地址（环境变量 SEC_INCIDENT_DB）",
   'help.playbooks': "预案目录（环境变量 SEC_INCIDENT_PLAYBOOKS）",
   'help.templates': "模板目录（环境变量 SEC_INCIDENT_TEMPLATES）",
   'help.config': "配置文件（默认 ./sec-incident.yaml；环境变量 SEC_INCIDENT_CONFIG）",

@@ -1,9 +1,10 @@
 // The shared store through the built CLI (issue 13): eight responders writing at once, an owner
 // tampering with psql, and servers that cannot be used.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalEvent, canonicalJson, chainHash } from '../../src/store/hash.js';
 import { BIN, cli, hasStackTrace, json, ROOT, tempDir, type CliResult } from '../helpers.js';
 import { refusingServer, silentServer } from '../support/fake-pg.js';
@@ -60,13 +61,19 @@ const verifyJson = (id: string, env: Record<string, string> = {}) => {
 };
 
 describe('a shared PostgreSQL store through the CLI', () => {
+  beforeAll(() => {
+    expect(run(['db', 'init']).code).toBe(0);
+  });
+
   it('db init creates the store and prints the grants; running it again changes nothing', () => {
-    const first = run(['db', 'init', '--role', 'responders']);
+    const own = pgs.schema();
+    const init = () => cli(['db', 'init', '--role', 'responders', '--db', pgUrl({ schema: own })]);
+    const first = init();
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`GRANT INSERT ON "${schema}".events TO "responders";`);
+    expect(first.stdout).toContain(`GRANT INSERT ON "${own}".events TO "responders";`);
     expect(first.stdout).not.toMatch(/UPDATE|DELETE/);
     expect(first.stderr).toContain('at version 1 (was 0)');
-    const again = run(['db', 'init']);
+    const again = init();
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('at version 1 (was 1)');
   });
@@ -101,6 +108,19 @@ describe('a shared PostgreSQL store through the CLI', () => {
     expect(json<any[]>(run(['log', id, '--json']))[0]).toMatchObject({ actor: 'oncall', recordedBy: user, recordedByVerified: true });
     expect(cli(['log', id, '--db', db], { env: { COLUMNS: '200' } }).stdout).toContain(`recorded by ${user}, verified by the server`);
     expect(run(['list']).stdout).toContain(id);
+  });
+
+  it('the report names who recorded each event, and the store without its password', () => {
+    const id = openIncident();
+    const withPassword = new URL(db);
+    withPassword.password = 'pw-not-to-be-seen'; // the test server trusts, so any password logs in
+    const out = join(tempDir(), 'report.md');
+    const r = cli(['report', id, '--out', out, '--db', withPassword.toString()]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toContain('pw-not-to-be-seen');
+    expect(text).toContain(':***@');
+    expect(text).toContain(`recorded by ${new URL(TEST_PG).username || 'postgres'}, verified by the server`);
   });
 
   describe('tampering by the owner with psql is found by verify (exit 3)', () => {
