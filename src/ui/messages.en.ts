@@ -889,6 +889,7 @@ export const en = {
   'help.from': "the store to copy from (a file or a postgres:// URL)",
   'help.to': "the store to copy to",
   'walk.others': "{at} {actor}: {what}",
+  'db.pg.busy': "{url}: another writer has held this incident for over {seconds} s; nothing was recorded, try again",
   'help.dbRole': "the responder role named in the printed grants",
 } as const;
 

@@ -891,5 +891,6 @@ export const zh: Record<MessageKey, string> = {
   'help.from': "复制来源（文件或 postgres:// 地址）",
   'help.to': "复制目标",
   'walk.others': "{at} {actor}：{what}",
+  'db.pg.busy': "{url}：另一写入者占用该事件已超过 {seconds} 秒；未记录任何内容，请重试",
   'help.dbRole': "授权语句中的处置人员角色名",
 };

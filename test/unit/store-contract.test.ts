@@ -9,6 +9,7 @@ import { recorderNote, verifiedFrom } from '../../src/engine/describe.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
 import type { IncidentStore } from '../../src/store/port.js';
 import { WorkError } from '../../src/errors.js';
+import { LOCK_SPACE, lockKey } from '../../src/store/postgres/connection.js';
 import { initSchema, PgStore } from '../../src/store/postgres/store.js';
 import { parsePgTarget } from '../../src/store/postgres/target.js';
 import { migrate } from '../../src/store/schema.js';
@@ -421,6 +422,32 @@ describe('PostgreSQL: the server goes away mid-walk', () => {
     const rows = await store.rows(id);
     expect(rows.map((r) => JSON.parse(r.payload).text ?? r.type)).toEqual(['incident.opened', 'again']);
     expect(await store.verify(id, undefined)).toMatchObject({ ok: true, events: 2 });
+    await store.close();
+  });
+});
+
+describe('PostgreSQL: a writer that stops mid-action', () => {
+  it('holds the incident only until lock_timeout: the next writer is told, not left waiting', async () => {
+    const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
+    await initSchema(target, 'r');
+    const store = await PgStore.open(target);
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    // another session takes the incident's lock and keeps it: the store's own lock key
+    const holder = new pg.Client({ connectionString: TEST_PG });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, lockKey(id)]);
+    const waiting = store.transact(async (tx) => {
+      // a short timeout for the test, in this transaction only; the store sets 30 s per connection
+      await (store as unknown as { client: pg.Client }).client.query("SET LOCAL lock_timeout = '200ms'");
+      await tx.append(id, [note('blocked')]);
+    });
+    await expect(waiting).rejects.toBeInstanceOf(WorkError);
+    await expect(waiting).rejects.toThrow(/another writer has held this incident/);
+    await holder.query('ROLLBACK');
+    await holder.end();
+    expect(await store.headSeq(id)).toBe(1);
     await store.close();
   });
 });

@@ -24,6 +24,9 @@ export function sqlState(error: unknown): string {
   return (error as { code?: string }).code ?? '';
 }
 
+/** How long an action waits for another writer's lock on the same incident. */
+export const LOCK_TIMEOUT_S = 30;
+
 /** A server or connection error as the CLI says it: exit 1, the URL without its password. */
 export function translatePg(error: unknown, target: PgTarget): unknown {
   if (error instanceof CliError) return error;
@@ -32,6 +35,7 @@ export function translatePg(error: unknown, target: PgTarget): unknown {
   // the service's own errors pass: only what came from the server or the connection is ours to say
   if (!code && !/connection|terminated|queryable|timeout/i.test(detail)) return error;
   const url = target.shown;
+  if (code === '55P03') return new WorkError(t('db.pg.busy', { url, seconds: LOCK_TIMEOUT_S }));
   if (code === '28P01' || code === '28000' || /password|SASL|SCRAM/i.test(detail)) return new WorkError(t('db.pg.auth', { url }));
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code) || /timeout/i.test(detail)) {
     return new WorkError(t('db.pg.unreachable', { url, seconds: target.timeoutMs / 1000, detail }));
@@ -52,6 +56,8 @@ export async function connect(target: PgTarget, onLost: () => void = () => undef
   client.on('end', onLost);
   try {
     await client.connect();
+    // an incident locked by a writer that stopped mid-action is said, not waited for forever
+    await client.query(`SET lock_timeout = '${LOCK_TIMEOUT_S}s'`);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw translatePg(error, target);
