@@ -563,7 +563,8 @@ describe('start: a card gone stale', () => {
     // what the desk recorded meanwhile is shown once, above the next card, with the owning team;
     // the walk's own note is not
     const output = r.output.join('\n');
-    expect(output.match(/^[\d-]* ?\d\d:\d\d qianqi \(Public-opinion response group\): done: monitoring-sweep — swept from the desk$/gm)).toHaveLength(1);
+    // on SQLite who wrote it is the OS user's claim
+    expect(output.match(/^[\d-]* ?\d\d:\d\d qianqi \(Public-opinion response group\): done: monitoring-sweep — swept from the desk — recorded by \S+ \(claimed, not verified\)$/gm)).toHaveLength(1);
     expect(output).not.toMatch(/^[\d-]* ?\d\d:\d\d \S+ \([^)]*\): .*: swept$/m);
   });
 });

@@ -1,6 +1,6 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
 import { beyondCalendar, definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
-import { describeStored } from '../../engine/describe.js';
+import { describeStored, recorderNote } from '../../engine/describe.js';
 import type { IncidentEvent } from '../../engine/events.js';
 import { formatShort } from '../../time/zone.js';
 import { durationLabel, t, teamName, text } from '../i18n.js';
@@ -33,7 +33,7 @@ export function stepLine(state: IncidentState, s: StepInstance, now: number, col
  * What someone else recorded meanwhile, one line each above the card:
  * `09:52 李四 (舆情应对小组): completed 发布首次情况说明` — the team is the step's owner.
  */
-export function othersLine(state: IncidentState, event: IncidentEvent): string {
+export function othersLine(state: IncidentState, event: IncidentEvent, recorderVerified = false): string {
   const stepId = (event.payload as { step?: unknown } | null)?.step;
   const step = typeof stepId === 'string' ? state.steps.find((s) => s.id === stepId) : undefined;
   const owner = step ? definitionOf(state, step.stepId).owner : undefined;
@@ -41,7 +41,13 @@ export function othersLine(state: IncidentState, event: IncidentEvent): string {
     at: formatShort(event.at, state.opened.timezone),
     actor: owner ? `${event.actor} (${teamName(state.opened.teams, owner)})` : event.actor,
     what: describeStored(event, state.opened.teams),
-  });
+  }) + recordedBy(event, recorderVerified);
+}
+
+/** ` — recorded by …` where the store's recorded_by differs from the actor (events new to the walk are never imported ones). */
+function recordedBy(event: IncidentEvent, verified: boolean): string {
+  const note = recorderNote(event, verified ? 1 : Infinity);
+  return note ? ` — ${note}` : '';
 }
 
 export function renderCard(state: IncidentState, step: StepInstance, now: number, color: boolean): string {

@@ -31,7 +31,7 @@ export async function walk(w: Walk): Promise<number> {
   for (;;) {
     const state = await w.service.load(w.id);
     for (const event of await w.service.othersSince(w.id, seen)) {
-      if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(state, event), w.ctx.columns));
+      if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(state, event, w.service.store.recorderVerified), w.ctx.columns));
     }
     seen = state.events;
     if (lifecycle(state) === 'closed') {
