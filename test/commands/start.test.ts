@@ -12,7 +12,11 @@ import { statusJson } from '../../src/engine/views.js';
 import { CliError, InputError, InterruptedError, WorkError } from '../../src/errors.js';
 import { setLang, type Lang } from '../../src/ui/i18n.js';
 import type { CheckboxQuestion, ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../src/ui/prompts.js';
+import { openIncidentStore } from '../../src/store/open.js';
+import { initSchema } from '../../src/store/postgres/store.js';
+import { parsePgTarget } from '../../src/store/postgres/target.js';
 import { FIXTURES, PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+import { ownerQuery, pgSchemas, pgUrl } from '../support/pg.js';
 
 type Question = { kind: 'select' | 'input' | 'confirm' | 'checkbox' } & (SelectQuestion<unknown> | InputQuestion | ConfirmQuestion | CheckboxQuestion<unknown>);
 type Handler = (q: Question) => unknown;
@@ -701,5 +705,32 @@ describe('language', () => {
     expect(text).toContain('总经理（组长）');
     expect(text).toContain('如中途中断，可运行 sec-incident resume');
     expect(script.asked.find((q) => q.key === 'action')!.message).toBe('下一步？');
+  });
+});
+
+describe('start on a shared PostgreSQL store', () => {
+  const pgs = pgSchemas('start');
+
+  it('the server drops the connection while the responder types: the walk goes on, the action recorded once', async () => {
+    const schema = pgs.schema();
+    await initSchema(parsePgTarget(pgUrl({ schema }), {}), 'responders');
+    const r = setup('en', pgUrl({ schema }));
+    const cut = async () => {
+      // as a restart does to every session: the walk's connection is gone when Done is recorded
+      await ownerQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%"${schema}"%`]);
+      await new Promise((done) => setTimeout(done, 300));
+      return 'done while the server restarted';
+    };
+    script.handler = answers(r, [...OPENING, ['teams.reached', []], ['teams.noneReached', true], ['action', 'done'], ['done.note', cut], ['action', 'pause']]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    expect(r.errors).toEqual([]); // the connection came back before Done needed it: nothing to say
+    const state = await load(r, openedId(r));
+    const store = await openIncidentStore(r.ctx.db, { env: {} });
+    const rows = await store.rows(state.id);
+    const completions = rows.filter((row) => row.type === 'step.completed' && row.payload.includes('done while the server restarted'));
+    expect(completions).toHaveLength(1);
+    expect(state.steps.find((s) => s.id === JSON.parse(completions[0]!.payload).step)).toMatchObject({ status: 'done' });
+    expect(await store.verify(state.id, undefined)).toMatchObject({ ok: true });
+    await store.close();
   });
 });
