@@ -275,8 +275,12 @@ describe('concurrency and crashes', () => {
       const reported = await new Promise<number>((resolve) => {
         let last = -1;
         const child = spawn(process.execPath, [script, db, id, '100000', `r${round}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-        child.on('message', (i) => (last = Number(i)));
-        setTimeout(() => child.kill('SIGKILL'), 150 + Math.floor(Math.random() * 250));
+        // the kill comes at a random moment after the first commit: on a loaded machine a fixed
+        // delay from the spawn could fall before the child has even loaded the store
+        child.on('message', (i) => {
+          if (last < 0) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 250));
+          last = Number(i);
+        });
         child.on('exit', () => resolve(last + 1));
       });
       committed += reported;
