@@ -7,7 +7,7 @@ import { decide, openIncident } from '../../src/engine/decide.js';
 import { fold } from '../../src/engine/fold.js';
 import { applies } from '../../src/engine/rules.js';
 import { loadGrading, loadPlaybook, loadTeams, playbookIds, readTemplate } from '../../src/playbook/library.js';
-import { DIRECTIONS, PHASES, TIERS, type Playbook, type StepDefinition, type Text } from '../../src/playbook/schema.js';
+import { DIRECTIONS, TIERS, type Playbook, type StepDefinition, type Text } from '../../src/playbook/schema.js';
 import { GLOBAL_TEMPLATE_VARS, nestView, renderTemplate } from '../../src/playbook/template.js';
 import { validateLibrary } from '../../src/playbook/validate.js';
 import { PLAYBOOKS, TEMPLATES } from '../helpers.js';
