@@ -143,7 +143,7 @@ const FLAGS = {
   indicator: ['eventLevel=2', 'propagation=1', 'durationTrend=1'],
   metric: ['affectedClients=20000'],
   impact: 'partial',
-  var: ['systems=the mobile app', 'eta=by 11:30', 'ordersReached=', 'scope=', 'nextUpdate='],
+  var: ['systems=the mobile app', 'eta=by 11:30'],
 };
 
 beforeEach(() => {
@@ -167,9 +167,6 @@ describe('start: the opening questions', () => {
       ['var.measures', ''],
       ['var.compensation', ''],
       ['var.channels', 'telephone orders'],
-      ['var.ordersReached', ''],
-      ['var.scope', ''],
-      ['var.nextUpdate', ''],
       ['teams.reached', []],
       ['teams.noneReached', true],
       ['action', 'pause'],
@@ -201,7 +198,7 @@ describe('start: the opening questions', () => {
       ['impact', 'material'],
       ['tier.decision', 'accept'],
       ['var.systems', 'app'],
-      ...(['eta', 'cause', 'measures', 'compensation', 'channels', 'ordersReached', 'scope', 'nextUpdate'].map((v) => [`var.${v}`, '']) as [string, unknown][]),
+      ...(['eta', 'cause', 'measures', 'compensation', 'channels'].map((v) => [`var.${v}`, '']) as [string, unknown][]),
       ['teams.reached', []],
       ['teams.noneReached', true],
       ['action', 'pause'],
@@ -382,7 +379,7 @@ describe('start: the walk', () => {
       ['teams.reached', [{ team: 'leadership', member: '张三' }]],
       ['action', 'pause'],
     ]) as never;
-    await run(r.ctx, [], { type: 'trading-outage', title: 'Slow logins', impact: 'partial', indicator: ['eventLevel=1', 'impactScope=2', 'propagation=1', 'durationTrend=1'], var: ['systems=app', 'eta=', 'cause=', 'measures=', 'compensation=', 'channels=', 'ordersReached=', 'scope=', 'nextUpdate='] });
+    await run(r.ctx, [], { type: 'trading-outage', title: 'Slow logins', impact: 'partial', indicator: ['eventLevel=1', 'impactScope=2', 'propagation=1', 'durationTrend=1'], var: ['systems=app', 'eta=', 'cause=', 'measures=', 'compensation=', 'channels='] });
     const text = r.output.join('\n');
     expect(text).toContain('Tier mild → severe');
     expect(text).toMatch(/New steps \(\d+\):[\s\S]*\(convene-leadership\)[\s\S]*\(trending-watch\)/);

@@ -10,7 +10,7 @@ import { loadGrading, loadPlaybook, loadTeams, playbookIds, readTemplate } from 
 import { DIRECTIONS, TIERS, type Playbook, type StepDefinition, type Text } from '../../src/playbook/schema.js';
 import { GLOBAL_TEMPLATE_VARS, nestView, renderTemplate } from '../../src/playbook/template.js';
 import { validateLibrary } from '../../src/playbook/validate.js';
-import { PLAYBOOKS, TEMPLATES } from '../helpers.js';
+import { BUNDLED_PLAYBOOKS as PLAYBOOKS, BUNDLED_TEMPLATES as TEMPLATES } from '../helpers.js';
 import { HOUR, MIN, NO_HOLIDAYS, T0 } from '../support/engine.js';
 
 const teams = loadTeams(PLAYBOOKS);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlaybook, loadTeams, playbookIds } from '../../src/playbook/library.js';
 import { OVERVIEW_FILES, renderOverview } from '../../src/report/playbooks-overview.js';
-import { PLAYBOOKS, ROOT } from '../helpers.js';
+import { BUNDLED_PLAYBOOKS as PLAYBOOKS, ROOT } from '../helpers.js';
 
 const teams = loadTeams(PLAYBOOKS);
 const playbooks = playbookIds(PLAYBOOKS).map((id) => loadPlaybook(PLAYBOOKS, id, teams).definition);
