@@ -330,6 +330,7 @@ function sampleFacts(pb: Playbook, lang: 'zh' | 'en'): Record<string, string> {
     'incident.type': pb.id,
     'incident.tier': zh ? '中度' : 'moderate',
     'incident.startedAt': zh ? '2026年11月28日09:31' : '28 Nov 2026 09:31',
+    'incident.openedAt': zh ? '2026年11月28日09:40' : '28 Nov 2026 09:40',
     'incident.recoveredAt': zh ? '2026年11月28日10:40' : '28 Nov 2026 10:40',
   };
   for (const v of pb.vars) view[v.id] = zh ? `示例${v.id}内容` : `sample ${v.id} text`;
