@@ -1,7 +1,10 @@
 // The bundled playbooks and templates as a compliance officer reads them (issue 12): regulatory
 // duties follow the event, statements say only what the responder has given, direction A never
 // apologises or promises money, and zh and en say the same thing.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Mustache from 'mustache';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { decide, openIncident } from '../../src/engine/decide.js';
 import { fold } from '../../src/engine/fold.js';
@@ -10,7 +13,7 @@ import { loadGrading, loadPlaybook, loadTeams, playbookIds, readTemplate } from 
 import { DIRECTIONS, TIERS, type Playbook, type StepDefinition, type Text } from '../../src/playbook/schema.js';
 import { GLOBAL_TEMPLATE_VARS, nestView, renderTemplate } from '../../src/playbook/template.js';
 import { validateLibrary } from '../../src/playbook/validate.js';
-import { BUNDLED_PLAYBOOKS as PLAYBOOKS, BUNDLED_TEMPLATES as TEMPLATES } from '../helpers.js';
+import { BUNDLED_PLAYBOOKS as PLAYBOOKS, BUNDLED_TEMPLATES as TEMPLATES, ROOT } from '../helpers.js';
 import { HOUR, MIN, NO_HOLIDAYS, T0 } from '../support/engine.js';
 
 const teams = loadTeams(PLAYBOOKS);
@@ -283,6 +286,22 @@ describe('ransom and leaked data', () => {
         }
       }
     }
+  });
+});
+
+describe('the example drills (they run in test/e2e/drill.test.ts)', () => {
+  const drills = readdirSync(join(ROOT, 'drills'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => parse(readFileSync(join(ROOT, 'drills', f), 'utf8')) as { type: string; decisions?: Record<string, string>; expect: { includes?: string[]; decisions?: Record<string, string> } });
+
+  it('one per type at least, each recording its reportability decision', () => {
+    expect(new Set(drills.map((d) => d.type))).toEqual(new Set(books.map((b) => b.id)));
+    for (const d of drills) expect(d.expect.decisions?.reportable, d.type).toMatch(/^(yes|unsure|no)$/);
+  });
+
+  it('the quick glitch, mild on opinion, expects the full CSRC lane', () => {
+    const glitch = drills.find((d) => d.expect.includes?.includes('post-incident-review') && d.type === 'trading-outage' && d.decisions?.reportable === 'yes' && d.expect.includes.includes('recovery-report'))!;
+    expect(glitch.expect.includes).toEqual(expect.arrayContaining(['reportability', ...LANE, 'exchange-report']));
   });
 });
 
