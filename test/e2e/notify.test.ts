@@ -8,7 +8,7 @@ import { planNotices } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
 import { Incidents } from '../../src/service.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { BIN, PLAYBOOKS, tempDir, type CliResult } from '../helpers.js';
+import { BIN, PLAYBOOKS, TEMPLATES, tempDir, type CliResult } from '../helpers.js';
 import { HOUR, NO_HOLIDAYS, inputs, playbook, request } from '../support/engine.js';
 import { Robots } from '../support/robots.js';
 
@@ -62,7 +62,8 @@ describe('notifications through the CLI', () => {
   let folder: string;
   let db: string;
   let incident: string;
-  const run = (args: string[], env: Record<string, string> = robotEnv()) => cli([...args, '--db', db, '--playbooks', folder], env);
+  // the frozen library's playbooks go with its own templates, not the bundled ones
+  const run = (args: string[], env: Record<string, string> = robotEnv()) => cli([...args, '--db', db, '--playbooks', folder, '--templates', TEMPLATES], env);
 
   beforeAll(() => {
     folder = playbooksWithChannels();
