@@ -294,9 +294,11 @@ describe('the example drills (they run in test/e2e/drill.test.ts)', () => {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => parse(readFileSync(join(ROOT, 'drills', f), 'utf8')) as { type: string; decisions?: Record<string, string>; expect: { includes?: string[]; decisions?: Record<string, string> } });
 
-  it('one per type at least, each recording its reportability decision', () => {
-    expect(new Set(drills.map((d) => d.type))).toEqual(new Set(books.map((b) => b.id)));
-    for (const d of drills) expect(d.expect.decisions?.reportable, d.type).toMatch(/^(yes|unsure|no)$/);
+  it('one per type at least that expects its reportability decision', () => {
+    for (const pb of books) {
+      const decided = drills.filter((d) => d.type === pb.id && /^(yes|unsure|no)$/.test(d.expect.decisions?.reportable ?? ''));
+      expect(decided.length, pb.id).toBeGreaterThan(0);
+    }
   });
 
   it('the quick glitch, mild on opinion, expects the full CSRC lane', () => {
