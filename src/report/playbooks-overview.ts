@@ -24,6 +24,8 @@ const LABELS = {
     vars: 'Facts the responder gives (vars)',
     required: 'required',
     optional: 'optional',
+    colon: ': ',
+    paren: (s: string) => ` (${s})`,
   },
   zh: {
     title: '内置预案总览',
@@ -42,6 +44,8 @@ const LABELS = {
     vars: '由处置人员提供的事实（vars）',
     required: '必填',
     optional: '选填',
+    colon: '：',
+    paren: (s: string) => `（${s}）`,
   },
 } as const;
 
@@ -104,7 +108,7 @@ export function renderOverview(playbooks: Playbook[], teams: Team[], lang: Lang)
     out.push(`## ${pick(pb.name, lang)} (\`${pb.id}\`, v${pb.version})`, '');
     if (pb.description) out.push(pick(pb.description, lang), '');
     if (pb.vars.length) {
-      out.push(`**${l.vars}**: ${pb.vars.map((v) => `\`${v.id}\` (${v.required ? l.required : l.optional})`).join(', ')}`, '');
+      out.push(`**${l.vars}**${l.colon}${pb.vars.map((v) => `\`${v.id}\`${l.paren(v.required ? l.required : l.optional)}`).join(', ')}`, '');
     }
     out.push(`### ${l.steps}`, '', `| ${l.cols.join(' | ')} |`, `|${l.cols.map(() => '---').join('|')}|`);
     for (const s of pb.steps) {
