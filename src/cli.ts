@@ -1,14 +1,17 @@
-// The commander program. Only commander loads at start-up; each command is imported when it runs.
+// The commander program, importable and free of side effects: runCli(args, io) parses, runs and
+// returns the exit code; main.ts binds it to the process. Only commander loads at start-up; each
+// command is imported when it runs. The one catch of the CLI is here: errors are said once, in the
+// user's language.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './paths.js';
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, formatProblem } from './errors.js';
 import { earlyLang, resolveSettings, type GlobalFlags } from './config.js';
 import type { Context } from './context.js';
-import { localizeCommanderError } from './ui/commander-messages.js';
+import { CliError } from './errors.js';
+import { localizeCommanderError } from './i18n/commander-messages.js';
+import { messages, type MessageKey, type Messages } from './i18n/messages.js';
+import { packageRoot } from './paths.js';
 import { terminalSafe } from './ui/format.js';
-import { setLang, t, type MessageKey } from './ui/i18n.js';
 
 function packageVersion(): string {
   try {
@@ -24,32 +27,54 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 type Loader = () => Promise<{ run: (ctx: Context, args: string[], opts: Record<string, unknown>) => Promise<number | void> }>;
 
-let exitCode = 0;
+/** Where a run of the CLI reads and writes: the process's own streams, or a test's. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now?: () => number;
+  /** Told the language once the settings are read (main.ts says Ctrl-C in it). */
+  spoken?: (messages: Messages) => void;
+}
 
-async function makeContext(opts: GlobalFlags & { json?: boolean }): Promise<Context> {
-  const settings = await resolveSettings(opts, process.env, process.cwd());
-  setLang(settings.lang);
+/** What one run has learnt so far: the language to speak (settled once the settings are read), the exit code. */
+interface Run {
+  io: CliIo;
+  messages: Messages;
+  exitCode: number;
+}
+
+async function makeContext(run: Run, opts: GlobalFlags & { json?: boolean }): Promise<Context> {
+  const { io } = run;
+  const settings = await resolveSettings(opts, io.env, io.cwd);
+  run.messages = messages(settings.lang);
+  io.spoken?.(run.messages);
   const color = settings.color && !opts.json;
   const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   // colour codes survive only where colour is shown (a terminal, or FORCE_COLOR): chalk's own rule
-  const forced = Boolean(process.env.FORCE_COLOR) && process.env.FORCE_COLOR !== '0';
-  const coloured = (stream: NodeJS.WriteStream) => color && (forced || Boolean(stream.isTTY));
+  const forced = Boolean(io.env.FORCE_COLOR) && io.env.FORCE_COLOR !== '0';
+  const coloured = (stream: { isTTY?: boolean }) => color && (forced || Boolean(stream.isTTY));
   return {
     ...settings,
+    messages: run.messages,
     color,
     json: Boolean(opts.json),
     // human output cannot be steered by escapes in what people typed; JSON escapes them itself
-    out: (text) => process.stdout.write(line(opts.json ? text : terminalSafe(text, coloured(process.stdout)))),
-    err: (text) => process.stderr.write(line(terminalSafe(text, coloured(process.stderr)))),
-    now: () => Date.now(),
-    env: process.env,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined,
+    out: (text) => io.stdout.write(line(opts.json ? text : terminalSafe(text, coloured(io.stdout)))),
+    err: (text) => io.stderr.write(line(terminalSafe(text, coloured(io.stderr)))),
+    now: io.now ?? (() => Date.now()),
+    env: io.env,
+    cwd: io.cwd,
+    queued: new Set(),
+    stdinIsTTY: io.stdinIsTTY,
+    stdoutIsTTY: Boolean(io.stdout.isTTY),
+    columns: io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined,
   };
 }
 
-function action(load: Loader) {
+function action(run: Run, load: Loader) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     // optional arguments that were not given stay undefined
@@ -58,24 +83,25 @@ function action(load: Loader) {
       typeof a === 'string' && /^(inc|drl)-\d{8}-\d{3,}$/i.test(a) ? a.toUpperCase() : a,
     ) as string[];
     const opts = command.optsWithGlobals() as Record<string, unknown>;
-    const ctx = await makeContext(opts as GlobalFlags & { json?: boolean });
-    const { run } = await load();
-    exitCode = (await run(ctx, positional, opts)) ?? 0;
+    const ctx = await makeContext(run, opts as GlobalFlags & { json?: boolean });
+    const { run: runCommand } = await load();
+    run.exitCode = (await runCommand(ctx, positional, opts)) ?? 0;
     // what the command queued for the teams goes now, within a bounded wait; the rest waits for `watch`
-    const { queuedIncidents } = await import('./commands/shared.js');
-    const queued = queuedIncidents();
-    if (queued.length > 0) await (await import('./notify/flush.js')).flush(ctx, queued);
+    if (ctx.queued.size > 0) await (await import('./notify/flush.js')).flush(ctx, [...ctx.queued]);
   };
 }
 
-function gradingOptions(cmd: Command): Command {
+function gradingOptions(t: Messages['t'], cmd: Command): Command {
   return cmd
     .option('--indicator <key=level>', t('help.indicator'), collect)
     .option('--metric <key=value>', t('help.metric'), collect)
     .option('--impact <none|partial|material>', t('help.impact'));
 }
 
-export function buildProgram(): Command {
+/** The program for one run: help in its language, output to its streams, actions recording its exit code. */
+function buildProgram(run: Run): Command {
+  const { t } = run.messages;
+  const { io } = run;
   const program = new Command('sec-incident');
   program
     .description(t('help.description'))
@@ -100,7 +126,7 @@ export function buildProgram(): Command {
         `\n${t('help.exitCodes')}\n`,
     );
 
-  gradingOptions(program.command('start').description(t('cmd.start')))
+  gradingOptions(t, program.command('start').description(t('cmd.start')))
     .option('--type <type>', t('help.type'))
     .option('--title <title>', t('help.title'))
     .option('--started-at <time>', t('help.startedAt'))
@@ -108,13 +134,13 @@ export function buildProgram(): Command {
     .option('--var <key=value>', t('help.var'), collect)
     .option('--drill', t('help.drill'))
     .option('--actor <name>', t('help.actor'))
-    .action(action(() => import('./commands/start.js')));
+    .action(action(run, () => import('./commands/start.js')));
   program
     .command('resume <id>')
     .description(t('cmd.resume'))
     .option('--actor <name>', t('help.actor'))
-    .action(action(() => import('./commands/start.js').then((m) => ({ run: m.resume }))));
-  gradingOptions(program.command('open').description(t('cmd.open')))
+    .action(action(run, () => import('./commands/start.js').then((m) => ({ run: m.resume }))));
+  gradingOptions(t, program.command('open').description(t('cmd.open')))
     .requiredOption('--type <type>', t('help.type'))
     .option('--title <title>', t('help.title'))
     .option('--started-at <time>', t('help.startedAt'))
@@ -123,7 +149,7 @@ export function buildProgram(): Command {
     .option('--drill', t('help.drill'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/open.js')));
+    .action(action(run, () => import('./commands/open.js')));
   program
     .command('step <id> <step-id> <outcome>')
     .description(t('cmd.step'))
@@ -132,27 +158,27 @@ export function buildProgram(): Command {
     .option('--outcome <option>', t('help.outcome'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/step.js')));
+    .action(action(run, () => import('./commands/step.js')));
   program
     .command('decide <id> <decision> <option>')
     .description(t('cmd.decide'))
     .option('--reason <text>', t('help.reason'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/decide.js')));
-  gradingOptions(program.command('regrade <id>').description(t('cmd.regrade')))
+    .action(action(run, () => import('./commands/decide.js')));
+  gradingOptions(t, program.command('regrade <id>').description(t('cmd.regrade')))
     .option('--tier <tier>', t('help.tier'))
     .option('--reason <text>', t('help.reason'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/regrade.js')));
+    .action(action(run, () => import('./commands/regrade.js')));
   program
     .command('vars <id>')
     .description(t('cmd.vars'))
     .option('--var <key=value>', t('help.var'), collect)
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/vars.js')));
+    .action(action(run, () => import('./commands/vars.js')));
   program
     .command('recover <id>')
     .description(t('cmd.recover'))
@@ -160,7 +186,7 @@ export function buildProgram(): Command {
     .option('--at <time>', t('help.recoverAt'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/recover.js')));
+    .action(action(run, () => import('./commands/recover.js')));
   program
     .command('close <id>')
     .description(t('cmd.close'))
@@ -169,68 +195,68 @@ export function buildProgram(): Command {
     .option('--reason <text>', t('help.reason'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/close.js')));
+    .action(action(run, () => import('./commands/close.js')));
   program
     .command('status <id>')
     .description(t('cmd.status'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/status.js')));
+    .action(action(run, () => import('./commands/status.js')));
   program
     .command('list')
     .description(t('cmd.list'))
     .option('--all', t('help.all'))
     .option('--drills', t('help.drills'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/list.js')));
+    .action(action(run, () => import('./commands/list.js')));
   program
     .command('log <id>')
     .description(t('cmd.log'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/log.js')));
+    .action(action(run, () => import('./commands/log.js')));
   program
     .command('verify [id]')
     .description(t('cmd.verify'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/verify.js')));
+    .action(action(run, () => import('./commands/verify.js')));
   program
     .command('report <id>')
     .description(t('cmd.report'))
     .option('--out <file>', t('help.out'))
     .addOption(new Option('--format <format>', t('help.format')).choices(['md', 'json']).default('md'))
     .option('--force', t('help.forceReport'))
-    .action(action(() => import('./commands/report.js')));
+    .action(action(run, () => import('./commands/report.js')));
   program
     .command('drill <scenario>')
     .description(t('cmd.drill'))
     .option('--json', t('help.json'))
     .option('--report-dir <dir>', t('help.reportDir'))
-    .action(action(() => import('./commands/drill.js')));
+    .action(action(run, () => import('./commands/drill.js')));
   program
     .command('watch')
     .description(t('cmd.watch'))
     .option('--once', t('help.once'))
     .option('--interval <duration>', t('help.interval'))
-    .action(action(() => import('./commands/watch.js')));
-  gradingOptions(program.command('grade').description(t('cmd.grade')))
+    .action(action(run, () => import('./commands/watch.js')));
+  gradingOptions(t, program.command('grade').description(t('cmd.grade')))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/grade.js')));
+    .action(action(run, () => import('./commands/grade.js')));
 
   const playbooks = program.command('playbooks').description(t('cmd.playbooks'));
   playbooks
     .command('list')
     .description(t('cmd.playbooksList'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/playbooks.js').then((m) => ({ run: m.list }))));
+    .action(action(run, () => import('./commands/playbooks.js').then((m) => ({ run: m.list }))));
   playbooks
     .command('show <type>')
     .description(t('cmd.playbooksShow'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/playbooks.js').then((m) => ({ run: m.show }))));
+    .action(action(run, () => import('./commands/playbooks.js').then((m) => ({ run: m.show }))));
   playbooks
     .command('validate')
     .description(t('cmd.playbooksValidate'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/playbooks.js').then((m) => ({ run: m.validate }))));
+    .action(action(run, () => import('./commands/playbooks.js').then((m) => ({ run: m.validate }))));
 
   const signals = program.command('signals').description(t('cmd.signals'));
   signals
@@ -242,19 +268,19 @@ export function buildProgram(): Command {
     .option('--apply', t('help.apply'))
     .option('--actor <name>', t('help.actor'))
     .option('--json', t('help.json'))
-    .action(action(() => import('./commands/signals.js')));
+    .action(action(run, () => import('./commands/signals.js')));
 
   const db = program.command('db').description(t('help.dbCmd'));
   db.command('init')
     .description(t('help.dbInit'))
     .option('--role <role>', t('help.dbRole'), 'sec_incident_responder')
-    .action(action(() => import('./commands/db.js').then((m) => ({ run: m.init }))));
+    .action(action(run, () => import('./commands/db.js').then((m) => ({ run: m.init }))));
   db.command('copy [ids...]')
     .description(t('help.dbCopy'))
     .option('--from <db>', t('help.from'))
     .option('--to <db>', t('help.to'))
     .option('--actor <name>', t('help.actor'))
-    .action(action(() => import('./commands/db.js').then((m) => ({ run: m.copy }))));
+    .action(action(run, () => import('./commands/db.js').then((m) => ({ run: m.copy }))));
 
   for (const cmd of [program, ...program.commands, ...playbooks.commands, ...signals.commands, ...db.commands]) {
     const group = cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ` : '';
@@ -265,12 +291,19 @@ export function buildProgram(): Command {
       .exitOverride()
       // the full help after a usage error would bury the one line that matters
       .showHelpAfterError(t('cli.helpHint', { command: name }))
-      .configureOutput({ outputError: (text, write) => write(localizeCommanderError(text)) });
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(text),
+        outputError: (text, write) => write(localizeCommanderError(run.messages, text)),
+      });
   }
   return program;
 }
 
-function report(error: unknown): number {
+/** The one catch: an error becomes a message in the user's language and an exit code. */
+function report(run: Run, error: unknown): number {
+  const m = run.messages;
+  const write = (text: string) => run.io.stderr.write(text);
   if (error instanceof CommanderError) {
     // help asked for is success; help shown because no command was given is a usage error (on stderr)
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
@@ -280,40 +313,26 @@ function report(error: unknown): number {
   if (error instanceof CliError) {
     // in reading order: by file, then line and column
     const ordered = [...error.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
-    const lines = ordered.map(formatProblem);
-    process.stderr.write(`${lines.length > 0 ? '' : `${error.message}\n`}${lines.join('\n')}${lines.length ? '\n' : ''}`);
+    const lines = ordered.map(m.problem);
+    write(`${lines.length > 0 ? '' : `${m.say(error.said)}\n`}${lines.join('\n')}${lines.length ? '\n' : ''}`);
     return error.exitCode;
   }
   if ((error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError') {
-    process.stderr.write(`${t('cli.interrupted')}\n`);
+    write(`${m.t('cli.interrupted')}\n`);
     return 130;
   }
-  process.stderr.write(`${t('cli.internal', { detail: (error as Error)?.message ?? String(error) })}\n`);
-  if (process.env.SEC_INCIDENT_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  write(`${m.t('cli.internal', { detail: m.error(error) })}\n`);
+  if (run.io.env.SEC_INCIDENT_DEBUG) write(`${(error as Error)?.stack ?? ''}\n`);
   return 1;
 }
 
-async function main(argv: string[]): Promise<void> {
-  setLang(earlyLang(argv, process.env));
+/** Runs `sec-incident <args>` (the arguments after the program's name) and returns its exit code. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const run: Run = { io, messages: messages(earlyLang(args, io.env)), exitCode: 0 };
   try {
-    await buildProgram().parseAsync(argv);
-    process.exitCode = exitCode;
+    await buildProgram(run).parseAsync([...args], { from: 'user' });
+    return run.exitCode;
   } catch (error) {
-    process.exitCode = report(error);
+    return report(run, error);
   }
 }
-
-// `sec-incident … | head` closes the pipe early: that is not an error
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-process.on('SIGINT', () => {
-  process.stderr.write(`\n${t('cli.interrupted')}\n`);
-  process.exit(130);
-});
-
-await main(process.argv);

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from './paths.js';
-import { InputError } from './errors.js';
-import { langFromLocale, t, type Lang } from './ui/i18n.js';
+import { InputError, message } from './errors.js';
+import type { Firm, Lang } from './playbook/schema.js';
+import { langFromLocale } from './i18n/messages.js';
 import { isValidTimeZone } from './time/zone.js';
 import { shellWord } from './ui/format.js';
 import { isPostgresUrl, maskUrl } from './store/postgres/target.js';
@@ -16,12 +17,6 @@ export interface GlobalFlags {
   config?: string;
   lang?: string;
   color?: boolean;
-}
-
-export interface Firm {
-  name?: string;
-  hotline?: string;
-  website?: string;
 }
 
 export interface Settings {
@@ -54,7 +49,7 @@ export function resumeTarget(ctx: { db: string; env: NodeJS.ProcessEnv }, id: st
 }
 
 export function parseLang(value: string): Lang {
-  if (value !== 'zh' && value !== 'en') throw new InputError(t('arg.lang', { value }));
+  if (value !== 'zh' && value !== 'en') throw new InputError('arg.lang', { value });
   return value;
 }
 
@@ -70,7 +65,7 @@ export function earlyLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang
 export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Settings> {
   const explicit = flags.config ?? env.SEC_INCIDENT_CONFIG;
   const configFile = explicit ? resolve(cwd, explicit) : join(cwd, 'sec-incident.yaml');
-  if (explicit && !existsSync(configFile)) throw new InputError(t('config.notFound', { file: configFile }));
+  if (explicit && !existsSync(configFile)) throw new InputError('config.notFound', { file: configFile });
   let file: import('./playbook/schema.js').ConfigFile = {};
   let base = cwd;
   let source: import('./playbook/yaml.js').YamlSource | undefined;
@@ -78,7 +73,7 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
     // yaml and zod load only when there is a file to check
     const [{ parseFile }, { configSchema }] = await Promise.all([import('./playbook/library.js'), import('./playbook/schema.js')]);
     const parsed = parseFile(configFile, configSchema);
-    if (!parsed.ok) throw new InputError(t('config.invalid'), parsed.problems);
+    if (!parsed.ok) throw new InputError('config.invalid', {}, parsed.problems);
     file = parsed.value;
     source = parsed.source;
     base = dirname(configFile);
@@ -93,10 +88,10 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
   const timezone = env.SEC_INCIDENT_TIMEZONE || file.timezone || 'Asia/Shanghai';
   // Intl's time-zone data is slow to wake: only a zone someone configured is checked
   if (timezone !== 'Asia/Shanghai' && !isValidTimeZone(timezone)) {
-    const message = t('config.timezone', { tz: timezone });
-    if (env.SEC_INCIDENT_TIMEZONE || !source) throw new InputError(message);
+    const said = message('config.timezone', { tz: timezone });
+    if (env.SEC_INCIDENT_TIMEZONE || !source) throw new InputError(said);
     const { locate } = await import('./playbook/yaml.js');
-    throw new InputError(t('config.invalid'), [{ ...locate(source, ['timezone']), message }]);
+    throw new InputError('config.invalid', {}, [{ ...locate(source, ['timezone']), message: said }]);
   }
 
   const pick = (flag: string | undefined, envName: string, fromFile: string | undefined, fallback: string) =>

@@ -3,10 +3,11 @@ import { printJson } from '../context.js';
 import { closeIncident } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { formatShort } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents, withIncidents } from './shared.js';
+import { actorOf } from '../app/flags.js';
+import { existingIncidents, withIncidents } from '../app/incidents.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { summary?: string; force?: boolean; reason?: string; actor?: string }): Promise<number> {
+  const { t } = ctx.messages;
   const at = ctx.now();
   const state = await withIncidents(existingIncidents(ctx, id!), (service) =>
     service.act(id!, (s) => closeIncident(s, { summary: opts.summary, force: opts.force, reason: opts.reason }, at, actorOf(ctx, opts))),

@@ -9,12 +9,12 @@ import { auditKey, type EventRow } from '../store/hash.js';
 import { openIncidentStore } from '../store/open.js';
 import type { IncidentStore } from '../store/port.js';
 import { isPostgresUrl, parsePgTarget } from '../store/postgres/target.js';
-import { t } from '../ui/i18n.js';
-import { actorOf } from './shared.js';
+import { actorOf } from '../app/flags.js';
 
 /** Creates or migrates the shared store as its owner, and prints what a responder role needs. */
 export async function init(ctx: Context, _args: string[], opts: { role?: string }): Promise<number> {
-  if (!isPostgresUrl(ctx.db)) throw new InputError(t('db.init.sqlite', { file: ctx.db }));
+  const { t } = ctx.messages;
+  if (!isPostgresUrl(ctx.db)) throw new InputError('db.init.sqlite', { file: ctx.db });
   const target = parsePgTarget(ctx.db, ctx.env);
   const { initSchema } = await import('../store/postgres/store.js');
   const { from, to, grants } = await initSchema(target, opts.role ?? 'sec_incident_responder');
@@ -44,12 +44,12 @@ const sameRow = (a: EventRow, b: EventRow) =>
 export async function copy(ctx: Context, args: (string | string[])[], opts: CopyOptions): Promise<number> {
   // [ids...] arrives as one array
   const ids = args.flat().map((id) => (/^(inc|drl)-\d{8}-\d{3,}$/i.test(id) ? id.toUpperCase() : id));
-  if (!opts.from || !opts.to) throw new InputError(t('db.copy.usage'));
+  if (!opts.from || !opts.to) throw new InputError('db.copy.usage');
   const place = (value: string) => (isPostgresUrl(value) ? value : resolve(value));
   const from = place(opts.from);
   const to = place(opts.to);
-  if (from === to) throw new InputError(t('db.copy.same'));
-  if (!isPostgresUrl(from) && !existsSync(from)) throw new InputError(t('db.copy.noSource', { file: from }));
+  if (from === to) throw new InputError('db.copy.same');
+  if (!isPostgresUrl(from) && !existsSync(from)) throw new InputError('db.copy.noSource', { file: from });
   const key = auditKey(ctx.env);
   const recordedBy = defaultActor(ctx.env);
   const actor = actorOf(ctx, opts);
@@ -58,7 +58,7 @@ export async function copy(ctx: Context, args: (string | string[])[], opts: Copy
   try {
     const known = await source.incidentIds();
     const unknown = ids.filter((id) => !known.includes(id));
-    if (unknown.length) throw new InputError(t('incident.unknown', { id: unknown.join(', '), db: source.location }));
+    if (unknown.length) throw new InputError('incident.unknown', { id: unknown.join(', '), db: source.location });
     const target = await openIncidentStore(to, { key, recordedBy, env: ctx.env });
     try {
       for (const id of ids.length ? ids : known) {
@@ -76,6 +76,7 @@ export async function copy(ctx: Context, args: (string | string[])[], opts: Copy
 }
 
 async function copyOne(ctx: Context, source: IncidentStore, target: IncidentStore, id: string, key: string | undefined, actor: string): Promise<CopyOutcome> {
+  const { t } = ctx.messages;
   const rows = await source.rows(id);
   const before = await source.verify(id, key);
   if (!before.ok || rows.length === 0) {

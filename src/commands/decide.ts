@@ -2,11 +2,12 @@ import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { decide } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
-import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents, withIncidents } from './shared.js';
+import { actorOf } from '../app/flags.js';
+import { existingIncidents, withIncidents } from '../app/incidents.js';
 
 /** `decide <id> <decision> <option> --reason …` (SPEC §4.1): make or change a decision's outcome. */
 export async function run(ctx: Context, [id, decision, option]: string[], opts: { reason?: string; actor?: string }): Promise<number> {
+  const { t } = ctx.messages;
   const at = ctx.now();
   const { before, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => ({
     before: (await service.load(id!)).decisions[decision!],

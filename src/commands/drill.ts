@@ -1,5 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { incidents, withIncidents } from '../app/incidents.js';
+import { assembleRequest, loadLibrary, type Library } from '../app/library.js';
+import { statementSource } from '../app/statements.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { InputError, type Problem } from '../errors.js';
@@ -12,18 +15,15 @@ import { onTimeShare } from '../drill/verdict.js';
 import { parseFile } from '../playbook/library.js';
 import { locate, type YamlSource } from '../playbook/yaml.js';
 import { readDrillSignals, type DrillSignals } from '../drill/signals.js';
-import { t } from '../ui/i18n.js';
-import { assembleRequest, loadLibrary, type Library } from './open.js';
-import { incidents, templateSource, withIncidents } from './shared.js';
 
 function scenarioFiles(target: string): string[] {
-  if (!existsSync(target)) throw new InputError(t('drill.notFound', { file: target }));
+  if (!existsSync(target)) throw new InputError('drill.notFound', { file: target });
   if (!statSync(target).isDirectory()) return [target];
   const files = readdirSync(target)
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
     .sort()
     .map((f) => join(target, f));
-  if (files.length === 0) throw new InputError(t('drill.noFiles', { dir: target }));
+  if (files.length === 0) throw new InputError('drill.noFiles', { dir: target });
   return files;
 }
 
@@ -53,7 +53,7 @@ function prepare(ctx: Context, files: string[]): Prepared[] {
         lib = loadLibrary(ctx, scenario.type);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        problems.push(...(error.problems.length ? error.problems : [{ ...locate(parsed.source, ['type']), message: error.message }]));
+        problems.push(...(error.problems.length ? error.problems : [{ ...locate(parsed.source, ['type']), message: error.said }]));
         continue;
       }
       libraries.set(scenario.type, lib);
@@ -62,7 +62,7 @@ function prepare(ctx: Context, files: string[]): Prepared[] {
     if (found.length) problems.push(...found);
     else prepared.push({ file, scenario, lib, source: parsed.source });
   }
-  if (problems.length) throw new InputError(problems[0]!.message, problems);
+  if (problems.length) throw new InputError(problems[0]!.message, {}, problems);
   return prepared;
 }
 
@@ -75,10 +75,11 @@ function statedTimes(scenario: Scenario): { startedAt?: number; discoveredAt?: n
   };
 }
 
-function humanVerdict(outcome: DrillOutcome, file: string, single: boolean): string {
+function humanVerdict(ctx: Context, outcome: DrillOutcome, file: string, single: boolean): string {
+  const { t } = ctx.messages;
   const { state } = outcome;
   const verdict = outcome.passed ? t('drill.passed') : t('drill.failed');
-  if (!single) return t('drill.line', { verdict, id: state.id, title: state.opened.title, file: relative(process.cwd(), file) || basename(file) });
+  if (!single) return t('drill.line', { verdict, id: state.id, title: state.opened.title, file: relative(ctx.cwd, file) || basename(file) });
   const late = state.steps.filter((s) => isLate(s, outcome.endAt)).length;
   const lines = [
     t('drill.header', { id: state.id, title: state.opened.title }),
@@ -98,6 +99,7 @@ function humanVerdict(outcome: DrillOutcome, file: string, single: boolean): str
 export async function run(ctx: Context, [target]: string[], opts: { reportDir?: string }): Promise<number> {
   const files = scenarioFiles(target!);
   const prepared = prepare(ctx, files);
+  const { t } = ctx.messages;
   // monitoring exports are read before anything is written, like every other check
   const problems: Problem[] = [];
   for (const p of prepared) {
@@ -106,35 +108,36 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
     p.signals = read.signals;
     problems.push(...read.problems);
   }
-  if (problems.length) throw new InputError(problems[0]!.message, problems);
-  const source = templateSource(ctx);
+  if (problems.length) throw new InputError(problems[0]!.message, {}, problems);
+  const source = statementSource(ctx);
   const results: { file: string; outcome: DrillOutcome }[] = [];
   // the drill's clock is virtual: the store keeps its times (a server would stamp its own)
   await withIncidents(incidents(ctx, false, { virtualClock: true }), async (service) => {
-  for (const { file, scenario, lib, signals } of prepared) {
-    // one transaction per drill: one durable write, and no half-recorded drill
-    const outcome = await service.store.transact(() =>
-      runDrill(
-        service,
-        scenario,
-        assembleRequest(ctx, lib, {
-          title: scenario.drill,
-          mode: 'drill',
-          vars: scenario.vars,
-          inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
-          drill: { scenario: basename(file), start: scenario.start },
-          ...statedTimes(scenario),
-        }),
-        source,
-        signals,
-      ),
-    );
-    results.push({ file, outcome });
-  }
+    for (const { file, scenario, lib, signals } of prepared) {
+      // one transaction per drill: one durable write, and no half-recorded drill
+      const outcome = await service.store.transact(() =>
+        runDrill(
+          ctx.messages,
+          service,
+          scenario,
+          assembleRequest(ctx, lib, {
+            title: scenario.drill,
+            mode: 'drill',
+            vars: scenario.vars,
+            inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
+            drill: { scenario: basename(file), start: scenario.start },
+            ...statedTimes(scenario),
+          }),
+          source,
+          signals,
+        ),
+      );
+      results.push({ file, outcome });
+    }
   });
 
   if (opts.reportDir) {
-    const { writeReport } = await import('../report/write.js');
+    const { writeReport } = await import('../app/report-file.js');
     for (const { outcome } of results) {
       await writeReport(ctx, outcome.state.id, { out: join(opts.reportDir, `${outcome.state.id}.md`), format: 'md', force: true });
     }
@@ -145,7 +148,7 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
     const docs = results.map(({ file, outcome }) => drillJson(outcome, file));
     printJson(ctx, single ? docs[0] : docs);
   } else {
-    for (const { file, outcome } of results) ctx.out(humanVerdict(outcome, file, single));
+    for (const { file, outcome } of results) ctx.out(humanVerdict(ctx, outcome, file, single));
     if (!single) {
       const passed = results.filter((r) => r.outcome.passed).length;
       ctx.out(t('drill.summary', { total: results.length, passed, failed: results.length - passed }));

@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
-import { openStore, storeExists } from './shared.js';
-import { t } from '../ui/i18n.js';
+import { openStore, storeExists } from '../app/incidents.js';
 
 export async function run(ctx: Context, _args: string[], opts: { all?: boolean; drills?: boolean }): Promise<number> {
+  const { t } = ctx.messages;
   const filter = opts.all ? 'all' : opts.drills ? 'drill' : 'real';
   const store = storeExists(ctx) ? await openStore(ctx, true) : undefined;
   if (ctx.json) {
@@ -18,7 +18,7 @@ export async function run(ctx: Context, _args: string[], opts: { all?: boolean; 
   }
   const { renderTable } = await import('../ui/table.js');
   ctx.out(
-    renderTable(
+    renderTable(ctx.messages, 
       ['ID', t('status.col.title'), t('pb.list.id'), t('grade.tier'), t('grade.direction'), t('status.col.status'), t('list.col.opened')],
       rows.map((r) => [
         r.id,

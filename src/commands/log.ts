@@ -1,15 +1,15 @@
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import { describeStored, recorderNote, verifiedFrom } from '../engine/describe.js';
+import { describeStored, recorderNote, verifiedFrom } from '../report/describe.js';
 import type { OpenedPayload } from '../engine/events.js';
 import { storedEvent } from '../store/store.js';
 import { formatInZone, formatShort } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
 import { fitToWidth, renderTable } from '../ui/table.js';
-import { unknownIncident } from '../service.js';
-import { incidentsForReading, withIncidents } from './shared.js';
+import { unknownIncident } from '../app/incidents.js';
+import { incidentsForReading, withIncidents } from '../app/incidents.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
+  const { t } = ctx.messages;
   // the trail as stored, even where it was altered: a payload that is not JSON is shown as text
   const { events, gone, verifies } = await withIncidents(incidentsForReading(ctx, id!), async (service) => {
     const events = (await service.store.rows(id!)).map(storedEvent);
@@ -42,11 +42,11 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   const header = opened ? `${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}` : `${id} · ${t('log.noOpening', { id: id! })}`;
   ctx.out(`${fitToWidth(header, ctx.columns)}\n`);
   ctx.out(
-    renderTable(
+    renderTable(ctx.messages, 
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
       events.map((e) => {
-        const by = recorderNote(e, from);
-        return [String(e.seq), formatShort(e.at, tz), e.type, e.actor, `${describeStored(e, opened?.teams).replace(/\s+/g, ' ')}${by ? ` — ${by}` : ''}`];
+        const by = recorderNote(ctx.messages, e, from);
+        return [String(e.seq), formatShort(e.at, tz), e.type, e.actor, `${describeStored(ctx.messages, e, opened?.teams).replace(/\s+/g, ' ')}${by ? ` — ${by}` : ''}`];
       }),
       { width: ctx.columns, wrap: [4] },
     ),

@@ -1,14 +1,14 @@
-import { formatProblem } from '../errors.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { loadPlaybook, loadTeams, playbookIds } from '../playbook/library.js';
 import { TIERS, type StepDefinition } from '../playbook/schema.js';
 import { validateLibrary } from '../playbook/validate.js';
 import { localDate, toLocal } from '../time/zone.js';
-import { t, teamName, text } from '../ui/i18n.js';
+import type { Messages } from '../i18n/messages.js';
 import { renderTable, wrap } from '../ui/table.js';
 
 export async function list(ctx: Context): Promise<number> {
+  const { t, text } = ctx.messages;
   const ids = playbookIds(ctx.playbooksDir); // first: a missing folder is named as such, not as a missing teams.yaml
   const teams = loadTeams(ctx.playbooksDir);
   const playbooks = ids.map((id) => loadPlaybook(ctx.playbooksDir, id, teams).definition);
@@ -21,6 +21,7 @@ export async function list(ctx: Context): Promise<number> {
   }
   ctx.out(
     renderTable(
+      ctx.messages,
       [t('pb.list.id'), t('pb.list.name'), t('pb.list.version'), t('pb.list.steps'), t('pb.list.reviewed')],
       playbooks.map((p) => [p.id, text(p.name), String(p.version), String(p.steps.length), p.reviewed ?? '—']),
       { width: ctx.columns, wrap: [1] },
@@ -29,7 +30,8 @@ export async function list(ctx: Context): Promise<number> {
   return 0;
 }
 
-export function dueLabel(step: StepDefinition): string {
+export function dueLabel(m: Messages, step: StepDefinition): string {
+  const { t } = m;
   const parts: string[] = [];
   if (typeof step.due === 'string') parts.push(step.due);
   else if (step.due) parts.push(TIERS.filter((tier) => step.due && tier in (step.due as object)).map((tier) => `${t(`tier.${tier}`)} ${(step.due as Record<string, string>)[tier]}`).join(', '));
@@ -40,6 +42,7 @@ export function dueLabel(step: StepDefinition): string {
 }
 
 export async function show(ctx: Context, [type]: string[]): Promise<number> {
+  const { t, text, teamName } = ctx.messages;
   playbookIds(ctx.playbooksDir); // a missing folder is named as such, not as a missing teams.yaml
   const teams = loadTeams(ctx.playbooksDir);
   const { definition: p, sha256 } = loadPlaybook(ctx.playbooksDir, type!, teams);
@@ -52,6 +55,7 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
   const lines = [...fitted(`${text(p.name)} (${p.id} v${p.version})`), ...fitted(text(p.description)), ''];
   lines.push(
     renderTable(
+      ctx.messages,
       [t('pb.show.step'), t('pb.list.name'), t('pb.show.owner'), t('pb.show.tiers'), t('pb.show.directions'), t('pb.show.due')],
       p.steps.map((s) => [
         s.id,
@@ -59,7 +63,7 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
         teamName(teams, s.owner),
         s.tiers ? s.tiers.map((tier) => t(`tier.${tier}`)).join('/') : t('pb.show.all'),
         s.directions ? s.directions.join('/') : t('pb.show.all'),
-        dueLabel(s),
+        dueLabel(ctx.messages, s),
       ]),
       { width: ctx.columns, wrap: [1, 2, 5] },
     ),
@@ -79,14 +83,15 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
 }
 
 export async function validate(ctx: Context): Promise<number> {
+  const { t } = ctx.messages;
   const today = localDate(toLocal(ctx.now(), ctx.timezone));
   const { files, problems } = validateLibrary(ctx.playbooksDir, ctx.templatesDir, today);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   if (ctx.json) {
-    printJson(ctx, { ok: errors === 0, files: files.length, errors, warnings, problems });
+    printJson(ctx, { ok: errors === 0, files: files.length, errors, warnings, problems: problems.map((p) => ({ ...p, message: ctx.messages.say(p.message) })) });
   } else {
-    for (const p of problems) ctx.err(formatProblem(p));
+    for (const p of problems) ctx.err(ctx.messages.problem(p));
     const summary =
       errors > 0
         ? t('validate.failed', { count: files.length, errors, warnings })

@@ -3,10 +3,11 @@ import { printJson } from '../context.js';
 import { regrade } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
 import { inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
-import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents, withIncidents } from './shared.js';
+import { actorOf } from '../app/flags.js';
+import { existingIncidents, withIncidents } from '../app/incidents.js';
 
 export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { tier?: string; reason?: string; actor?: string }): Promise<number> {
+  const { t } = ctx.messages;
   const at = ctx.now();
   const { before, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => ({
     before: (await service.load(id!)).tier,

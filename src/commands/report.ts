@@ -1,6 +1,5 @@
+import { writeReport } from '../app/report-file.js';
 import type { Context } from '../context.js';
-import { t } from '../ui/i18n.js';
-import { writeReport } from '../report/write.js';
 
 export interface ReportFlags {
   out?: string;
@@ -18,7 +17,7 @@ export async function run(ctx: Context, [id]: string[], opts: ReportFlags): Prom
     ...(typeof opts.lang === 'string' ? { lang: ctx.lang } : {}),
   });
   for (const warning of report.warnings ?? []) ctx.err(warning);
-  if (report.file) ctx.err(t('rep.written', { file: report.file }));
+  if (report.file) ctx.err(ctx.messages.t('rep.written', { file: report.file }));
   else ctx.out(report.content);
   return 0;
 }

@@ -3,23 +3,25 @@ import { printJson } from '../context.js';
 import { InputError } from '../errors.js';
 import { recordStep, reopenStep, type StepOutcome } from '../engine/decide.js';
 import { statusJson } from '../engine/views.js';
-import { t } from '../ui/i18n.js';
-import { actorOf, existingIncidents, templateSource, withIncidents } from './shared.js';
+import { actorOf } from '../app/flags.js';
+import { existingIncidents, withIncidents } from '../app/incidents.js';
+import { statementSource } from '../app/statements.js';
 
 export async function run(
   ctx: Context,
   [id, stepRef, outcome]: string[],
   opts: { note?: string; reason?: string; outcome?: string; actor?: string },
 ): Promise<number> {
-  if (!['done', 'skip', 'note', 'reopen'].includes(outcome!)) throw new InputError(t('step.badOutcome', { value: outcome! }));
+  const { t } = ctx.messages;
+  if (!['done', 'skip', 'note', 'reopen'].includes(outcome!)) throw new InputError('step.badOutcome', { value: outcome! });
   const at = ctx.now();
   const actor = actorOf(ctx, opts);
-  const templates = templateSource(ctx);
+  const statements = statementSource(ctx);
   const state = await withIncidents(existingIncidents(ctx, id!), (service) =>
     service.act(id!, (s, time) =>
       outcome === 'reopen'
         ? reopenStep(s, stepRef!, opts.reason, at, actor)
-        : recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason, outcome: opts.outcome, templates }, at, actor, time),
+        : recordStep(s, stepRef!, outcome as StepOutcome, { note: opts.note, reason: opts.reason, outcome: opts.outcome, statements }, at, actor, time),
     ),
   );
   if (ctx.json) printJson(ctx, statusJson(state, at));

@@ -3,11 +3,12 @@ import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { updateVars } from '../engine/decide.js';
 import type { IncidentState } from '../engine/fold.js';
-import { t, text } from '../ui/i18n.js';
 import { renderTable } from '../ui/table.js';
-import { actorOf, existingIncidents, incidentsForReading, parseVars, withIncidents } from './shared.js';
+import { actorOf, parseVars } from '../app/flags.js';
+import { existingIncidents, incidentsForReading, withIncidents } from '../app/incidents.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { var?: string[]; actor?: string }): Promise<number> {
+  const { t, text } = ctx.messages;
   const given = parseVars(opts.var);
   const update = Object.keys(given).length > 0;
   const at = ctx.now();
@@ -20,7 +21,7 @@ export async function run(ctx: Context, [id]: string[], opts: { var?: string[]; 
   }
   if (update) ctx.err(t('vars.recorded', { id: state.id, count: Object.keys(given).length }));
   ctx.out(
-    renderTable(
+    renderTable(ctx.messages, 
       [t('vars.col.id'), t('vars.col.prompt'), t('vars.col.value')],
       state.opened.definition.vars.map((v) => [v.id, text(v.prompt) + (v.required ? ` ${t('vars.required')}` : ''), state.vars[v.id] || '—']),
       { width: ctx.columns, wrap: [1, 2] },

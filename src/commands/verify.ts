@@ -3,12 +3,12 @@ import { printJson } from '../context.js';
 import { InputError } from '../errors.js';
 import { auditKey } from '../store/hash.js';
 import type { ChainReport } from '../store/verify.js';
-import { openStore, storeExists } from './shared.js';
-import { t } from '../ui/i18n.js';
+import { openStore, storeExists } from '../app/incidents.js';
 
 export async function run(ctx: Context, [id]: string[]): Promise<number> {
+  const { t } = ctx.messages;
   if (!storeExists(ctx)) {
-    if (id) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+    if (id) throw new InputError('incident.unknown', { id, db: ctx.db });
     if (ctx.json) printJson(ctx, { ok: true, incidents: [] });
     else ctx.out(t('verify.none'));
     return 0;
@@ -18,7 +18,7 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   const reports: ChainReport[] = [];
   try {
     const known = await store.incidentIds();
-    if (id && !known.includes(id)) throw new InputError(t('incident.unknown', { id, db: store.location }));
+    if (id && !known.includes(id)) throw new InputError('incident.unknown', { id, db: store.location });
     for (const x of id ? [id] : known) reports.push(await store.verify(x, key));
   } finally {
     await store.close();

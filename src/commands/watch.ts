@@ -8,17 +8,17 @@ import { InputError } from '../errors.js';
 import { deliverOutbox, readOutbox, senderIdentity, type DeliverySummary } from '../notify/deliver.js';
 import { planReminders } from '../notify/outbox.js';
 import { parseDuration } from '../time/duration.js';
-import { t } from '../ui/i18n.js';
 import { fitToWidth } from '../ui/table.js';
 import { renderBoard, type BoardEntry } from '../ui/watch-board.js';
-import type { Incidents } from '../service.js';
-import { actorOf, incidents } from './shared.js';
+import type { Incidents } from '../app/incidents.js';
+import { actorOf } from '../app/flags.js';
+import { incidents } from '../app/incidents.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, wd: 86_400_000 } as const;
 
 export function leadMs(lead: string | undefined): number {
   const d = parseDuration(lead ?? '10m');
-  if (!d) throw new InputError(t('watch.badLead', { lead: lead ?? '' }));
+  if (!d) throw new InputError('watch.badLead', { lead: lead ?? '' });
   return d.amount * UNIT_MS[d.unit];
 }
 
@@ -62,6 +62,7 @@ export async function tick(ctx: Context, service: Incidents, by: string, lead: n
 }
 
 export async function run(ctx: Context, _args: string[], flags: WatchFlags): Promise<number> {
+  const { t } = ctx.messages;
   const lead = leadMs(ctx.notifyLead);
   const interval = flags.interval ? leadMs(flags.interval) : 5_000;
   const service = await incidents(ctx);
@@ -71,7 +72,7 @@ export async function run(ctx: Context, _args: string[], flags: WatchFlags): Pro
     for (;;) {
       const result = await tick(ctx, service, by, lead);
       if (live) {
-        const board = renderBoard(result.board, ctx.now(), { color: ctx.color, width: ctx.columns ?? 80, timezone: ctx.timezone });
+        const board = renderBoard(ctx.messages, result.board, ctx.now(), { color: ctx.color, width: ctx.columns ?? 80, timezone: ctx.timezone });
         // the board replaces itself: home and clear, then the text (no other output on stdout)
         process.stdout.write('\x1b[H\x1b[2J');
         ctx.out(board);

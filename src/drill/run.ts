@@ -1,15 +1,16 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
-import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, type OpenRequest, type TemplateSource } from '../engine/decide.js';
-import { cloneState, definitionOf, lifecycle, step as evolveState, type IncidentState } from '../engine/fold.js';
+import type { Incidents } from '../app/incidents.js';
+import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, type OpenRequest, type StatementSource } from '../engine/decide.js';
+import { cloneState, definitionOf, evolve as evolveState, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { EventDraft } from '../engine/events.js';
 import type { DecisionDefinition } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
 import type { GradingInputs } from '../grading/grade.js';
-import type { Incidents } from '../service.js';
 import { formatOffset, parseOffset } from '../time/offset.js';
 import { parseInstant } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
+import type { Messages } from '../i18n/messages.js';
+import { signalsReason } from '../report/signals.js';
 import { importedPayload } from '../signals/payload.js';
 import { gradingChange } from '../signals/tally.js';
 import { nextResponderAction } from './responder.js';
@@ -50,9 +51,11 @@ function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
  * Order of play (documented in docs/decisions.md): entries in offset order, file order within an
  * offset; at an offset the entries apply before any responder completion at that offset; the
  * drill ends at its last entry, and responder completions up to that moment are included.
- * `templates` reads templates, so that steps done in the drill record their statements like real ones.
+ * `statements` renders templates, so that steps done in the drill record their statements like real
+ * ones. What the drill says (refusals, its verdict) is in the language of `m`.
  */
-export async function runDrill(service: Incidents, scenario: Scenario, request: OpenRequest, templates?: TemplateSource, signals: DrillSignals = new Map()): Promise<DrillOutcome> {
+export async function runDrill(m: Messages, service: Incidents, scenario: Scenario, request: OpenRequest, statements?: StatementSource, signals: DrillSignals = new Map()): Promise<DrillOutcome> {
+  const { t } = m;
   const start = parseInstant(scenario.start)!;
   const entries = scenario.timeline
     .map((entry, index) => ({ entry, index, at: start + parseOffset(entry.at)! }))
@@ -72,11 +75,11 @@ export async function runDrill(service: Incidents, scenario: Scenario, request: 
     const entry = entries[next];
     const responder = nextResponderAction(state, scenario.responder, mentioned, clock);
     if (responder && responder.at <= endAt && (!entry || responder.at < entry.at)) {
-      if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError(t('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS }));
+      if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS });
       const def = definitionOf(state, responder.step.stepId);
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
       const outcome = def.decision ? responderOutcome(scenario, def.decision) : undefined;
-      state = await service.act(id, (s, time) => recordStep(s, responder.step.id, 'done', { note, outcome, templates }, responder.at, actor, time));
+      state = await service.act(id, (s, time) => recordStep(s, responder.step.id, 'done', { note, outcome, statements }, responder.at, actor, time));
       clock = responder.at;
       continue;
     }
@@ -94,7 +97,7 @@ export async function runDrill(service: Incidents, scenario: Scenario, request: 
           case 'complete': {
             const d = s.opened.definition.steps.find((x) => x.id === action.step.split('#')[0])?.decision;
             const outcome = d ? (e.outcome ?? responderOutcome(scenario, d)) : undefined;
-            return recordStep(s, action.step, 'done', { note: e.note, outcome, templates }, at, actor, time);
+            return recordStep(s, action.step, 'done', { note: e.note, outcome, statements }, at, actor, time);
           }
           case 'skip':
             return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor, time);
@@ -119,7 +122,8 @@ export async function runDrill(service: Incidents, scenario: Scenario, request: 
             // read before the drill (readDrillSignals); graded against the incident as it stands now
             const read = signals.get(entry.index)!;
             const applied = gradingChange(read.summary, s.inputs.metrics, s.opened.grading);
-            return importSignals(s, importedPayload(read, s.opened.timezone, applied), at, actor, time);
+            const imported = importedPayload(read, s.opened.timezone, applied);
+            return importSignals(s, imported, signalsReason(s, imported), at, actor, time);
           }
         }
       });
@@ -128,14 +132,14 @@ export async function runDrill(service: Incidents, scenario: Scenario, request: 
       const when = formatOffset(at - start);
       const failure =
         action.kind === 'close'
-          ? { name: 'close', passed: false, detail: t('drill.closeRefused', { at: when, message: error.message }) }
-          : { name: 'timeline', passed: false, detail: t('drill.entryFailed', { at: when, message: error.message }) };
+          ? { name: 'close', passed: false, detail: t('drill.closeRefused', { at: when, message: m.error(error) }) }
+          : { name: 'timeline', passed: false, detail: t('drill.entryFailed', { at: when, message: m.error(error) }) };
       failures.push(failure);
       // the refusal goes into the log as a note, so the evidence shows it and the report, status and
       // drill all judge lateness at the same end of the drill (a closed incident takes no note)
       if (lifecycle(state) !== 'closed') state = await service.act(id, (s) => addNote(s, failure.detail, at, actor));
     }
   }
-  const expectations = [...failures, ...judge(scenario.expect, state, endAt)];
+  const expectations = [...failures, ...judge(m, scenario.expect, state, endAt)];
   return { state, endAt, expectations, passed: expectations.every((x) => x.passed) };
 }

@@ -1,13 +1,12 @@
 // The drill scenario file (SPEC §7): schema, and the checks that need the playbook.
 import { z } from 'zod';
-import type { Problem } from '../errors.js';
+import { CliError, message, verbatim, type Message, type Problem } from '../errors.js';
 import { parseMetricValue } from '../grading/inputs.js';
 import { directionSchema, indicatorSchema, tierSchema, type GradingConfig, type Playbook } from '../playbook/schema.js';
 import { locate, type YamlSource } from '../playbook/yaml.js';
 import { parseOffset } from '../time/offset.js';
 import { parseInstant } from '../time/zone.js';
 import { missingVars } from '../engine/decide.js';
-import { t } from '../ui/i18n.js';
 
 const level = z.number().int().min(1).max(4);
 const metricsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
@@ -118,16 +117,16 @@ export function statedTime(text: string, start: number): number | undefined {
 /** Checks that need the playbook and grading: offsets, step ids, metric values, reasons, notes. */
 export function checkScenario(s: Scenario, source: YamlSource, playbook: Playbook, grading: GradingConfig): Problem[] {
   const problems: Problem[] = [];
-  const at = (path: PropertyKey[], message: string, key?: string) => problems.push({ ...locate(source, path, key), message });
-  if (parseInstant(s.start) === undefined) at(['start'], t('drill.start'));
+  const at = (path: PropertyKey[], said: Message, key?: string) => problems.push({ ...locate(source, path, key), message: said });
+  if (parseInstant(s.start) === undefined) at(['start'], message('drill.start'));
   const steps = new Map(playbook.steps.map((step) => [step.id, step]));
   // a step of the playbook, or an occurrence <id>#N (N ≥ 2 only of a step that repeats)
-  const stepProblem = (id: string): string | undefined => {
+  const stepProblem = (id: string): Message | undefined => {
     const m = /^([^#]+)(?:#(\d+))?$/.exec(id);
     const step = m ? steps.get(m[1]!) : undefined;
     const n = m?.[2] === undefined ? 1 : Number(m[2]);
-    if (step === undefined || n < 1) return t('drill.unknownStep', { step: id, playbook: playbook.id });
-    if (n > 1 && !step.repeat) return t('drill.notRepeating', { step: id, base: step.id });
+    if (step === undefined || n < 1) return message('drill.unknownStep', { step: id, playbook: playbook.id });
+    if (n > 1 && !step.repeat) return message('drill.notRepeating', { step: id, base: step.id });
     return undefined;
   };
   const knownStep = (id: string) => stepProblem(id) === undefined;
@@ -136,7 +135,7 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
       try {
         parseMetricValue(name, value, grading);
       } catch (e) {
-        at([...path, name], (e as Error).message);
+        at([...path, name], e instanceof CliError ? e.said : verbatim((e as Error).message));
       }
     }
   };
@@ -147,34 +146,34 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
     const value = s[key];
     if (value === undefined || start === undefined) continue;
     stated[key] = statedTime(value, start);
-    if (stated[key] === undefined) at([key], t('drill.statedTime', { key }));
+    if (stated[key] === undefined) at([key], message('drill.statedTime', { key }));
   }
   if (stated.startedAt !== undefined && stated.discoveredAt !== undefined && stated.discoveredAt < stated.startedAt) {
-    at(['discoveredAt'], t('drill.discoveredBeforeStart'));
+    at(['discoveredAt'], message('drill.discoveredBeforeStart'));
   }
   const decisions = new Map(playbook.steps.flatMap((step) => (step.decision ? [[step.decision.id, step.decision] as const] : [])));
   const known = [...decisions.keys()].join(', ') || '—';
   const checkDecision = (id: string, option: string, path: PropertyKey[]) => {
     const d = decisions.get(id);
-    if (!d) at(path, t('decide.unknown', { decision: id, playbook: playbook.id, known }), id);
-    else if (!d.options.some((o) => o.id === option)) at(path, t('decide.badOption', { decision: id, option, known: d.options.map((o) => o.id).join(', ') }), id);
+    if (!d) at(path, message('decide.unknown', { decision: id, playbook: playbook.id, known }), id);
+    else if (!d.options.some((o) => o.id === option)) at(path, message('decide.badOption', { decision: id, option, known: d.options.map((o) => o.id).join(', ') }), id);
   };
   for (const [id, option] of Object.entries(s.decisions)) checkDecision(id, option, ['decisions', id]);
   for (const [id, option] of Object.entries(s.expect.decisions ?? {})) checkDecision(id, option, ['expect', 'decisions', id]);
   const knownVars = playbook.vars.map((v) => v.id);
   for (const name of Object.keys(s.vars)) {
-    if (!knownVars.includes(name)) at(['vars', name], t('var.unknown', { name, playbook: playbook.id, known: knownVars.join(', ') || '—' }), name);
+    if (!knownVars.includes(name)) at(['vars', name], message('var.unknown', { name, playbook: playbook.id, known: knownVars.join(', ') || '—' }), name);
   }
   const missing = missingVars(playbook, s.vars);
-  if (missing.length > 0) at(Object.keys(s.vars).length > 0 ? ['vars'] : ['type'], t('var.required', { names: missing.join(', '), playbook: playbook.id }));
+  if (missing.length > 0) at(Object.keys(s.vars).length > 0 ? ['vars'] : ['type'], message('var.required', { names: missing.join(', '), playbook: playbook.id }));
 
   s.timeline.forEach((e, i) => {
     const path = ['timeline', i];
-    if (parseOffset(e.at) === undefined) at([...path, 'at'], t('drill.offset', { where: `timeline[${i}].at` }));
+    if (parseOffset(e.at) === undefined) at([...path, 'at'], message('drill.offset', { where: `timeline[${i}].at` }));
     const action = entryAction(e);
     if (!action) {
       const found = actionNames(e);
-      at(path, found ? t('drill.oneAction', { found }) : t('drill.noAction'));
+      at(path, found ? message('drill.oneAction', { found }) : message('drill.noAction'));
       return;
     }
     if (e.metrics) checkMetrics(e.metrics, [...path, 'metrics']);
@@ -182,20 +181,20 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
       const key = action.kind;
       if (!knownStep(action.step)) at([...path, key], stepProblem(action.step)!);
       else if (action.kind === 'complete' && steps.get(action.step.split('#')[0]!)!.requires.includes('note') && !e.note?.trim()) {
-        at([...path, key], t('drill.noteRequired', { step: action.step }));
+        at([...path, key], message('drill.noteRequired', { step: action.step }));
       }
-      if (action.kind === 'skip' && !e.reason?.trim()) at(path, t('drill.reasonRequired', { what: 'skip' }));
+      if (action.kind === 'skip' && !e.reason?.trim()) at(path, message('drill.reasonRequired', { what: 'skip' }));
     }
     if (e.outcome !== undefined) {
       const step = action.kind === 'complete' ? steps.get(action.step.split('#')[0]!) : undefined;
-      if (!step?.decision) at([...path, 'outcome'], t('drill.outcomeNoDecision'));
+      if (!step?.decision) at([...path, 'outcome'], message('drill.outcomeNoDecision'));
       else checkDecision(step.decision.id, e.outcome, [...path, 'outcome']);
     }
     if (action.kind === 'decide') {
       for (const [id, option] of Object.entries(e.decide!)) checkDecision(id, option, [...path, 'decide', id]);
     }
-    if (e.tier && !e.reason?.trim()) at(path, t('drill.reasonRequired', { what: 'tier' }));
-    if (action.kind === 'close' && e.force && !e.reason?.trim()) at(path, t('drill.reasonRequired', { what: 'force' }));
+    if (e.tier && !e.reason?.trim()) at(path, message('drill.reasonRequired', { what: 'tier' }));
+    if (action.kind === 'close' && e.force && !e.reason?.trim()) at(path, message('drill.reasonRequired', { what: 'force' }));
   });
 
   for (const key of ['includes', 'excludes', 'late'] as const) {

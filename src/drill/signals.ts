@@ -2,7 +2,7 @@
 // (a drill runs in one synchronous transaction), over the window from when the fault began to
 // the entry's moment on the virtual clock, so a real day's export replays hour by hour.
 import { dirname, resolve } from 'node:path';
-import { InputError, type Problem } from '../errors.js';
+import { InputError, message, type MessageKey, type Problem } from '../errors.js';
 import type { GradingConfig } from '../playbook/schema.js';
 import { locate, type YamlSource } from '../playbook/yaml.js';
 import { parseColumnMaps } from '../signals/fields.js';
@@ -10,7 +10,6 @@ import { readSignals, type ReadResult } from '../signals/read.js';
 import { signalsRules } from '../signals/tally.js';
 import { parseOffset } from '../time/offset.js';
 import { parseInstant } from '../time/zone.js';
-import { t, type MessageKey } from '../ui/i18n.js';
 import { statedTime, type Scenario } from './scenario.js';
 
 /** Read exports by the index of their timeline entry. */
@@ -39,7 +38,7 @@ export async function readDrillSignals(
     const path = ['timeline', index];
     const { maps, problems: mapProblems } = parseColumnMaps(Object.entries(entry.map ?? {}).map(([column, field]) => `${column}=${field}`));
     for (const p of mapProblems) {
-      problems.push({ ...locate(source, [...path, 'map']), message: t(`signals.${p.code}` as MessageKey, { value: p.value, field: 'field' in p ? p.field : '' }) });
+      problems.push({ ...locate(source, [...path, 'map']), message: message(`signals.${p.code}` as MessageKey, { value: p.value, field: 'field' in p ? p.field : '' }) });
     }
     if (mapProblems.length) continue;
     try {
@@ -54,7 +53,7 @@ export async function readDrillSignals(
       }));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      problems.push({ ...locate(source, [...path, 'signals']), message: error.message });
+      problems.push({ ...locate(source, [...path, 'signals']), message: error.said });
     }
   }
   return { signals, problems };

@@ -1,8 +1,7 @@
 // Whether a drill's expectations held (SPEC §7). Pure: the state and the moment it ends.
 import type { IncidentState } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
-import type { Tier } from '../playbook/schema.js';
-import { t } from '../ui/i18n.js';
+import type { Messages } from '../i18n/messages.js';
 import type { Scenario } from './scenario.js';
 
 export interface Expectation {
@@ -27,11 +26,11 @@ export function onTimeShare(state: IncidentState, asOf: number): { share: number
   return { share: counted.length ? done / counted.length : 1, done, total: counted.length };
 }
 
-export function judge(expect: Scenario['expect'], state: IncidentState, asOf: number): Expectation[] {
+export function judge(m: Messages, expect: Scenario['expect'], state: IncidentState, asOf: number): Expectation[] {
+  const { t } = m;
   const out: Expectation[] = [];
-  const tierName = (tier: Tier) => tier;
   if (expect.tier) {
-    out.push({ name: 'tier', passed: state.tier === expect.tier, detail: t('drill.exp.tier', { expected: expect.tier, actual: tierName(state.tier) }) });
+    out.push({ name: 'tier', passed: state.tier === expect.tier, detail: t('drill.exp.tier', { expected: expect.tier, actual: state.tier }) });
   }
   if (expect.maxTier) {
     out.push({ name: 'maxTier', passed: state.maxTier === expect.maxTier, detail: t('drill.exp.maxTier', { expected: expect.maxTier, actual: state.maxTier }) });

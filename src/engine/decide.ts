@@ -1,14 +1,12 @@
 // What each action records: the engine decides the events, the front ends only ask and show.
 // Every front end (start, open/step/regrade, drill) goes through these functions.
-import { InputError, WorkError } from '../errors.js';
+import { InputError, message, WorkError, type Message } from '../errors.js';
 import { grade, mergeInputs, type GradingInputs } from '../grading/grade.js';
-import type { DecisionDefinition, GradingConfig, Playbook, Team, Tier } from '../playbook/schema.js';
+import type { DecisionDefinition, Firm, GradingConfig, Lang, Playbook, Team, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
-import type { EventDraft, OpenedPayload, SignalsImportedPayload } from './events.js';
-import { renderStatement } from './statement.js';
-import { cloneState, definitionOf, fold, lifecycle, step as foldOne, type IncidentState, type StepInstance } from './fold.js';
+import type { EventDraft, OpenedPayload, SignalsImportedPayload, StatementPayload } from './events.js';
+import { cloneState, definitionOf, evolve, fold, lifecycle, type IncidentState, type StepInstance } from './fold.js';
 
 export interface OpenRequest {
   type: string;
@@ -21,8 +19,8 @@ export interface OpenRequest {
   inputs: GradingInputs;
   override?: { tier: Tier; reason: string };
   timezone: string;
-  lang: 'zh' | 'en';
-  firm: OpenedPayload['firm'];
+  lang: Lang;
+  firm: Firm;
   drill?: OpenedPayload['drill'];
   /** When the fault began and when the firm learnt of it (epoch ms), if stated (SPEC §4.2). */
   startedAt?: number;
@@ -43,7 +41,7 @@ const lookAhead = (state: IncidentState, time?: TimeContext): TimeContext =>
  */
 function withConsequences(before: IncidentState, drafts: EventDraft[], time?: TimeContext): EventDraft[] {
   const after = cloneState(before);
-  for (const d of drafts) foldOne(after, d, lookAhead(before, time));
+  for (const d of drafts) evolve(after, d, lookAhead(before, time));
   const last = drafts[drafts.length - 1]!;
   const extra: EventDraft[] = [];
   const activated = new Set(after.teams.map((x) => x.team));
@@ -68,10 +66,10 @@ function withConsequences(before: IncidentState, drafts: EventDraft[], time?: Ti
 function checkVars(playbook: Playbook, vars: Record<string, string>): void {
   const known = playbook.vars.map((v) => v.id);
   for (const name of Object.keys(vars)) {
-    if (!known.includes(name)) throw new InputError(t('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' }));
+    if (!known.includes(name)) throw new InputError('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' });
   }
   const missing = missingVars(playbook, vars);
-  if (missing.length > 0) throw new InputError(t('var.required', { names: missing.join(', '), playbook: playbook.id }));
+  if (missing.length > 0) throw new InputError('var.required', { names: missing.join(', '), playbook: playbook.id });
 }
 
 /** The playbook's required vars not given, or given empty. */
@@ -82,7 +80,7 @@ export function missingVars(playbook: Playbook, vars: Record<string, string>): s
 /** What can be wrong with a request to open, found before anything is written. */
 export function checkOpenRequest(req: OpenRequest): void {
   checkVars(req.playbook.definition, req.vars);
-  if (req.override && !req.override.reason.trim()) throw new InputError(t('override.reason'));
+  if (req.override && !req.override.reason.trim()) throw new InputError('override.reason');
 }
 
 /**
@@ -93,10 +91,10 @@ export function checkOpenRequest(req: OpenRequest): void {
 export function checkFaultTimes(req: Pick<OpenRequest, 'startedAt' | 'discoveredAt' | 'timezone'>, openedAt: number): void {
   const show = (ms: number) => formatShort(ms, req.timezone);
   for (const [what, value] of [['what.startedAt', req.startedAt], ['what.discoveredAt', req.discoveredAt]] as const) {
-    if (value !== undefined && value > openedAt) throw new InputError(t('time.afterOpening', { what: t(what), value: show(value) }));
+    if (value !== undefined && value > openedAt) throw new InputError('time.afterOpening', { what: message(what), value: show(value) });
   }
   if (req.startedAt !== undefined && req.discoveredAt !== undefined && req.discoveredAt < req.startedAt) {
-    throw new InputError(t('time.discoveredBeforeStart', { discovered: show(req.discoveredAt), started: show(req.startedAt) }));
+    throw new InputError('time.discoveredBeforeStart', { discovered: show(req.discoveredAt), started: show(req.startedAt) });
   }
 }
 
@@ -142,12 +140,12 @@ export function openIncident(id: string, req: OpenRequest, at: number, actor: st
 }
 
 function ensureOpen(state: IncidentState): void {
-  if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id: state.id }));
+  if (lifecycle(state) === 'closed') throw new WorkError('incident.isClosed', { id: state.id });
 }
 
 /** After the close, steps may not change; notes and facts still may (follow-ups, rectification). */
 function ensureStepsOpen(state: IncidentState): void {
-  if (lifecycle(state) === 'closed') throw new WorkError(t('step.closedNoSteps', { id: state.id }));
+  if (lifecycle(state) === 'closed') throw new WorkError('step.closedNoSteps', { id: state.id });
 }
 
 export interface RegradeRequest {
@@ -161,10 +159,10 @@ export function regrade(state: IncidentState, req: RegradeRequest, at: number, a
   // a regrade with nothing in it would record "no input changed": a slip, not a decision
   const { indicators = {}, metrics = {}, impact } = req.change;
   if (!req.override && Object.keys(indicators).length === 0 && Object.keys(metrics).length === 0 && impact === undefined) {
-    throw new InputError(t('regrade.nothing'));
+    throw new InputError('regrade.nothing');
   }
   const reason = req.override?.reason ?? req.reason;
-  if (req.override && !reason?.trim()) throw new InputError(t('override.reason'));
+  if (req.override && !reason?.trim()) throw new InputError('override.reason');
   const inputs = mergeInputs(state.inputs, req.change);
   const result = grade(inputs, state.opened.grading);
   const graded: EventDraft = {
@@ -184,13 +182,13 @@ export function regrade(state: IncidentState, req: RegradeRequest, at: number, a
 
 /**
  * A monitoring export graded on (issue 18): the import is recorded, then the incident is regraded
- * with the metrics it measured, through the same regrade as a responder's — in one append.
+ * with the metrics it measured, through the same regrade as a responder's — in one append. The
+ * regrade's `reason` is written by the caller, in the incident's language (report/signals.ts).
  */
-export function importSignals(state: IncidentState, imported: SignalsImportedPayload, at: number, actor: string, time: TimeContext): EventDraft[] {
+export function importSignals(state: IncidentState, imported: SignalsImportedPayload, reason: string, at: number, actor: string, time: TimeContext): EventDraft[] {
   ensureOpen(state);
   const recorded: EventDraft = { type: 'signals.imported', at, actor, payload: imported };
   if (Object.keys(imported.applied).length === 0) return [recorded];
-  const reason = t('signals.gradeReason', { file: imported.file, sha: imported.sha256.slice(0, 12) }, state.opened.lang);
   return [recorded, ...regrade(state, { change: { metrics: imported.applied }, reason }, at, actor, time)];
 }
 
@@ -199,32 +197,30 @@ export function resolveStep(state: IncidentState, ref: string): StepInstance {
   const [stepId] = ref.split('#') as [string];
   const def = state.opened.definition.steps.find((s) => s.id === stepId);
   if (!def) {
-    throw new InputError(
-      t('step.unknown', { step: ref, playbook: state.playbook.id, known: state.opened.definition.steps.map((s) => s.id).join(', ') }),
-    );
+    throw new InputError('step.unknown', { step: ref, playbook: state.playbook.id, known: state.opened.definition.steps.map((s) => s.id).join(', ') });
   }
   const instances = state.steps.filter((s) => s.stepId === stepId);
   const found = ref.includes('#')
     ? instances.find((s) => s.id === ref || (s.occurrence === 1 && ref === `${stepId}#1`))
     : (instances.find((s) => s.status === 'pending') ?? instances[instances.length - 1]);
-  if (!found) throw new WorkError(t('step.notApplicable', { step: ref, tier: state.tier, direction: state.direction }));
+  if (!found) throw new WorkError('step.notApplicable', { step: ref, tier: state.tier, direction: state.direction });
   return found;
 }
 
 export type StepOutcome = 'done' | 'skip' | 'note';
 
 /**
- * done, skip or note on a step. With `templates`, a step with a template that is done also gets
+ * done, skip or note on a step. With `statements`, a step with a template that is done also gets
  * its statement recorded as the template renders it then, in the incident's language — unless one
  * was already recorded for it (the walk's "show the statement"). Every front end passes its
- * templates, so scripted incidents and drills carry their statements too (SPEC §8.6). A decision
+ * statements, so scripted incidents and drills carry their statements too (SPEC §8.6). A decision
  * step is done with an `outcome`, one of its options (SPEC §4.1); applicability follows it.
  */
 export function recordStep(
   state: IncidentState,
   ref: string,
   outcome: StepOutcome,
-  detail: { note?: string; reason?: string; outcome?: string; templates?: TemplateSource },
+  detail: { note?: string; reason?: string; outcome?: string; statements?: StatementSource },
   at: number,
   actor: string,
   time?: TimeContext,
@@ -232,46 +228,46 @@ export function recordStep(
   const instance = resolveStep(state, ref);
   const def = definitionOf(state, instance.stepId);
   if (outcome === 'note') {
-    if (!detail.note?.trim()) throw new InputError(t('note.empty'));
+    if (!detail.note?.trim()) throw new InputError('note.empty');
     return [{ type: 'note.added', at, actor, payload: { text: detail.note, step: instance.id } }];
   }
   ensureStepsOpen(state);
-  if (detail.outcome !== undefined && (!def.decision || outcome !== 'done')) throw new InputError(t('step.outcomeNotDecision', { step: instance.id }));
+  if (detail.outcome !== undefined && (!def.decision || outcome !== 'done')) throw new InputError('step.outcomeNotDecision', { step: instance.id });
   if (instance.status === 'withdrawn') {
     throw new WorkError(
       instance.withdrawnBy === 'not-applicable'
-        ? t('step.withdrawnNow', { step: instance.id, tier: state.tier, direction: state.direction })
-        : t('step.withdrawnRecovered', { step: instance.id }),
+        ? message('step.withdrawnNow', { step: instance.id, tier: state.tier, direction: state.direction })
+        : message('step.withdrawnRecovered', { step: instance.id }),
     );
   }
-  if (instance.status !== 'pending') throw new WorkError(t('step.notPending', { step: instance.id, status: t(`status.${instance.status}`) }));
+  if (instance.status !== 'pending') throw new WorkError('step.notPending', { step: instance.id, status: message(`status.${instance.status}`) });
   if (outcome === 'done') {
-    if (def.requires.includes('note') && !detail.note?.trim()) throw new InputError(t('step.noteRequired', { step: instance.id }));
-    if (def.decision) checkOption(def.decision, detail.outcome, () => t('step.outcomeRequired', { step: instance.id, decision: def.decision!.id, known: optionList(def.decision!) }));
+    if (def.requires.includes('note') && !detail.note?.trim()) throw new InputError('step.noteRequired', { step: instance.id });
+    if (def.decision) checkOption(def.decision, detail.outcome, () => message('step.outcomeRequired', { step: instance.id, decision: def.decision!.id, known: optionList(def.decision!) }));
     const completed: EventDraft = {
       type: 'step.completed',
       at,
       actor,
       payload: { step: instance.id, ...(detail.note ? { note: detail.note } : {}), ...(def.decision ? { outcome: detail.outcome! } : {}) },
     };
-    return withConsequences(state, [completed, ...(detail.templates ? statementOf(state, instance, detail.templates, at, actor) : [])], time);
+    return withConsequences(state, [completed, ...(detail.statements ? statementOf(state, instance, detail.statements, at, actor) : [])], time);
   }
-  if (!detail.reason?.trim()) throw new InputError(t('step.reasonRequired', { step: instance.id }));
+  if (!detail.reason?.trim()) throw new InputError('step.reasonRequired', { step: instance.id });
   return withConsequences(state, [{ type: 'step.skipped', at, actor, payload: { step: instance.id, reason: detail.reason } }], time);
 }
 
 const optionList = (d: DecisionDefinition) => d.options.map((o) => o.id).join(', ');
 
-function checkOption(d: DecisionDefinition, option: string | undefined, missing: () => string): void {
+function checkOption(d: DecisionDefinition, option: string | undefined, missing: () => Message): void {
   if (option === undefined || !option.trim()) throw new InputError(missing());
-  if (!d.options.some((o) => o.id === option)) throw new InputError(t('decide.badOption', { decision: d.id, option, known: optionList(d) }));
+  if (!d.options.some((o) => o.id === option)) throw new InputError('decide.badOption', { decision: d.id, option, known: optionList(d) });
 }
 
 /** The playbook's decision of that id (SPEC §4.1). */
 export function decisionOf(state: IncidentState, id: string): DecisionDefinition {
   const decisions = state.opened.definition.steps.flatMap((s) => (s.decision ? [s.decision] : []));
   const found = decisions.find((d) => d.id === id);
-  if (!found) throw new InputError(t('decide.unknown', { decision: id, playbook: state.playbook.id, known: decisions.map((d) => d.id).join(', ') || '—' }));
+  if (!found) throw new InputError('decide.unknown', { decision: id, playbook: state.playbook.id, known: decisions.map((d) => d.id).join(', ') || '—' });
   return found;
 }
 
@@ -289,8 +285,8 @@ export function decide(
 ): EventDraft[] {
   ensureStepsOpen(state);
   const d = decisionOf(state, req.decision);
-  checkOption(d, req.outcome, () => t('decide.badOption', { decision: d.id, option: '', known: optionList(d) }));
-  if (!req.reason?.trim()) throw new InputError(t('decide.reason'));
+  checkOption(d, req.outcome, () => message('decide.badOption', { decision: d.id, option: '', known: optionList(d) }));
+  if (!req.reason?.trim()) throw new InputError('decide.reason');
   const previous = state.decisions[d.id] ?? null;
   return withConsequences(state, [{ type: 'decision.made', at, actor, payload: { decision: d.id, outcome: req.outcome, previous, reason: req.reason } }], time);
 }
@@ -305,21 +301,20 @@ export function reopenStep(state: IncidentState, ref: string, reason: string | u
   resolveStep(state, stepId);
   const ended = state.steps.filter((s) => s.stepId === stepId && (s.status === 'done' || s.status === 'skipped'));
   const target = ref.includes('#') ? ended.find((s) => s.id === ref || (s.occurrence === 1 && ref === `${stepId}#1`)) : ended[ended.length - 1];
-  if (!target || target !== ended[ended.length - 1]) throw new WorkError(t('step.reopenNothing', { step: ref }));
-  if (!reason?.trim()) throw new InputError(t('step.reopenReason', { step: target.id }));
+  if (!target || target !== ended[ended.length - 1]) throw new WorkError('step.reopenNothing', { step: ref });
+  if (!reason?.trim()) throw new InputError('step.reopenReason', { step: target.id });
   return [{ type: 'step.reopened', at, actor, payload: { step: target.id, reason } }];
 }
 
-function statementOf(state: IncidentState, instance: StepInstance, templates: TemplateSource, at: number, actor: string): EventDraft[] {
+function statementOf(state: IncidentState, instance: StepInstance, statements: StatementSource, at: number, actor: string): EventDraft[] {
   const template = definitionOf(state, instance.stepId).template;
   if (!template || state.statements.some((s) => s.step === instance.id)) return [];
-  const lang = state.opened.lang;
-  const source = templates(template, lang);
-  return source === undefined ? [] : renderedStatement(state, { step: instance.id, template, lang, text: renderStatement(state, source, lang) }, at, actor);
+  const text = statements(state, template);
+  return text === undefined ? [] : renderedStatement(state, { step: instance.id, template, lang: state.opened.lang, text }, at, actor);
 }
 
 export function addNote(state: IncidentState, text: string, at: number, actor: string): EventDraft[] {
-  if (!text.trim()) throw new InputError(t('note.empty'));
+  if (!text.trim()) throw new InputError('note.empty');
   return [{ type: 'note.added', at, actor, payload: { text } }];
 }
 
@@ -337,12 +332,12 @@ export function recover(
 ): EventDraft[] {
   ensureOpen(state);
   if (state.recoveredAt !== null) {
-    throw new WorkError(t('incident.alreadyRecovered', { id: state.id, at: formatShort(state.recoveredAt, state.opened.timezone) }));
+    throw new WorkError('incident.alreadyRecovered', { id: state.id, at: formatShort(state.recoveredAt, state.opened.timezone) });
   }
   const tz = state.opened.timezone;
   if (recoveredAt !== undefined) {
-    if (recoveredAt > at) throw new InputError(t('time.future', { what: t('what.recoveredAt'), value: formatShort(recoveredAt, tz) }));
-    if (recoveredAt < state.startedAt) throw new InputError(t('time.beforeStart', { what: t('what.recoveredAt'), started: formatShort(state.startedAt, tz) }));
+    if (recoveredAt > at) throw new InputError('time.future', { what: message('what.recoveredAt'), value: formatShort(recoveredAt, tz) });
+    if (recoveredAt < state.startedAt) throw new InputError('time.beforeStart', { what: message('what.recoveredAt'), started: formatShort(state.startedAt, tz) });
   }
   const stated = recoveredAt !== undefined && recoveredAt < at ? { recoveredAt: new Date(recoveredAt).toISOString() } : {};
   return withConsequences(state, [{ type: 'incident.recovered', at, actor, payload: { ...(note ? { note } : {}), ...stated } }], time);
@@ -368,9 +363,9 @@ export function closeIncident(
   const ending = pendingSteps(state).filter((s) => untilClose(state, s));
   const pending = pendingSteps(state).filter((s) => !untilClose(state, s)).map((s) => s.id);
   if (pending.length > 0 && !req.force) {
-    throw new WorkError(t('close.pending', { id: state.id, count: pending.length, steps: pending.join(', ') }));
+    throw new WorkError('close.pending', { id: state.id, count: pending.length, steps: pending.join(', ') });
   }
-  if (req.force && pending.length > 0 && !req.reason?.trim()) throw new InputError(t('close.forceReason'));
+  if (req.force && pending.length > 0 && !req.reason?.trim()) throw new InputError('close.forceReason');
   return [
     ...ending.map((s): EventDraft => ({ type: 'step.withdrawn', at, actor, payload: { step: s.id, cause: 'closed' } })),
     {
@@ -389,7 +384,7 @@ export function closeIncident(
 
 export function renderedStatement(
   state: IncidentState,
-  statement: { step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string },
+  statement: StatementPayload,
   at: number,
   actor: string,
 ): EventDraft[] {
@@ -406,19 +401,22 @@ export function updateVars(state: IncidentState, vars: Record<string, string>, a
   const playbook = state.opened.definition;
   const known = playbook.vars.map((v) => v.id);
   for (const name of Object.keys(vars)) {
-    if (!known.includes(name)) throw new InputError(t('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' }));
+    if (!known.includes(name)) throw new InputError('var.unknown', { name, playbook: playbook.id, known: known.join(', ') || '—' });
   }
   const cleared = playbook.vars.filter((v) => v.required && givenValue(vars, v.id) === '').map((v) => v.id);
-  if (cleared.length > 0) throw new InputError(t('var.required', { names: cleared.join(', '), playbook: playbook.id }));
+  if (cleared.length > 0) throw new InputError('var.required', { names: cleared.join(', '), playbook: playbook.id });
   const changed = Object.fromEntries(Object.entries(vars).filter(([k, v]) => (state.vars[k] ?? '') !== v));
-  if (Object.keys(changed).length === 0) throw new InputError(t('vars.nothing'));
+  if (Object.keys(changed).length === 0) throw new InputError('vars.nothing');
   return [{ type: 'vars.updated', at, actor, payload: { vars: changed } }];
 }
 
 const givenValue = (vars: Record<string, string>, id: string) => (id in vars ? vars[id]!.trim() : undefined);
 
-/** Reads a template's source; undefined when it cannot be read (the completion stands without it). */
-export type TemplateSource = (template: string, lang: 'zh' | 'en') => string | undefined;
+/**
+ * A template rendered for the incident as it stands, in its language; undefined when it cannot be
+ * read (the completion stands without it). The edge supplies it: the engine holds no text.
+ */
+export type StatementSource = (state: IncidentState, template: string) => string | undefined;
 
 export function teamReached(
   state: IncidentState,

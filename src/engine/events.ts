@@ -1,6 +1,6 @@
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { QueuedPayload, SuppressedPayload } from '../notify/outbox.js';
-import type { GradingConfig, Playbook, Team, Tier } from '../playbook/schema.js';
+import type { Firm, GradingConfig, Lang, Playbook, Team, Tier } from '../playbook/schema.js';
 
 export type IncidentMode = 'real' | 'drill';
 
@@ -22,8 +22,8 @@ export interface OpenedPayload {
   teams: Team[];
   vars: Record<string, string>;
   timezone: string;
-  lang: 'zh' | 'en';
-  firm: { name?: string; hotline?: string; website?: string };
+  lang: Lang;
+  firm: Firm;
   drill?: { scenario: string; start: string };
   /** When the fault began and when the firm learnt of it (ISO 8601), if stated (SPEC §4.2). */
   startedAt?: string;
@@ -77,6 +77,15 @@ export interface SignalsImportedPayload {
   applied: Record<string, number | string>;
 }
 
+/** A statement as rendered and recorded, in the language it was written in. */
+export interface StatementPayload {
+  step?: string;
+  template: string;
+  lang: Lang;
+  text: string;
+  file?: string;
+}
+
 export type EventPayloads = {
   'incident.opened': OpenedPayload;
   'incident.graded': GradedPayload;
@@ -94,7 +103,7 @@ export type EventPayloads = {
   'note.added': { text: string; step?: string };
   /** Facts for the statements learnt after the opening (the cause, the measures): only what changed. */
   'vars.updated': { vars: Record<string, string> };
-  'statement.rendered': { step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string };
+  'statement.rendered': StatementPayload;
   'signals.imported': SignalsImportedPayload;
   /** `recoveredAt`: when service really came back (ISO 8601), if stated earlier than recorded. */
   'incident.recovered': { note?: string; recoveredAt?: string };

@@ -1,11 +1,12 @@
 // An incident's state is a fold over its events (SPEC §1, §4). No clock, no I/O.
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { HandlingDirection, Indicator, Phase, StepDefinition, Tier } from '../playbook/schema.js';
+import { tierRank } from '../playbook/vocabulary.js';
 import type { TimeContext } from '../time/duration.js';
 import { toLocal } from '../time/zone.js';
-import type { EventDraft, OpenedPayload, PinnedPlaybook, SignalsImportedPayload, WithdrawCause } from './events.js';
+import { DamagedLogError, message } from '../errors.js';
+import type { EventDraft, OpenedPayload, PinnedPlaybook, SignalsImportedPayload, StatementPayload, WithdrawCause } from './events.js';
 export type { WithdrawCause } from './events.js';
-import { t } from '../ui/i18n.js';
 import { applies, dueFrom, earlier, isLate, repeatAfter, untilOf } from './rules.js';
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
@@ -89,7 +90,7 @@ export interface IncidentState {
   reached: { team: string; member: string; reached: boolean; at: number; actor: string; note?: string }[];
   reopened: { at: number; actor: string; step: string; reason: string }[];
   notes: { at: number; actor: string; text: string; step?: string }[];
-  statements: { at: number; actor: string; step?: string; template: string; lang: 'zh' | 'en'; text: string; file?: string }[];
+  statements: (StatementPayload & { at: number; actor: string })[];
   /** The playbook's variables as they stand: those given at the opening, then each update. */
   vars: Record<string, string>;
   /** Monitoring exports imported and graded on, oldest first. */
@@ -106,12 +107,10 @@ export function lifecycle(state: IncidentState): Lifecycle {
   return state.closedAt !== null ? 'closed' : state.recoveredAt !== null ? 'recovered' : 'open';
 }
 
-const TIER_ORDER: Tier[] = ['mild', 'moderate', 'severe', 'critical'];
-
 /** The pinned definition of a step of this incident. */
 export function definitionOf(state: IncidentState, stepId: string): StepDefinition {
   const def = state.opened.definition.steps.find((s) => s.id === stepId);
-  if (!def) throw new Error(t('fold.noSuchStep', { step: stepId }));
+  if (!def) throw new DamagedLogError(message('fold.noSuchStep', { step: stepId }));
   return def;
 }
 
@@ -241,11 +240,11 @@ function recordDecision(state: IncidentState, record: DecisionRecord): void {
 
 function findInstance(state: IncidentState, id: string): StepInstance {
   const instance = state.steps.find((s) => s.id === id);
-  if (!instance) throw new Error(t('fold.neverApplied', { step: id }));
+  if (!instance) throw new DamagedLogError(message('fold.neverApplied', { step: id }));
   return instance;
 }
 
-function evolve(state: IncidentState, event: EventDraft, time: TimeContext): void {
+function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext): void {
   const { at, actor } = event;
   switch (event.type) {
     case 'incident.opened':
@@ -266,7 +265,7 @@ function evolve(state: IncidentState, event: EventDraft, time: TimeContext): voi
       state.inputs = p.inputs;
       state.levels = { ...p.result.levels };
       if (state.tierHistory.length === 0 || state.tier !== p.tier) state.tierHistory.push({ at, tier: p.tier });
-      if (TIER_ORDER.indexOf(p.tier) > TIER_ORDER.indexOf(state.maxTier)) state.maxTier = p.tier;
+      if (tierRank(p.tier) > tierRank(state.maxTier)) state.maxTier = p.tier;
       state.tier = p.tier;
       state.direction = p.result.direction;
       reconcile(state, at, actor, previousTier !== null && previousTier !== p.tier, time);
@@ -407,10 +406,10 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }, t
 /** Folds an incident's events, oldest first, into its state. */
 export function fold(id: string, events: readonly EventDraft[], time: TimeContext): IncidentState {
   const first = events[0];
-  if (!first || first.type !== 'incident.opened') throw new Error(t('fold.noOpening', { id }));
+  if (!first || first.type !== 'incident.opened') throw new DamagedLogError(message('fold.noOpening', { id }));
   const state = initial(id, first, time);
   for (const event of events) {
-    evolve(state, event, time);
+    applyEvent(state, event, time);
     state.lastAt = Math.max(state.lastAt, event.at);
     state.events++;
   }
@@ -443,9 +442,9 @@ export function cloneState(state: IncidentState): IncidentState {
   };
 }
 
-/** Folding one more event onto a state (for the engine's look-ahead); mutates and returns it. */
-export function step(state: IncidentState, event: EventDraft, time: TimeContext): IncidentState {
-  evolve(state, event, time);
+/** Folds one more event onto a state (the decider's evolve); mutates and returns it. */
+export function evolve(state: IncidentState, event: EventDraft, time: TimeContext): IncidentState {
+  applyEvent(state, event, time);
   state.lastAt = Math.max(state.lastAt, event.at);
   state.events++;
   return state;

@@ -1,5 +1,5 @@
 import type { GradingConfig, MetricConfig } from '../playbook/schema.js';
-import { DIRECTIONS, INDICATORS, TIERS, type HandlingDirection, type Indicator, type Tier } from '../playbook/vocabulary.js';
+import { DIRECTIONS, INDICATORS, TIERS, tierRank, type HandlingDirection, type Indicator, type Tier } from '../playbook/vocabulary.js';
 
 export type ClientImpact = 'none' | 'partial' | 'material';
 export const IMPACTS: readonly ClientImpact[] = ['none', 'partial', 'material'];
@@ -25,9 +25,6 @@ export interface GradingResult {
   direction: HandlingDirection;
   impact: ClientImpact;
 }
-
-export const tierRank = (tier: Tier): number => TIERS.indexOf(tier);
-export const maxTier = (a: Tier, b: Tier): Tier => (tierRank(a) >= tierRank(b) ? a : b);
 
 export function directionFor(impact: ClientImpact): HandlingDirection {
   return DIRECTIONS[IMPACTS.indexOf(impact)] ?? 'A';

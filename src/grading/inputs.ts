@@ -1,12 +1,11 @@
 import { InputError } from '../errors.js';
 import type { GradingConfig } from '../playbook/schema.js';
 import { INDICATORS, TIERS, type Indicator, type Tier } from '../playbook/vocabulary.js';
-import { t } from '../ui/i18n.js';
 import { IMPACTS, type ClientImpact, type GradingInputs } from './grade.js';
 
 function splitPair(flag: string, raw: string): [string, string] {
   const at = raw.indexOf('=');
-  if (at <= 0 || at === raw.length - 1) throw new InputError(t('arg.kv', { flag, value: raw }));
+  if (at <= 0 || at === raw.length - 1) throw new InputError('arg.kv', { flag, value: raw });
   return [raw.slice(0, at).trim(), raw.slice(at + 1).trim()];
 }
 
@@ -15,7 +14,7 @@ export function parseIndicatorArgs(raw: readonly string[]): Partial<Record<Indic
   for (const item of raw) {
     const [name, value] = splitPair('--indicator', item);
     if (!(INDICATORS as readonly string[]).includes(name)) {
-      throw new InputError(t('arg.unknownIndicator', { name, known: INDICATORS.join(', ') }));
+      throw new InputError('arg.unknownIndicator', { name, known: INDICATORS.join(', ') });
     }
     out[name as Indicator] = parseLevel(name, value);
   }
@@ -25,18 +24,18 @@ export function parseIndicatorArgs(raw: readonly string[]): Partial<Record<Indic
 export function parseLevel(name: string, value: string | number): number {
   const level = Number(value);
   if (!/^\s*\d+\s*$/.test(String(value)) || level < 1 || level > 4) {
-    throw new InputError(t('arg.level', { name, value: String(value) }));
+    throw new InputError('arg.level', { name, value: String(value) });
   }
   return level;
 }
 
 export function parseMetricValue(name: string, value: string | number, config: GradingConfig): number | string {
   const metric = config.metrics[name];
-  if (!metric) throw new InputError(t('arg.unknownMetric', { name, known: Object.keys(config.metrics).join(', ') }));
+  if (!metric) throw new InputError('arg.unknownMetric', { name, known: Object.keys(config.metrics).join(', ') });
   if ('values' in metric) {
     const key = String(value).trim();
     if (!(key in metric.values)) {
-      throw new InputError(t('arg.metricValue', { name, value: key, values: Object.keys(metric.values).join(' / ') }));
+      throw new InputError('arg.metricValue', { name, value: key, values: Object.keys(metric.values).join(' / ') });
     }
     return key;
   }
@@ -45,7 +44,7 @@ export function parseMetricValue(name: string, value: string | number, config: G
   const chinese = /^(\d+(?:\.\d+)?)\s*(万|亿)$/.exec(cleaned);
   const n = chinese ? Math.round(Number(chinese[1]) * (chinese[2] === '万' ? 1e4 : 1e8)) : Number(cleaned);
   if (cleaned === '' || !Number.isFinite(n) || n < 0) {
-    throw new InputError(t('arg.metricNumber', { name, value: String(value) }));
+    throw new InputError('arg.metricNumber', { name, value: String(value) });
   }
   return n;
 }
@@ -61,13 +60,13 @@ export function parseMetricArgs(raw: readonly string[], config: GradingConfig): 
 
 export function parseImpact(raw: string): ClientImpact {
   const value = raw.trim() as ClientImpact;
-  if (!IMPACTS.includes(value)) throw new InputError(t('arg.impact', { value: raw }));
+  if (!IMPACTS.includes(value)) throw new InputError('arg.impact', { value: raw });
   return value;
 }
 
 export function parseTier(raw: string): Tier {
   const value = raw.trim() as Tier;
-  if (!TIERS.includes(value)) throw new InputError(t('arg.tier', { value: raw }));
+  if (!TIERS.includes(value)) throw new InputError('arg.tier', { value: raw });
   return value;
 }
 

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EventDraft } from '../engine/events.js';
 import type { IncidentState } from '../engine/fold.js';
-import type { Incidents } from '../service.js';
+import type { Incidents } from '../app/incidents.js';
+import { CliError, verbatim, type Message } from '../errors.js';
 import { emptyOutbox, foldOutbox, isDeliverable, MAX_ATTEMPTS, outboxTime, type Outbox, type OutboxEntry } from './outbox.js';
 import { resolveChannel, type ChannelAddress } from './secrets.js';
 import { Sender, type DeliveryResult, type SenderOptions } from './send.js';
@@ -30,7 +31,7 @@ export interface DeliverySummary {
   /** Queued or to be retried, for a later run. */
   left: number;
   /** Why some could not go, in words safe to print: channels and variable names, no values. */
-  problems: string[];
+  problems: Message[];
 }
 
 export const senderIdentity = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -147,7 +148,7 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
       return true;
     } catch (error) {
       summary.left += 1;
-      summary.problems.push((error as Error).message);
+      summary.problems.push(error instanceof CliError ? error.said : verbatim((error as Error).message));
       return false;
     }
   };
@@ -178,7 +179,7 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
         if (result.outcome === 'sent') summary.sent += 1;
         else if (result.outcome === 'retryable' || result.code === 'config') summary.left += 1;
         else summary.failed += 1;
-        if (result.detail) summary.problems.push(result.detail);
+        if (result.detail) summary.problems.push(verbatim(result.detail));
       }
     }),
   );

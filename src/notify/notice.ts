@@ -2,7 +2,7 @@
 // to do and the notification's own id. Pure: time and the incident come in as values.
 import type { HandlingDirection, Member, Team, Text, Tier } from '../playbook/schema.js';
 import { formatShort } from '../time/zone.js';
-import { t, text, type Lang } from '../ui/i18n.js';
+import { messages, type Lang } from '../i18n/messages.js';
 
 export const NOTICE_KINDS = ['opened', 'regraded', 'decision', 'due', 'overdue', 'approval', 'recovered', 'closed'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -81,9 +81,9 @@ export function plainText(value: string, max = 200): string {
 
 export function spanLabel(ms: number, lang: Lang): string {
   const minutes = Math.max(1, Math.round(Math.abs(ms) / 60000));
-  if (minutes < 60) return t('notify.span.min', { n: minutes }, lang);
-  if (minutes < 1440) return t('notify.span.h', { h: Math.floor(minutes / 60), m: minutes % 60 }, lang);
-  return t('notify.span.d', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) }, lang);
+  if (minutes < 60) return messages(lang).t('notify.span.min', { n: minutes });
+  if (minutes < 1440) return messages(lang).t('notify.span.h', { h: Math.floor(minutes / 60), m: minutes % 60 });
+  return messages(lang).t('notify.span.d', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
 }
 
 function mentionsOf(team: Pick<Team, 'members'>): Mention[] {
@@ -94,7 +94,7 @@ function mentionsOf(team: Pick<Team, 'members'>): Mention[] {
 
 function listed<T>(items: readonly T[], render: (item: T) => string, lang: Lang): string[] {
   const shown = items.slice(0, MAX_LISTED).map((item) => `- ${render(item)}`);
-  return items.length > MAX_LISTED ? [...shown, `- ${t('notify.more', { count: items.length - MAX_LISTED }, lang)}`] : shown;
+  return items.length > MAX_LISTED ? [...shown, `- ${messages(lang).t('notify.more', { count: items.length - MAX_LISTED })}`] : shown;
 }
 
 /** Builds the notice for one team about one occasion. */
@@ -106,12 +106,12 @@ export function buildNotice(
   at: number,
 ): Notice {
   const lang = incident.lang;
-  const tr = (key: Parameters<typeof t>[0], params: Record<string, string | number> = {}) => t(key, params, lang);
+  const tr = messages(lang).t;
   const tier = (x: Tier) => tr(`tier.${x}`);
   const when = (ms: number | null) => (ms === null ? '—' : formatShort(ms, incident.timezone));
   const base = { drill: incident.mode === 'drill' ? tr('notify.drill') : '', id: incident.id };
-  const teamName = text(team.name, lang);
-  const duties = () => [tr('notify.duties'), ...listed(team.duties, (d) => text(d, lang), lang)];
+  const teamName = messages(lang).text(team.name);
+  const duties = () => [tr('notify.duties'), ...listed(team.duties, (d) => messages(lang).text(d), lang)];
   const todo = (what: string) => tr('notify.todo', { what });
   const heading = `**${plainText(incident.title)}**`;
   let title: string;
@@ -136,7 +136,7 @@ export function buildNotice(
       if (from.direction !== to.direction && from.tier !== to.tier) lines.push(tr('notify.regraded.direction', { from: from.direction, to: to.direction }));
       if (event.steps.length > 0) {
         lines.push(tr('notify.regraded.steps'));
-        lines.push(...listed(event.steps, (s) => tr('notify.regraded.step', { title: text(s.title, lang), due: when(s.dueAt) }), lang));
+        lines.push(...listed(event.steps, (s) => tr('notify.regraded.step', { title: messages(lang).text(s.title), due: when(s.dueAt) }), lang));
       }
       if (event.activated) lines.push(...duties());
       lines.push(todo(tr('notify.regraded.todo', { id: incident.id })));
@@ -154,7 +154,7 @@ export function buildNotice(
       break;
     case 'due':
     case 'overdue': {
-      const step = text(event.title, lang);
+      const step = messages(lang).text(event.title);
       const span = spanLabel(event.dueAt - at, lang);
       title = tr(`notify.${event.kind}.title`, { ...base, span, step });
       lines = [heading, tr(`notify.${event.kind}.line`, { due: when(event.dueAt), team: teamName })];
@@ -164,7 +164,7 @@ export function buildNotice(
       break;
     }
     case 'approval':
-      title = tr('notify.approval.title', { ...base, step: text(event.title, lang) });
+      title = tr('notify.approval.title', { ...base, step: messages(lang).text(event.title) });
       lines = [heading, tr('notify.approval.line', { author: plainText(event.author, 80), team: teamName })];
       lines.push(todo(tr('notify.approval.todo', { id: incident.id, step: event.step })));
       mentions = mentionsOf(team);

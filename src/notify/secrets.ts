@@ -2,9 +2,8 @@
 // errors name the team and the channel, and where the value should have come from.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, message, type Message } from '../errors.js';
 import type { Channel, SecretRef } from '../playbook/schema.js';
-import { t, type Lang } from '../ui/i18n.js';
 
 /** A channel of a team, as the outbox names it: never by its URL. */
 export interface ChannelAddress {
@@ -20,8 +19,8 @@ export interface ChannelSecrets {
   secret?: string;
 }
 
-export function channelLabel(address: Pick<ChannelAddress, 'team' | 'index'> & { type: string }, lang?: Lang): string {
-  return t('notify.channel', { team: address.team, index: address.index, type: address.type }, lang);
+export function channelLabel(address: Pick<ChannelAddress, 'team' | 'index'> & { type: string }): Message {
+  return message('notify.channel', { team: address.team, index: address.index, type: address.type });
 }
 
 /** A relative `{file:}` is relative to the folder of teams.yaml, so the pinned teams say where they looked. */
@@ -34,23 +33,23 @@ export function anchorChannel(channel: Channel, dir: string): Channel {
   return 'secret' in channel && channel.secret ? { ...channel, url, secret: anchorRef(channel.secret, dir) } : { ...channel, url };
 }
 
-function readRef(ref: SecretRef, what: 'url' | 'secret', label: string, env: NodeJS.ProcessEnv): string {
-  const whatText = t(`notify.what.${what}`);
+function readRef(ref: SecretRef, what: 'url' | 'secret', label: Message, env: NodeJS.ProcessEnv): string {
+  const whatText = message(`notify.what.${what}`);
   let value: string | undefined;
   if ('env' in ref) {
     value = env[ref.env];
-    if (value === undefined) throw new InputError(t('notify.envMissing', { channel: label, name: ref.env, what: whatText }));
+    if (value === undefined) throw new InputError('notify.envMissing', { channel: label, name: ref.env, what: whatText });
   } else {
     try {
       value = readFileSync(ref.file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new InputError(t('notify.fileUnreadable', { channel: label, file: ref.file, what: whatText, detail: code }));
+      throw new InputError('notify.fileUnreadable', { channel: label, file: ref.file, what: whatText, detail: code });
     }
   }
   // a file written by an editor ends with a newline that is not part of the URL
   value = value.trim();
-  if (value === '') throw new InputError(t('notify.empty', { channel: label, what: whatText }));
+  if (value === '') throw new InputError('notify.empty', { channel: label, what: whatText });
   return value;
 }
 
@@ -65,7 +64,7 @@ export function resolveChannel(address: ChannelAddress, env: NodeJS.ProcessEnv):
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) throw new InputError(t('notify.notUrl', { channel: label }));
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) throw new InputError('notify.notUrl', { channel: label });
   if (channel.type === 'dingtalk' || channel.type === 'feishu') {
     // both robots can also be guarded by keywords or an IP allowlist instead: a secret is optional
     return channel.secret ? { url, secret: readRef(channel.secret, 'secret', label, env) } : { url };

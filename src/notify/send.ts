@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliError } from '../errors.js';
+import { messages } from '../i18n/messages.js';
 import type { Notice } from './notice.js';
 import { RateLimiter } from './limiter.js';
 import { backoffMs, classify, CODES, RATE_LIMITS, retryAfterMs, type Outcome } from './outcome.js';
@@ -71,7 +72,8 @@ export class Sender {
     try {
       target = resolveChannel(address, this.options.env);
     } catch (error) {
-      const detail = error instanceof CliError ? error.message : 'config';
+      // recorded in the log: said in the incident's language, as the notice is
+      const detail = error instanceof CliError ? messages(notice.lang).say(error.said) : 'config';
       return { outcome: 'failed', attempts, delivered, parts: 0, code: 'config', detail };
     }
     const parts = encodeNotice(notice, type);

@@ -2,7 +2,7 @@
 // and a body is signed for the moment it is sent. No clock, no network here.
 import { createHmac } from 'node:crypto';
 import type { ChannelType } from '../playbook/schema.js';
-import { t } from '../ui/i18n.js';
+import { messages } from '../i18n/messages.js';
 import type { Notice } from './notice.js';
 
 /** WeCom: a markdown message is at most 4096 bytes of UTF-8. */
@@ -77,7 +77,7 @@ export function markdownParts(notice: Notice, max: number, head = (title: string
   const whole = `${head(notice.title)}\n${body}\n${notice.footer}`;
   if (bytes(whole) <= max) return [whole];
   // a marker of the widest form the split can need, so every part fits whatever its number
-  const marker = (n: number, total: number) => t('notify.part', { n, total }, notice.lang);
+  const marker = (n: number, total: number) => messages(notice.lang).t('notify.part', { n, total });
   const frame = bytes(`${head(notice.title)} ${marker(999, 999)}\n\n${notice.footer}`);
   const pieces = splitByBytes(body, Math.max(64, max - frame));
   return pieces.map((piece, i) => `${head(notice.title)} ${marker(i + 1, pieces.length)}\n${piece}\n${notice.footer}`);
@@ -99,7 +99,7 @@ function wecomParts(notice: Notice): WirePart[] {
   if (mobiles.length > 0) {
     // WeCom markdown cannot mention anyone: a text message alongside carries mentioned_mobile_list
     const names = notice.mentions.filter((m) => m.mobile).map((m) => m.name).join(', ');
-    const content = splitByBytes(`${t('notify.mention', { names }, notice.lang)} — ${notice.footer}`, WECOM_TEXT_BYTES)[0]!;
+    const content = splitByBytes(`${messages(notice.lang).t('notify.mention', { names })} — ${notice.footer}`, WECOM_TEXT_BYTES)[0]!;
     parts.push({ body: { msgtype: 'text', text: { content, mentioned_mobile_list: mobiles } }, contentType: json });
   }
   return parts;
@@ -133,7 +133,7 @@ function feishuParts(notice: Notice): WirePart[] {
       card: {
         config: { wide_screen_mode: true },
         header: {
-          title: { tag: 'plain_text', content: bodies.length > 1 ? `${notice.title} ${t('notify.part', { n: i + 1, total: bodies.length }, notice.lang)}` : notice.title },
+          title: { tag: 'plain_text', content: bodies.length > 1 ? `${notice.title} ${messages(notice.lang).t('notify.part', { n: i + 1, total: bodies.length })}` : notice.title },
           template: headerColour(notice),
         },
         elements: [
@@ -167,7 +167,7 @@ function escapeAttribute(value: string): string {
 
 function webhookParts(notice: Notice): WirePart[] {
   const names = notice.mentions.map((m) => m.name);
-  const lines = [notice.title, ...notice.lines, ...(names.length ? [t('notify.mention', { names: names.join(', ') }, notice.lang)] : []), notice.footer];
+  const lines = [notice.title, ...notice.lines, ...(names.length ? [messages(notice.lang).t('notify.mention', { names: names.join(', ') })] : []), notice.footer];
   return [{ body: { text: plainFromMarkdown(lines.join('\n')) }, contentType: json }];
 }
 

@@ -4,9 +4,8 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { createRequire } from 'node:module';
 import { basename, join, resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import { InputError, type Problem } from '../errors.js';
+import { InputError, message, type Problem } from '../errors.js';
 import { lastCoveredYear, type WorkCalendar } from '../time/calendar.js';
-import { t } from '../ui/i18n.js';
 import { MAX_FILE_BYTES, parseYaml, type Parsed } from './yaml.js';
 import {
   calendarFileSchema,
@@ -36,12 +35,12 @@ function readFile(file: string): { content: Buffer } | { problem: Problem } {
   try {
     const size = statSync(file).size;
     if (size > MAX_FILE_BYTES) {
-      return { problem: { file, line: 1, col: 1, severity: 'error', message: t('yaml.tooLarge', { size: (size / 1048576).toFixed(1), limit: 1 }) } };
+      return { problem: { file, line: 1, col: 1, severity: 'error', message: message('yaml.tooLarge', { size: (size / 1048576).toFixed(1), limit: 1 }) } };
     }
     return { content: readFileSync(file) };
   } catch (e) {
-    const detail = (e as NodeJS.ErrnoException).code === 'ENOENT' ? t('pb.missingFile') : (e as Error).message;
-    return { problem: { file, line: 1, col: 1, severity: 'error', message: t('yaml.unreadable', { detail }) } };
+    const detail = (e as NodeJS.ErrnoException).code === 'ENOENT' ? message('pb.missingFile') : (e as Error).message;
+    return { problem: { file, line: 1, col: 1, severity: 'error', message: message('yaml.unreadable', { detail }) } };
   }
 }
 
@@ -54,7 +53,7 @@ export function parseFile<S extends z.ZodType>(file: string, schema: S): Parsed<
 function orThrow<T>(parsed: Parsed<T>, extra: Problem[] = []): T {
   const problems = parsed.ok ? extra : parsed.problems;
   const errors = problems.filter((p) => p.severity === 'error');
-  if (!parsed.ok || errors.length > 0) throw new InputError(t('config.invalid'), errors);
+  if (!parsed.ok || errors.length > 0) throw new InputError('config.invalid', {}, errors);
   return parsed.value;
 }
 
@@ -71,7 +70,7 @@ export function loadTeams(dir: string): Team[] {
 }
 
 export function playbookIds(dir: string): string[] {
-  if (!existsSync(dir)) throw new InputError(t('pb.dirMissing', { dir }));
+  if (!existsSync(dir)) throw new InputError('pb.dirMissing', { dir });
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && !RESERVED.has(basename(f, '.yaml')))
     .map((f) => basename(f, '.yaml'))
@@ -81,7 +80,7 @@ export function playbookIds(dir: string): string[] {
 export function loadPlaybook(dir: string, type: string, teams: Team[]): LoadedPlaybook {
   const file = join(dir, `${type}.yaml`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(type) || !existsSync(file)) {
-    throw new InputError(t('pb.notFound', { type, dir, known: playbookIds(dir).join(', ') || '—' }));
+    throw new InputError('pb.notFound', { type, dir, known: playbookIds(dir).join(', ') || '—' });
   }
   const parsed = parseFile(file, playbookSchema);
   const definition = orThrow(parsed, parsed.ok ? checkPlaybook(parsed.value, parsed.source, teams) : []);
@@ -129,8 +128,8 @@ export function insideFolder(folder: string, file: string): boolean {
 
 export function readTemplate(templatesDir: string, id: string, lang: 'zh' | 'en'): string {
   const file = templatePath(templatesDir, id, lang);
-  if (!file) throw new InputError(t('tpl.outside', { id }));
+  if (!file) throw new InputError('tpl.outside', { id });
   const read = readFile(file);
-  if ('problem' in read) throw new InputError(read.problem.message, [read.problem]);
+  if ('problem' in read) throw new InputError(read.problem.message, {}, [read.problem]);
   return read.content.toString('utf8');
 }

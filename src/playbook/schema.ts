@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../time/duration.js';
-import { t } from '../ui/i18n.js';
 
-import { DIRECTIONS, INDICATORS, PHASES, TIERS } from './vocabulary.js';
+import { DIRECTIONS, INDICATORS, LANGS, PHASES, TIERS } from './vocabulary.js';
 
-export { DIRECTIONS, INDICATORS, PHASES, TIERS } from './vocabulary.js';
-export type { HandlingDirection, Indicator, Phase, Tier } from './vocabulary.js';
+export { DIRECTIONS, INDICATORS, LANGS, PHASES, TIERS } from './vocabulary.js';
+export type { HandlingDirection, Indicator, Lang, Phase, Tier } from './vocabulary.js';
 
 export const tierSchema = z.enum(TIERS);
 export const directionSchema = z.enum(DIRECTIONS);
@@ -166,7 +165,7 @@ export type StepDefinition = z.infer<typeof stepSchema>;
 const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine(isCalendarDate, { error: () => t('schema.notADate') });
+  .refine(isCalendarDate, { error: 'schema.notADate' });
 
 function isCalendarDate(d: string): boolean {
   const ms = Date.parse(`${d}T00:00:00Z`);
@@ -190,11 +189,13 @@ export const calendarFileSchema = z.strictObject({
   workdays: z.array(dateSchema).default([]),
 });
 
+/** The firm as statements name it (SPEC §4 `firm:`); every field optional. */
+export const firmSchema = z.strictObject({ name: z.string().optional(), hotline: z.string().optional(), website: z.string().optional() });
+export type Firm = z.infer<typeof firmSchema>;
+
 export const configSchema = z.strictObject({
-  firm: z
-    .strictObject({ name: z.string().optional(), hotline: z.string().optional(), website: z.string().optional() })
-    .optional(),
-  lang: z.enum(['zh', 'en']).optional(),
+  firm: firmSchema.optional(),
+  lang: z.enum(LANGS).optional(),
   timezone: z.string().optional(),
   db: z.string().optional(),
   playbooks: z.string().optional(),

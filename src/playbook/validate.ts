@@ -2,8 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LineCounter } from 'yaml';
-import type { Problem } from '../errors.js';
-import { t } from '../ui/i18n.js';
+import { message, type Problem } from '../errors.js';
 import { checkGrading, checkPlaybook, checkReviewed, checkTeams } from './checks.js';
 import { insideFolder, loadCalendar, parseFile, templatePath } from './library.js';
 import { calendarFileSchema, gradingSchema, playbookSchema, teamsFileSchema, type Playbook, type Team } from './schema.js';
@@ -21,7 +20,7 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
   const files: string[] = [];
   const problems: Problem[] = [];
   if (!existsSync(playbooksDir)) {
-    return { files, problems: [{ file: playbooksDir, line: 1, col: 1, severity: 'error', message: t('pb.dirMissing', { dir: playbooksDir }) }] };
+    return { files, problems: [{ file: playbooksDir, line: 1, col: 1, severity: 'error', message: message('pb.dirMissing', { dir: playbooksDir }) }] };
   }
   const names = readdirSync(playbooksDir).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -56,7 +55,7 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
       continue;
     }
     // owners can only be checked against a teams file that loaded
-    const checks = checkPlaybook(p.value, p.source, teams).filter((pr) => tm.ok || !pr.message.includes('teams.yaml'));
+    const checks = checkPlaybook(p.value, p.source, teams).filter((pr) => tm.ok || pr.message.key !== 'pb.unknownTeam');
     problems.push(...checks, ...checkReviewed(p.value, p.source, today));
     playbooks.push({ playbook: p.value, source: p.source });
   }
@@ -96,7 +95,7 @@ export function checkCalendarHorizon(playbook: Playbook, source: YamlSource, las
     {
       ...locate(source, path),
       severity: 'warning',
-      message: t('pb.calendarHorizon', { step: step.id, due: longest.due, end: `${lastYear}-12-31`, next: lastYear + 1 }),
+      message: message('pb.calendarHorizon', { step: step.id, due: longest.due, end: `${lastYear}-12-31`, next: lastYear + 1 }),
     },
   ];
 }
@@ -120,11 +119,11 @@ function validateTemplates(
       for (const lang of LANGS) {
         const file = templatePath(templatesDir, step.template, lang);
         if (!file) {
-          problems.push({ ...locate(source, ['steps', i, 'template']), message: t('tpl.outside', { id: `${step.template}.${lang}.md` }) });
+          problems.push({ ...locate(source, ['steps', i, 'template']), message: message('tpl.outside', { id: `${step.template}.${lang}.md` }) });
         } else if (!existsSync(file)) {
           problems.push({
             ...locate(source, ['steps', i, 'template']),
-            message: t('pb.missingTemplate', { step: step.id, template: step.template, file: `${step.template}.${lang}.md` }),
+            message: message('pb.missingTemplate', { step: step.id, template: step.template, file: `${step.template}.${lang}.md` }),
           });
         }
       }
@@ -144,7 +143,7 @@ function validateTemplates(
       source = readFileSync(file, 'utf8');
     } catch (error) {
       // a dangling link, a folder named like a template: a problem of that file, not a crash
-      problems.push({ file, line: 1, col: 1, severity: 'error', message: t('tpl.unreadable', { detail: (error as Error).message }) });
+      problems.push({ file, line: 1, col: 1, severity: 'error', message: message('tpl.unreadable', { detail: (error as Error).message }) });
       continue;
     }
     // a template no loaded playbook claims may belong to one that failed to load: its vars are unknown,
@@ -164,15 +163,15 @@ function templateProblem(file: string, source: string, issue: TemplateIssue, kno
     offset += line.length + 1;
   }
   const { line, col } = lines.linePos(issue.offset);
-  const message =
+  const said =
     issue.kind === 'syntax'
-      ? t('tpl.syntax', { detail: issue.detail })
+      ? message('tpl.syntax', { detail: issue.detail })
       : issue.kind === 'partial'
-        ? t('tpl.partial')
+        ? message('tpl.partial')
         : issue.kind === 'delimiters'
-          ? t('tpl.delimiters')
-          : t('tpl.unknownVar', { name: issue.name, known: [...known].join(', ') });
-  return { file, line, col, severity: 'error', message };
+          ? message('tpl.delimiters')
+          : message('tpl.unknownVar', { name: issue.name, known: [...known].join(', ') });
+  return { file, line, col, severity: 'error', message: said };
 }
 
 /**

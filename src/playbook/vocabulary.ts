@@ -12,9 +12,14 @@ export const PHASES = [
   'reputation',
   'review',
 ] as const;
+export const LANGS = ['zh', 'en'] as const;
 export const INDICATORS = ['eventLevel', 'impactScope', 'propagation', 'durationTrend'] as const;
 
 export type Tier = (typeof TIERS)[number];
 export type HandlingDirection = (typeof DIRECTIONS)[number];
 export type Phase = (typeof PHASES)[number];
+/** The two languages everything user-visible exists in (SPEC §5). */
+export type Lang = (typeof LANGS)[number];
+/** A tier's place in the order mild < moderate < severe < critical. */
+export const tierRank = (tier: Tier): number => TIERS.indexOf(tier);
 export type Indicator = (typeof INDICATORS)[number];

@@ -3,8 +3,8 @@
 import type { IncidentState } from '../engine/fold.js';
 import type { Indicator } from '../playbook/vocabulary.js';
 import { formatShort } from '../time/zone.js';
-import { formatSpan } from '../ui/format.js';
-import { t, text, type Lang, type MessageKey } from '../ui/i18n.js';
+import type { MessageKey } from '../errors.js';
+import type { Messages } from '../i18n/messages.js';
 import type { ReportStep } from './model.js';
 
 export interface FieldItem {
@@ -30,12 +30,14 @@ export interface AppendixContext {
   steps: ReportStep[];
   generatedAt: number;
   asOf: number;
-  lang: Lang;
+  /** The report's language. */
+  messages: Messages;
 }
 
 const TO_FILL: FieldItem[] = [{ text: null }];
 
-function field(key: string, items: (FieldItem | undefined)[]): ReportField {
+function field(m: Messages, key: string, items: (FieldItem | undefined)[]): ReportField {
+  const { t } = m;
   const known = items.filter((i): i is FieldItem => i !== undefined);
   return { key, label: t(`rep.a.${key}` as MessageKey), items: known.length ? known : TO_FILL };
 }
@@ -58,11 +60,12 @@ class Facts {
     const def = this.c.state.opened.definition.vars.find((x) => x.id === id);
     if (!value?.trim() || !def) return undefined;
     this.used.add(id);
-    return { label: text(def.prompt), text: value };
+    return { label: this.c.messages.text(def.prompt), text: value };
   }
 
   /** An indicator's level, unless nothing was known about it. */
   indicator(key: Indicator, evenDefault = false): FieldItem | undefined {
+    const { t, text } = this.c.messages;
     const last = this.c.state.gradings[this.c.state.gradings.length - 1];
     if (!last || (last.result.sources[key] === 'default' && !evenDefault)) return undefined;
     const config = this.c.state.opened.grading.indicators[key];
@@ -73,10 +76,11 @@ class Facts {
   metric(key: string): FieldItem | undefined {
     const value = this.c.state.inputs.metrics[key];
     if (value === undefined) return undefined;
-    return { label: text(this.c.state.opened.grading.metrics[key]?.name) || key, text: String(value) };
+    return { label: this.c.messages.text(this.c.state.opened.grading.metrics[key]?.name) || key, text: String(value) };
   }
 
   tierPath(): string {
+    const { t } = this.c.messages;
     return this.c.state.tierHistory.map((h) => t(`tier.${h.tier}`)).join(' → ') || t(`tier.${this.c.state.tier}`);
   }
 
@@ -85,56 +89,58 @@ class Facts {
     const items: FieldItem[] = done.map((s) => ({ label: this.at(s.completedAt!), text: `${s.title} (${s.id})` }));
     const own = this.v('measures');
     if (own) items.push(own);
-    if (this.c.state.recoveredAt !== null) items.push({ label: t('rep.item.recovered'), text: this.at(this.c.state.recoveredAt) });
+    if (this.c.state.recoveredAt !== null) items.push({ label: this.c.messages.t('rep.item.recovered'), text: this.at(this.c.state.recoveredAt) });
     return items;
   }
 }
 
 function fieldsA(f: Facts): ReportField[] {
+  const m = f.c.messages;
+  const { t, text } = m;
   const { state, generatedAt } = f.c;
   const o = state.opened;
   return [
-    field('time', [
+    field(m, 'time', [
       { label: t('rep.item.startedAt'), text: f.at(state.startedAt) },
       ...(state.discoveredAt !== state.startedAt ? [{ label: t('rep.item.discoveredAt'), text: f.at(state.discoveredAt) }] : []),
       { label: t('rep.item.openedAt'), text: f.at(state.openedAt) },
     ]),
-    field('place', []),
-    field('account', [
+    field(m, 'place', []),
+    field(m, 'account', [
       { text: o.title },
       f.v('systems'),
       { label: t('rep.item.tierPath'), text: f.tierPath() },
       state.recoveredAt !== null ? { label: t('rep.item.recovered'), text: f.at(state.recoveredAt) } : undefined,
       state.closedAt !== null ? { label: t('rep.item.closed'), text: f.at(state.closedAt) } : undefined,
     ]),
-    field('scope', [f.indicator('impactScope'), f.metric('affectedClients')]),
-    field('severity', [
+    field(m, 'scope', [f.indicator('impactScope'), f.metric('affectedClients')]),
+    field(m, 'severity', [
       { label: t('rep.item.tier'), text: t('rep.item.tierScore', { tier: t(`tier.${state.tier}`), score: state.gradings.at(-1)?.result.score ?? '—' }) },
       state.maxTier !== state.tier ? { label: t('rep.item.maxTier'), text: t(`tier.${state.maxTier}`) } : undefined,
       f.indicator('eventLevel'),
     ]),
-    field('people', [f.metric('affectedClients')]),
-    field('losses', []),
-    field('consequences', [
+    field(m, 'people', [f.metric('affectedClients')]),
+    field(m, 'losses', []),
+    field(m, 'consequences', [
       { label: t('rep.item.direction'), text: t(`direction.${state.direction}`) },
       f.indicator('propagation'),
       f.indicator('durationTrend'),
     ]),
-    field('cause', [f.v('cause')]),
-    field('nature', [{ label: t('rep.item.type'), text: `${text(o.definition.name) || o.type} (${o.type})` }]),
-    field('measures', f.measures()),
-    field('help', []),
-    field('unit', [
+    field(m, 'cause', [f.v('cause')]),
+    field(m, 'nature', [{ label: t('rep.item.type'), text: `${text(o.definition.name) || o.type} (${o.type})` }]),
+    field(m, 'measures', f.measures()),
+    field(m, 'help', []),
+    field(m, 'unit', [
       { label: t('rep.item.unit'), text: o.firm.name?.trim() || null },
       { label: t('rep.item.signatory'), text: null },
       { label: t('rep.item.reportTime'), text: f.at(generatedAt) },
     ]),
-    field('contact', [
+    field(m, 'contact', [
       { label: t('rep.item.contactPerson'), text: null },
       o.firm.hotline ? { label: t('rep.item.hotline'), text: o.firm.hotline } : undefined,
       o.firm.website ? { label: t('rep.item.website'), text: o.firm.website } : undefined,
     ]),
-    field('other', [
+    field(m, 'other', [
       state.closed?.summary ? { label: t('rep.item.closingSummary'), text: state.closed.summary } : undefined,
       ...o.definition.vars.filter((v) => !f.used.has(v.id)).map((v) => f.v(v.id)),
       state.notes.length ? { label: t('rep.item.notes'), text: t('rep.item.notesCount', { count: state.notes.length }) } : undefined,
@@ -147,6 +153,8 @@ export function appendixA(c: AppendixContext, tz: string): ReportField[] {
 }
 
 export function appendixB(c: AppendixContext, tz: string): AppendixPart[] {
+  const m = c.messages;
+  const { t, span } = m;
   const f = new Facts(c, tz);
   const a = new Map(fieldsA(new Facts(c, tz)).map((x) => [x.key, x]));
   const { state, steps } = c;
@@ -162,24 +170,24 @@ export function appendixB(c: AppendixContext, tz: string): AppendixPart[] {
   return [
     part('facts', ['time', 'place', 'account', 'scope', 'severity', 'losses'].map((k) => a.get(k)!)),
     part('handling', [
-      field('reporting', reporting.map((s) => ({ label: `${s.title} (${s.id})`, text: outcome(s) }))),
+      field(m, 'reporting', reporting.map((s) => ({ label: `${s.title} (${s.id})`, text: outcome(s) }))),
       a.get('measures')!,
-      field('effect', [
+      field(m, 'effect', [
         state.recoveredAt !== null
-          ? { label: t('rep.item.recovered'), text: `${f.at(state.recoveredAt)} (${formatSpan(state.recoveredAt - state.startedAt)})` }
+          ? { label: t('rep.item.recovered'), text: `${f.at(state.recoveredAt)} (${span(state.recoveredAt - state.startedAt)})` }
           : { label: t('rep.item.recovered'), text: t('rep.item.notRecovered', { at: f.at(c.asOf) }) },
         { label: t('rep.item.onTime'), text: `${onTime} / ${steps.length}` },
       ]),
     ]),
-    part('findings', [a.get('cause')!, field('eventLevel', [f.indicator('eventLevel')]), field('responsibility', []), field('conclusion', [])]),
+    part('findings', [a.get('cause')!, field(m, 'eventLevel', [f.indicator('eventLevel')]), field(m, 'responsibility', []), field(m, 'conclusion', [])]),
     part('followUp', [
-      field('problems', [
+      field(m, 'problems', [
         late.length ? { label: t('rep.item.late'), text: late.map((s) => s.id).join(', ') } : undefined,
         ...skipped.map((s) => ({ label: t('rep.item.skipped', { step: s.id }), text: s.reason ?? '' })),
         state.closed?.forced ? { label: t('rep.item.forcedClose'), text: state.closed.reason ?? '' } : undefined,
       ]),
-      field('rectification', [f.v('measures')]),
-      field('accountability', []),
+      field(m, 'rectification', [f.v('measures')]),
+      field(m, 'accountability', []),
     ]),
   ];
 }

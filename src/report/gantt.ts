@@ -1,9 +1,9 @@
 // The Mermaid gantt of the response (SPEC §8.10): one section per phase, one bar per step from
 // when it applied to when it was done, skipped or withdrawn (open steps run to the judging time).
 import { formatInZone } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
 import { mermaidText } from './escape.js';
 import type { ReportModel, ReportStep } from './model.js';
+import type { Messages } from '../i18n/messages.js';
 
 /** The dateFormat of every date in the chart: local wall time in the incident's zone. */
 export const GANTT_DATE_FORMAT = 'YYYY-MM-DD HH:mm:ss';
@@ -20,7 +20,8 @@ function bar(step: ReportStep, n: number, model: ReportModel): string {
   return `    ${name} :${[...tags, `s${n}`, local(start, model.timeZone), local(end, model.timeZone)].join(', ')}`;
 }
 
-export function ganttChart(model: ReportModel): string {
+export function ganttChart(m: Messages, model: ReportModel): string {
+  const { t } = m;
   const lines = [
     'gantt',
     `    title ${mermaidText(t('rep.gantt.title', { id: model.cover.id }))}`,

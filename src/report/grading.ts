@@ -4,7 +4,7 @@ import type { GradingRecord, IncidentState } from '../engine/fold.js';
 import { grade, type ClientImpact, type GradingInputs, type GradingResult } from '../grading/grade.js';
 import type { GradingConfig } from '../playbook/schema.js';
 import { INDICATORS, type HandlingDirection, type Indicator, type Tier } from '../playbook/vocabulary.js';
-import { t, text, valueLabel } from '../ui/i18n.js';
+import type { Messages } from '../i18n/messages.js';
 
 export interface IndicatorRow {
   key: Indicator;
@@ -54,18 +54,21 @@ export interface RegradeRow {
   direction: HandlingDirection;
 }
 
-function metricName(config: GradingConfig, key: string): string {
+function metricName(m: Messages, config: GradingConfig, key: string): string {
+  const { text } = m;
   return text(config.metrics[key]?.name) || key;
 }
 
-function sourceText(config: GradingConfig, source: string, inputs: GradingInputs): string {
+function sourceText(m: Messages, config: GradingConfig, source: string, inputs: GradingInputs): string {
+  const { t, valueLabel } = m;
   if (source === 'explicit') return t('source.explicit');
   if (source === 'default') return t('source.default');
   const value = inputs.metrics[source];
-  return `${t('source.metric', { name: metricName(config, source) })} = ${typeof value === 'string' ? valueLabel(value) : String(value ?? '')}`;
+  return `${t('source.metric', { name: metricName(m, config, source) })} = ${typeof value === 'string' ? valueLabel(value) : String(value ?? '')}`;
 }
 
-export function gradingSection(state: IncidentState): GradingSection {
+export function gradingSection(m: Messages, state: IncidentState): GradingSection {
+  const { text } = m;
   const config = state.opened.grading;
   const last: GradingRecord | undefined = state.gradings[state.gradings.length - 1];
   const inputs = last?.inputs ?? state.inputs;
@@ -79,7 +82,7 @@ export function gradingSection(state: IncidentState): GradingSection {
       level: result.levels[key],
       levelText: text(config.indicators[key].levels[result.levels[key] - 1]),
       source: result.sources[key],
-      sourceText: sourceText(config, result.sources[key], inputs),
+      sourceText: sourceText(m, config, result.sources[key], inputs),
       weight: result.weights[key],
     })),
     score: result.score,
@@ -97,7 +100,8 @@ export function gradingSection(state: IncidentState): GradingSection {
 const shown = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
 
 /** What a grading's inputs changed against the previous ones (for the first: everything it was given). */
-export function inputChanges(config: GradingConfig, before: GradingInputs | null, after: GradingInputs): InputChange[] {
+export function inputChanges(m: Messages, config: GradingConfig, before: GradingInputs | null, after: GradingInputs): InputChange[] {
+  const { t, text } = m;
   const changes: InputChange[] = [];
   for (const key of INDICATORS) {
     const from = shown(before?.indicators[key]);
@@ -108,7 +112,7 @@ export function inputChanges(config: GradingConfig, before: GradingInputs | null
   for (const key of metrics) {
     const from = shown(before?.metrics[key]);
     const to = shown(after.metrics[key]);
-    if (from !== to) changes.push({ kind: 'metric', key, name: metricName(config, key), from, to });
+    if (from !== to) changes.push({ kind: 'metric', key, name: metricName(m, config, key), from, to });
   }
   if ((before?.impact ?? null) !== after.impact) {
     changes.push({ kind: 'impact', key: 'impact', name: t('rep.impact'), from: before?.impact ?? null, to: after.impact });
@@ -116,13 +120,13 @@ export function inputChanges(config: GradingConfig, before: GradingInputs | null
   return changes;
 }
 
-export function regradeHistory(state: IncidentState): RegradeRow[] {
+export function regradeHistory(m: Messages, state: IncidentState): RegradeRow[] {
   const config = state.opened.grading;
   return state.gradings.map((g, i) => ({
     at: g.at,
     actor: g.actor,
     initial: i === 0,
-    changes: inputChanges(config, i === 0 ? null : state.gradings[i - 1]!.inputs, g.inputs),
+    changes: inputChanges(m, config, i === 0 ? null : state.gradings[i - 1]!.inputs, g.inputs),
     tierBefore: g.previousTier,
     tierAfter: g.tier,
     computedTier: g.result.tier,

@@ -1,25 +1,33 @@
 // The report as Markdown (CommonMark + GFM tables), in the order of SPEC §8. Every piece of
 // text that did not come from this file goes through md()/code(): no raw HTML is ever emitted.
 import { formatShort } from '../time/zone.js';
-import { formatSpan } from '../ui/format.js';
-import { t, type MessageKey } from '../ui/i18n.js';
+import type { MessageKey } from '../errors.js';
+import type { Messages } from '../i18n/messages.js';
 import type { FieldItem, ReportField } from './appendix.js';
 import { code, codeBlock, md } from './escape.js';
 import { ganttChart } from './gantt.js';
 import { mentionsChart } from './signals.js';
-import { withLang, type ReportModel, type ReportStatement, type ReportStep } from './model.js';
+import type { ReportModel, ReportStatement, ReportStep } from './model.js';
 
 /** Lines are handed on in chunks of about this many, so a long timeline is never held twice. */
 const CHUNK_LINES = 2000;
 
-const item = (label: string, value: string) => `- **${md(label)}**${t('rep.sep')}${value}`;
-
 class Renderer {
   readonly out: string[] = [];
+  private readonly t: Messages['t'];
+  private readonly span: Messages['span'];
   constructor(
     readonly m: ReportModel,
+    private readonly messages: Messages,
     private readonly write: (chunk: string) => void,
-  ) {}
+  ) {
+    this.t = messages.t;
+    this.span = messages.span;
+  }
+
+  item(label: string, value: string): string {
+    return `- **${md(label)}**${this.t('rep.sep')}${value}`;
+  }
 
   flush(last = false): void {
     if (last) while (this.out.length && this.out[this.out.length - 1] === '') this.out.pop();
@@ -38,11 +46,11 @@ class Renderer {
   }
 
   when(ms: number | null | undefined): string {
-    return ms === null || ms === undefined ? t('rep.notYet') : formatShort(ms, this.m.timeZone);
+    return ms === null || ms === undefined ? this.t('rep.notYet') : formatShort(ms, this.m.timeZone);
   }
 
   heading(level: number, key: MessageKey, params: Record<string, string | number> = {}): void {
-    this.out.push(`${'#'.repeat(level)} ${md(t(key, params))}`, '');
+    this.out.push(`${'#'.repeat(level)} ${md(this.t(key, params))}`, '');
   }
 
   para(text: string): void {
@@ -57,12 +65,12 @@ class Renderer {
   title(): void {
     const { integrity, cover } = this.m;
     if (!integrity.ok) {
-      const problem = integrity.problem ? t(`verify.problem.${integrity.problem}`) : '';
-      this.para(`> **${md(t('rep.warning'))}**${t('rep.sep')}${md(t('rep.brokenChain', { seq: integrity.firstBadSeq ?? '?', problem, command: integrity.command }))}`);
+      const problem = integrity.problem ? this.t(`verify.problem.${integrity.problem}`) : '';
+      this.para(`> **${md(this.t('rep.warning'))}**${this.t('rep.sep')}${md(this.t('rep.brokenChain', { seq: integrity.firstBadSeq ?? '?', problem, command: integrity.command }))}`);
     }
-    if (integrity.foldedThrough !== null) this.para(`> ${md(t('rep.partialFold', { last: integrity.foldedThrough }))}`);
+    if (integrity.foldedThrough !== null) this.para(`> ${md(this.t('rep.partialFold', { last: integrity.foldedThrough }))}`);
     this.heading(1, cover.mode === 'drill' ? 'rep.titleDrill' : 'rep.title', { title: cover.title });
-    if (cover.mode === 'drill') this.para(`> **${md(t('rep.drillBanner'))}**`);
+    if (cover.mode === 'drill') this.para(`> **${md(this.t('rep.drillBanner'))}**`);
     if (cover.drift) this.para(`> ${md(cover.drift)}`);
   }
 
@@ -70,12 +78,12 @@ class Renderer {
     const c = this.m.cover;
     this.heading(2, 'rep.cover');
     const rows: [MessageKey, string][] = [
-      ['rep.cover.firm', c.firm.name ? md(c.firm.name) : `**${md(t('rep.toFill'))}**`],
+      ['rep.cover.firm', c.firm.name ? md(c.firm.name) : `**${md(this.t('rep.toFill'))}**`],
       ['rep.cover.id', code(c.id, true)],
       ['rep.cover.title', md(c.title)],
       ['rep.cover.type', `${md(c.typeName)} (${code(c.type, true)})`],
-      ['rep.cover.mode', md(t(c.mode === 'drill' ? 'rep.modeDrill' : 'rep.modeReal'))],
-      ['rep.cover.state', md(t(`state.${c.state}`))],
+      ['rep.cover.mode', md(this.t(c.mode === 'drill' ? 'rep.modeDrill' : 'rep.modeReal'))],
+      ['rep.cover.state', md(this.t(`state.${c.state}`))],
       ['rep.cover.started', md(this.when(c.startedAt))],
       ['rep.cover.discovered', md(this.when(c.discoveredAt))],
       ['rep.cover.opened', md(this.when(c.openedAt))],
@@ -88,7 +96,7 @@ class Renderer {
       ['rep.cover.sha', code(c.playbook.sha256, true)],
     ];
     if (c.drill) rows.push(['rep.cover.scenario', md(`${c.drill.scenario} (${c.drill.start})`)]);
-    this.table([t('rep.col.field'), t('rep.col.value')], rows.map(([k, v]) => [md(t(k)), v]));
+    this.table([this.t('rep.col.field'), this.t('rep.col.value')], rows.map(([k, v]) => [md(this.t(k)), v]));
   }
 
   summary(): void {
@@ -96,16 +104,16 @@ class Renderer {
     this.heading(2, 'rep.summary');
     const end = this.m.cover.closedAt !== null ? 'rep.sum.untilClosed' : 'rep.sum.untilNow';
     const items = [
-      item(t('rep.sum.tier'), md(t(`tier.${s.tier}`))),
-      item(t('rep.sum.maxTier'), md(t(`tier.${s.maxTier}`))),
-      item(t('rep.sum.direction'), md(t(`direction.${s.direction}`))),
-      item(t('rep.sum.duration'), md(t('rep.sum.durationValue', { d: formatSpan(s.durationMs), end: t(end, { at: this.when(this.m.asOf) }) }))),
-      item(t('rep.sum.recovery'), md(s.recoveryMs === null ? t('rep.notYet') : formatSpan(s.recoveryMs))),
-      item(t('rep.sum.steps'), md(t('rep.sum.stepsValue', s.counts))),
-      item(t('rep.sum.late'), s.lateSteps.length ? s.lateSteps.map((id) => code(id)).join(', ') : md(t('grade.none'))),
+      this.item(this.t('rep.sum.tier'), md(this.t(`tier.${s.tier}`))),
+      this.item(this.t('rep.sum.maxTier'), md(this.t(`tier.${s.maxTier}`))),
+      this.item(this.t('rep.sum.direction'), md(this.t(`direction.${s.direction}`))),
+      this.item(this.t('rep.sum.duration'), md(this.t('rep.sum.durationValue', { d: this.span(s.durationMs), end: this.t(end, { at: this.when(this.m.asOf) }) }))),
+      this.item(this.t('rep.sum.recovery'), md(s.recoveryMs === null ? this.t('rep.notYet') : this.span(s.recoveryMs))),
+      this.item(this.t('rep.sum.steps'), md(this.t('rep.sum.stepsValue', s.counts))),
+      this.item(this.t('rep.sum.late'), s.lateSteps.length ? s.lateSteps.map((id) => code(id)).join(', ') : md(this.t('grade.none'))),
     ];
-    if (s.closed?.forced) items.push(item(t('rep.sum.forced'), md(t('rep.sum.forcedValue', { count: s.closed.pending.length, reason: s.closed.reason ?? '' }))));
-    if (s.closed?.summary) items.push(item(t('rep.sum.closing'), md(s.closed.summary)));
+    if (s.closed?.forced) items.push(this.item(this.t('rep.sum.forced'), md(this.t('rep.sum.forcedValue', { count: s.closed.pending.length, reason: s.closed.reason ?? '' }))));
+    if (s.closed?.summary) items.push(this.item(this.t('rep.sum.closing'), md(s.closed.summary)));
     this.list(items);
   }
 
@@ -114,30 +122,30 @@ class Renderer {
     this.heading(2, 'rep.grading');
     this.heading(3, 'rep.grading.indicators');
     this.table(
-      [t('grade.indicator'), t('grade.level'), t('rep.col.meaning'), t('grade.source'), t('grade.weight')],
+      [this.t('grade.indicator'), this.t('grade.level'), this.t('rep.col.meaning'), this.t('grade.source'), this.t('grade.weight')],
       g.indicators.map((i) => [`${md(i.name)} (${code(i.key, true)})`, String(i.level), md(i.levelText), md(i.sourceText), String(i.weight)]),
     );
-    const floors = g.floors.length ? g.floors.map((f) => `${code(f.id)}${f.atLeast ? ` (≥ ${md(t(`tier.${f.atLeast}`))})` : ''}`).join(', ') : md(t('grade.none'));
+    const floors = g.floors.length ? g.floors.map((f) => `${code(f.id)}${f.atLeast ? ` (≥ ${md(this.t(`tier.${f.atLeast}`))})` : ''}`).join(', ') : md(this.t('grade.none'));
     const items = [
-      item(t('grade.score'), md(t('rep.grading.scoreValue', { score: g.score, band: t(`tier.${g.bandTier}`) }))),
-      item(t('grade.floors'), floors),
-      item(t('grade.tier'), md(t(`tier.${g.tier}`))),
+      this.item(this.t('grade.score'), md(this.t('rep.grading.scoreValue', { score: g.score, band: this.t(`tier.${g.bandTier}`) }))),
+      this.item(this.t('grade.floors'), floors),
+      this.item(this.t('grade.tier'), md(this.t(`tier.${g.tier}`))),
     ];
     if (g.override) {
-      items.push(item(t('rep.col.override'), md(t('rep.grading.override', { computed: t(`tier.${g.computedTier}`), tier: t(`tier.${g.tier}`), reason: g.reason ?? '' }))));
+      items.push(this.item(this.t('rep.col.override'), md(this.t('rep.grading.override', { computed: this.t(`tier.${g.computedTier}`), tier: this.t(`tier.${g.tier}`), reason: g.reason ?? '' }))));
     }
     this.list(items);
     this.heading(3, 'rep.regrades');
     this.table(
-      [t('rep.col.time'), t('rep.col.actor'), t('rep.col.changes'), t('rep.col.tierChange'), t('grade.score'), t('rep.col.reason'), t('rep.col.override')],
+      [this.t('rep.col.time'), this.t('rep.col.actor'), this.t('rep.col.changes'), this.t('rep.col.tierChange'), this.t('grade.score'), this.t('rep.col.reason'), this.t('rep.col.override')],
       this.m.regrades.map((r) => {
         const changes = r.changes.map((c) => `${c.name}: ${c.from ?? '—'} → ${c.to ?? '—'}`).join('; ');
-        const tiers = `${r.tierBefore ? t(`tier.${r.tierBefore}`) : '—'} → ${t(`tier.${r.tierAfter}`)}`;
-        const override = r.override ? `**${md(t('rep.regrade.override', { computed: t(`tier.${r.computedTier}`) }))}**` : '';
+        const tiers = `${r.tierBefore ? this.t(`tier.${r.tierBefore}`) : '—'} → ${this.t(`tier.${r.tierAfter}`)}`;
+        const override = r.override ? `**${md(this.t('rep.regrade.override', { computed: this.t(`tier.${r.computedTier}`) }))}**` : '';
         return [
           md(this.when(r.at)),
           md(r.actor),
-          md(`${r.initial ? `${t('rep.regrade.initial')}: ` : ''}${changes || t('rep.regrade.noChange')}`),
+          md(`${r.initial ? `${this.t('rep.regrade.initial')}: ` : ''}${changes || this.t('rep.regrade.noChange')}`),
           md(tiers),
           String(r.score),
           md(r.reason ?? ''),
@@ -156,59 +164,59 @@ class Renderer {
     this.heading(3, 'rep.signals');
     const pct = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)} %`);
     this.table(
-      [t('rep.col.time'), t('rep.signals.file'), 'sha256', t('rep.signals.rows'), t('rep.signals.window'), t('rep.signals.metrics')],
+      [this.t('rep.col.time'), this.t('rep.signals.file'), 'sha256', this.t('rep.signals.rows'), this.t('rep.signals.window'), this.t('rep.signals.metrics')],
       imports.map((i) => {
         const m = i.metrics;
-        const figures = t('rep.signals.figures', {
+        const figures = this.t('rep.signals.figures', {
           reposts: m.reposts,
           views: m.views,
           platforms: m.platforms,
           hours: m.hours,
-          trend: t(`value.${m.trend}`),
+          trend: this.t(`value.${m.trend}`),
           negative: pct(m.negativeShare),
-          mainstream: m.mainstream.length ? m.mainstream.join(', ') : t('grade.none'),
+          mainstream: m.mainstream.length ? m.mainstream.join(', ') : this.t('grade.none'),
         });
         const window = `${this.when(Date.parse(i.window.from))} → ${this.when(Date.parse(i.window.to))}`;
         return [
           md(this.when(i.at)),
           `${md(i.file)} (${md(i.format.toUpperCase())}${i.encoding ? `, ${md(i.encoding)}` : ''})`,
           code(i.sha256, true),
-          md(t('rep.signals.rowsValue', { used: i.used, rows: i.rows, ignored: i.ignored })),
+          md(this.t('rep.signals.rowsValue', { used: i.used, rows: i.rows, ignored: i.ignored })),
           md(window),
           md(figures),
         ];
       }),
     );
-    this.para(md(t('rep.signals.chartNote')));
-    this.para(codeBlock(mentionsChart(series, this.m.timeZone), 'mermaid'));
+    this.para(md(this.t('rep.signals.chartNote')));
+    this.para(codeBlock(mentionsChart(this.messages, series, this.m.timeZone), 'mermaid'));
   }
 
   direction(): void {
     const d = this.m.direction;
     this.heading(2, 'rep.direction');
-    this.para(md(t(`direction.${d.direction}`)));
+    this.para(md(this.t(`direction.${d.direction}`)));
     const steps = (list: { id: string; title: string; directions: string[] }[]) =>
-      list.length ? list.map((s) => `${md(s.title)} (${code(s.id)}; ${md(s.directions.join('/'))})`).join('; ') : md(t('grade.none'));
-    const items = [item(t('rep.impact'), code(d.impact))];
-    if (d.history.length > 1) items.push(item(t('rep.dir.history'), md(d.history.map((h) => `${h.direction} (${this.when(h.at)})`).join(' → '))));
-    items.push(item(t('rep.dir.added', { direction: d.direction }), steps(d.added)));
-    items.push(item(t('rep.dir.excluded', { direction: d.direction }), steps(d.excluded)));
+      list.length ? list.map((s) => `${md(s.title)} (${code(s.id)}; ${md(s.directions.join('/'))})`).join('; ') : md(this.t('grade.none'));
+    const items = [this.item(this.t('rep.impact'), code(d.impact))];
+    if (d.history.length > 1) items.push(this.item(this.t('rep.dir.history'), md(d.history.map((h) => `${h.direction} (${this.when(h.at)})`).join(' → '))));
+    items.push(this.item(this.t('rep.dir.added', { direction: d.direction }), steps(d.added)));
+    items.push(this.item(this.t('rep.dir.excluded', { direction: d.direction }), steps(d.excluded)));
     this.list(items);
   }
 
   teams(): void {
     this.heading(2, 'rep.teams');
-    if (this.m.teams.length === 0) return this.para(md(t('rep.teams.none')));
+    if (this.m.teams.length === 0) return this.para(md(this.t('rep.teams.none')));
     this.table(
-      [t('rep.col.team'), t('rep.col.activatedAt'), t('rep.col.tier'), t('rep.col.reached')],
+      [this.t('rep.col.team'), this.t('rep.col.activatedAt'), this.t('rep.col.tier'), this.t('rep.col.reached')],
       this.m.teams.map((x) => [
         `${md(x.name)} (${code(x.team, true)})`,
-        md(x.activatedAt === null ? t('rep.teams.notActivated') : this.when(x.activatedAt)),
-        md(x.tier ? t(`tier.${x.tier}`) : '—'),
+        md(x.activatedAt === null ? this.t('rep.teams.notActivated') : this.when(x.activatedAt)),
+        md(x.tier ? this.t(`tier.${x.tier}`) : '—'),
         md(
           x.reached.length
-            ? x.reached.map((r) => `${r.member} (${t(r.reached ? 'ev.reachedYes' : 'ev.reachedNo')}, ${this.when(r.at)}${r.note ? `: ${r.note}` : ''})`).join('; ')
-            : t('rep.teams.reachedNone'),
+            ? x.reached.map((r) => `${r.member} (${this.t(r.reached ? 'ev.reachedYes' : 'ev.reachedNo')}, ${this.when(r.at)}${r.note ? `: ${r.note}` : ''})`).join('; ')
+            : this.t('rep.teams.reachedNone'),
         ),
       ]),
     );
@@ -219,7 +227,7 @@ class Renderer {
     if (this.m.notifications.length === 0) return;
     this.heading(3, 'rep.notified');
     this.table(
-      [t('rep.col.queuedAt'), t('rep.col.team'), t('rep.col.channel'), t('rep.col.message'), t('rep.col.delivery')],
+      [this.t('rep.col.queuedAt'), this.t('rep.col.team'), this.t('rep.col.channel'), this.t('rep.col.message'), this.t('rep.col.delivery')],
       this.m.notifications.map((n) => [
         md(this.when(n.queuedAt)),
         `${md(n.teamName)} (${code(n.team, true)})`,
@@ -227,8 +235,8 @@ class Renderer {
         `${md(n.title)} (${code(n.id, true)})`,
         md(
           n.outcome === 'sent'
-            ? t('rep.notified.sent', { at: this.when(n.sentAt), attempts: n.attempts })
-            : t(`rep.notified.${n.outcome}`, { attempts: n.attempts, code: String(n.code ?? '—') }),
+            ? this.t('rep.notified.sent', { at: this.when(n.sentAt), attempts: n.attempts })
+            : this.t(`rep.notified.${n.outcome}`, { attempts: n.attempts, code: String(n.code ?? '—') }),
         ),
       ]),
     );
@@ -238,57 +246,57 @@ class Renderer {
     if (this.m.decisions.length === 0) return;
     this.heading(3, 'rep.decisions');
     this.table(
-      [t('rep.col.time'), t('rep.col.actor'), t('rep.col.decision'), t('rep.col.outcome'), t('rep.col.reason')],
+      [this.t('rep.col.time'), this.t('rep.col.actor'), this.t('rep.col.decision'), this.t('rep.col.outcome'), this.t('rep.col.reason')],
       this.m.decisions.map((d) => [
         md(this.when(d.at)),
         md(d.actor),
         code(d.decision, true),
         md(d.previous !== null && d.previous !== d.outcome ? `${d.previous} → ${d.outcome}` : d.outcome),
-        md(d.reason ?? (d.step ? t('rep.decision.byStep', { step: d.step }) : '')),
+        md(d.reason ?? (d.step ? this.t('rep.decision.byStep', { step: d.step }) : '')),
       ]),
     );
   }
 
   statement(s: ReportStatement): void {
-    this.para(`**${md(t('rep.statement', { template: s.template, lang: s.lang, at: this.when(s.at), actor: s.actor }))}**`);
+    this.para(`**${md(this.t('rep.statement', { template: s.template, lang: s.lang, at: this.when(s.at), actor: s.actor }))}**`);
     this.para(codeBlock(s.text));
   }
 
   dueText(s: ReportStep): string {
     if (s.dueAt !== null) return this.when(s.dueAt);
-    return t(s.waitsForRecovery ? 'rep.step.waitRecovery' : 'rep.step.noDue');
+    return this.t(s.waitsForRecovery ? 'rep.step.waitRecovery' : 'rep.step.noDue');
   }
 
   lateText(s: ReportStep): string {
-    if (!s.late) return t('rep.step.notLate');
-    const by = formatSpan(s.lateByMs ?? 0);
-    if (s.status === 'withdrawn') return t('rep.step.lateWithdrawn', { d: by });
-    return s.status === 'pending' ? t('rep.step.lateOpen', { d: by, at: this.when(this.m.asOf) }) : t('rep.step.lateBy', { d: by });
+    if (!s.late) return this.t('rep.step.notLate');
+    const by = this.span(s.lateByMs ?? 0);
+    if (s.status === 'withdrawn') return this.t('rep.step.lateWithdrawn', { d: by });
+    return s.status === 'pending' ? this.t('rep.step.lateOpen', { d: by, at: this.when(this.m.asOf) }) : this.t('rep.step.lateBy', { d: by });
   }
 
   step(s: ReportStep): void {
     this.out.push(`#### ${md(s.title)} (${code(s.id)})`, '');
     const items = [
-      item(t('rep.step.owner'), `${md(s.ownerName)} (${code(s.owner)})`),
-      item(t('rep.step.status'), md(t(`status.${s.status}`))),
-      item(t('rep.step.applicable'), md(this.when(s.applicableAt))),
-      item(t('rep.step.due'), md(this.dueText(s))),
+      this.item(this.t('rep.step.owner'), `${md(s.ownerName)} (${code(s.owner)})`),
+      this.item(this.t('rep.step.status'), md(this.t(`status.${s.status}`))),
+      this.item(this.t('rep.step.applicable'), md(this.when(s.applicableAt))),
+      this.item(this.t('rep.step.due'), md(this.dueText(s))),
     ];
-    if (s.basis) items.push(item(t('rep.step.basis'), md(s.basis)));
-    if (s.calendarEnds !== undefined) items.push(item(t('rep.step.calendar'), md(t('calendar.horizon', { end: `${s.calendarEnds}-12-31`, next: s.calendarEnds + 1, steps: s.id }))));
-    if (s.outcome) items.push(item(t('rep.step.outcome'), md(s.outcome)));
+    if (s.basis) items.push(this.item(this.t('rep.step.basis'), md(s.basis)));
+    if (s.calendarEnds !== undefined) items.push(this.item(this.t('rep.step.calendar'), md(this.t('calendar.horizon', { end: `${s.calendarEnds}-12-31`, next: s.calendarEnds + 1, steps: s.id }))));
+    if (s.outcome) items.push(this.item(this.t('rep.step.outcome'), md(s.outcome)));
     if (s.status === 'done' || s.status === 'skipped') {
       const key = s.status === 'done' ? 'rep.step.done' : 'rep.step.skipped';
-      items.push(item(t(key), md(`${this.when(s.completedAt)}${s.actor ? ` (${s.actor})` : ''}`)));
+      items.push(this.item(this.t(key), md(`${this.when(s.completedAt)}${s.actor ? ` (${s.actor})` : ''}`)));
     }
     if (s.status === 'withdrawn') {
-      items.push(item(t('rep.step.withdrawn'), md(`${this.when(s.withdrawnAt)} (${s.withdrawnBy ? t(`ev.cause.${s.withdrawnBy}`) : ''})`)));
+      items.push(this.item(this.t('rep.step.withdrawn'), md(`${this.when(s.withdrawnAt)} (${s.withdrawnBy ? this.t(`ev.cause.${s.withdrawnBy}`) : ''})`)));
     }
-    items.push(item(t('rep.step.late'), md(this.lateText(s))));
-    if (s.note) items.push(item(t('rep.step.note'), md(s.note)));
-    if (s.reason) items.push(item(t('rep.step.reason'), md(s.reason)));
+    items.push(this.item(this.t('rep.step.late'), md(this.lateText(s))));
+    if (s.note) items.push(this.item(this.t('rep.step.note'), md(s.note)));
+    if (s.reason) items.push(this.item(this.t('rep.step.reason'), md(s.reason)));
     if (s.notes.length) {
-      items.push(item(t('rep.step.notes'), ''));
+      items.push(this.item(this.t('rep.step.notes'), ''));
       for (const n of s.notes) items.push(`  - ${md(`${this.when(n.at)} ${n.actor}: ${n.text}`)}`);
     }
     this.list(items);
@@ -299,7 +307,7 @@ class Renderer {
     this.heading(2, 'rep.phases');
     for (const { phase, steps } of this.m.phases) {
       this.heading(3, `phase.${phase}`);
-      if (steps.length === 0) this.para(md(t('rep.phase.none')));
+      if (steps.length === 0) this.para(md(this.t('rep.phase.none')));
       for (const s of steps) this.step(s);
     }
     if (this.m.otherStatements.length) {
@@ -311,7 +319,7 @@ class Renderer {
   timeline(): void {
     this.heading(2, 'rep.timeline');
     this.table(
-      [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
+      [this.t('log.col.seq'), this.t('log.col.at'), this.t('log.col.type'), this.t('log.col.actor'), this.t('log.col.detail')],
       this.timelineRows(),
     );
   }
@@ -323,12 +331,12 @@ class Renderer {
 
   followUps(): void {
     this.heading(2, 'rep.followUps');
-    if (this.m.followUps.length === 0) return this.para(md(t('rep.fu.none')));
+    if (this.m.followUps.length === 0) return this.para(md(this.t('rep.fu.none')));
     this.table(
-      [t('rep.col.step'), t('rep.step.status'), t('rep.step.due'), t('rep.col.detail')],
+      [this.t('rep.col.step'), this.t('rep.step.status'), this.t('rep.step.due'), this.t('rep.col.detail')],
       this.m.followUps.map((s) => [
         `${md(s.title)} (${code(s.id, true)})`,
-        md(t(`status.${s.status}`)),
+        md(this.t(`status.${s.status}`)),
         md(this.dueText(s)),
         md(this.followUpText(s)),
       ]),
@@ -338,29 +346,29 @@ class Renderer {
   followUpText(s: ReportStep): string {
     if (s.status === 'skipped') return s.reason ?? '';
     if (s.late) return this.lateText(s);
-    return t(s.waitsForRecovery ? 'rep.step.waitRecovery' : 'rep.fu.openNotLate');
+    return this.t(s.waitsForRecovery ? 'rep.step.waitRecovery' : 'rep.fu.openNotLate');
   }
 
   fieldItem(i: FieldItem): string {
-    const value = i.text === null ? `**${md(t('rep.toFill'))}**` : md(i.text);
-    return i.label ? `${md(i.label)}${t('rep.sep')}${value}` : value;
+    const value = i.text === null ? `**${md(this.t('rep.toFill'))}**` : md(i.text);
+    return i.label ? `${md(i.label)}${this.t('rep.sep')}${value}` : value;
   }
 
   fields(fields: ReportField[]): void {
     const lines: string[] = [];
     for (const f of fields) {
-      if (f.items.length === 1) lines.push(item(f.label, this.fieldItem(f.items[0]!)));
-      else lines.push(item(f.label, ''), ...f.items.map((i) => `  - ${this.fieldItem(i)}`));
+      if (f.items.length === 1) lines.push(this.item(f.label, this.fieldItem(f.items[0]!)));
+      else lines.push(this.item(f.label, ''), ...f.items.map((i) => `  - ${this.fieldItem(i)}`));
     }
     this.list(lines);
   }
 
   appendices(): void {
     this.heading(2, 'rep.appendixA');
-    this.para(md(t('rep.appendix.note')));
+    this.para(md(this.t('rep.appendix.note')));
     this.fields(this.m.appendixA);
     this.heading(2, 'rep.appendixB');
-    this.para(md(t('rep.appendix.note')));
+    this.para(md(this.t('rep.appendix.note')));
     for (const part of this.m.appendixB) {
       this.out.push(`### ${md(part.label)}`, '');
       this.fields(part.fields);
@@ -369,37 +377,36 @@ class Renderer {
 
   gantt(): void {
     this.heading(2, 'rep.gantt');
-    this.para(md(t('rep.gantt.note', { at: this.when(this.m.asOf) })));
-    this.para(codeBlock(ganttChart(this.m), 'mermaid'));
+    this.para(md(this.t('rep.gantt.note', { at: this.when(this.m.asOf) })));
+    this.para(codeBlock(ganttChart(this.messages, this.m), 'mermaid'));
   }
 
   integrity(): void {
     const i = this.m.integrity;
     this.heading(2, 'rep.integrity');
-    const problem = i.problem ? t(`verify.problem.${i.problem}`) : '';
+    const problem = i.problem ? this.t(`verify.problem.${i.problem}`) : '';
     this.list([
-      item(t('rep.int.head'), i.head ? code(i.head) : md('—')),
-      item(t('rep.int.events'), String(i.events)),
-      item(t('rep.int.verify'), i.ok ? md(t('rep.int.ok')) : `**${md(t('rep.int.bad', { seq: i.firstBadSeq ?? '?', problem }))}**`),
-      item(t('rep.int.command'), code(i.command)),
+      this.item(this.t('rep.int.head'), i.head ? code(i.head) : md('—')),
+      this.item(this.t('rep.int.events'), String(i.events)),
+      this.item(this.t('rep.int.verify'), i.ok ? md(this.t('rep.int.ok')) : `**${md(this.t('rep.int.bad', { seq: i.firstBadSeq ?? '?', problem }))}**`),
+      this.item(this.t('rep.int.command'), code(i.command)),
     ]);
   }
 }
 
 /** Renders the report, handing the text on in chunks (for a file written as it is rendered). */
-export function renderMarkdownTo(model: ReportModel, write: (chunk: string) => void): void {
-  withLang(model.lang, () => {
-    const r = new Renderer(model, write);
-    const parts = [r.title, r.cover, r.summary, r.grading, r.direction, r.teams, r.phases, r.timeline, r.followUps, r.appendices, r.gantt, r.integrity];
-    parts.forEach((part, i) => {
-      part.call(r);
-      r.flush(i === parts.length - 1);
-    });
+export function renderMarkdownTo(model: ReportModel, messages: Messages, write: (chunk: string) => void): void {
+  const r = new Renderer(model, messages, write);
+  const parts = [r.title, r.cover, r.summary, r.grading, r.direction, r.teams, r.phases, r.timeline, r.followUps, r.appendices, r.gantt, r.integrity];
+  parts.forEach((part, i) => {
+    part.call(r);
+    r.flush(i === parts.length - 1);
   });
 }
 
-export function renderMarkdown(model: ReportModel): string {
+/** The report in the language of `messages` (the model's own: buildReport was given the same). */
+export function renderMarkdown(model: ReportModel, messages: Messages): string {
   const chunks: string[] = [];
-  renderMarkdownTo(model, (chunk) => chunks.push(chunk));
+  renderMarkdownTo(model, messages, (chunk) => chunks.push(chunk));
   return chunks.join('');
 }

@@ -1,17 +1,17 @@
 // The post-incident report as plain data (SPEC §8), built from the audit log alone: the events,
 // their fold, and the chain check. Markdown and JSON are two renderings of this one model.
 // Times are epoch ms in fields named `at`, `asOf` or `…At` (json.ts relies on it); spans are `…Ms`.
-import { describeStored } from '../engine/describe.js';
 import type { IncidentEvent } from '../engine/events.js';
 import { beyondCalendar, definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { groupByPhase, orderedSteps } from '../engine/views.js';
 import type { ClientImpact } from '../grading/grade.js';
 import type { ChainProblem, ChainReport } from '../store/verify.js';
-import { getLang, setLang, teamName, text, type Lang } from '../ui/i18n.js';
 import { DIRECTIONS, TIERS, type HandlingDirection, type Phase, type Tier } from '../playbook/vocabulary.js';
 import type { Team, Text } from '../playbook/schema.js';
+import type { Lang, Messages } from '../i18n/messages.js';
 import { appendixA, appendixB, type AppendixPart, type ReportField } from './appendix.js';
+import { describeStored } from './describe.js';
 import { gradingSection, regradeHistory, type GradingSection, type RegradeRow } from './grading.js';
 import { foldOutbox, type Outbox } from '../notify/outbox.js';
 import { notificationsSection, type ReportNotification } from './notifications.js';
@@ -38,7 +38,8 @@ export interface ReportInput {
   generatedAt: number;
   /** The playbook-changed warning, if the file differs from the pinned definition. */
   drift?: string;
-  lang: Lang;
+  /** The report's language: every word of the model is in it. */
+  messages: Messages;
   /** Set when the log could only be folded up to this event (a tampered payload after it). */
   foldedThrough?: number;
   /** The command that re-checks the chain, as the reader should type it (database, key). */
@@ -164,24 +165,14 @@ export interface ReportModel {
   appendixB: AppendixPart[];
 }
 
-/** Runs fn with the catalogue in `lang` (describeEvent and formatSpan read the current language). */
-export function withLang<T>(lang: Lang, fn: () => T): T {
-  const previous = getLang();
-  setLang(lang);
-  try {
-    return fn();
-  } finally {
-    setLang(previous);
-  }
-}
-
 /** A decision's option as the playbook words it, with its id. */
-function outcomeText(def: { decision?: { options: { id: string; text: Text }[] } }, option: string): string {
+function outcomeText(m: Messages, def: { decision?: { options: { id: string; text: Text }[] } }, option: string): string {
   const found = def.decision?.options.find((o) => o.id === option);
-  return found ? `${text(found.text)} (${option})` : option;
+  return found ? `${m.text(found.text)} (${option})` : option;
 }
 
-function reportStep(state: IncidentState, s: StepInstance, asOf: number, statements: ReportStatement[]): ReportStep {
+function reportStep(m: Messages, state: IncidentState, s: StepInstance, asOf: number, statements: ReportStatement[]): ReportStep {
+  const { text, teamName } = m;
   const def = definitionOf(state, s.stepId);
   const late = isLate(s, asOf);
   const limited = def.directions && DIRECTIONS.some((d) => !def.directions!.includes(d)) ? [...def.directions] : null;
@@ -207,7 +198,7 @@ function reportStep(state: IncidentState, s: StepInstance, asOf: number, stateme
         : Math.max(0, (s.status === 'done' || s.status === 'skipped' ? s.completedAt! : s.status === 'withdrawn' ? s.withdrawnAt! : asOf) - s.dueAt),
     ...(def.basis ? { basis: text(def.basis) } : {}),
     ...(beyondCalendar(state, s) && state.calendarLastYear !== null ? { calendarEnds: state.calendarLastYear } : {}),
-    ...(s.outcome !== undefined ? { outcome: outcomeText(def, s.outcome) } : {}),
+    ...(s.outcome !== undefined ? { outcome: outcomeText(m, def, s.outcome) } : {}),
     ...(s.actor ? { actor: s.actor } : {}),
     ...(s.note !== undefined ? { note: s.note } : {}),
     ...(s.reason !== undefined ? { reason: s.reason } : {}),
@@ -217,7 +208,8 @@ function reportStep(state: IncidentState, s: StepInstance, asOf: number, stateme
   };
 }
 
-function directionSection(state: IncidentState, steps: ReportStep[]): ReportModel['direction'] {
+function directionSection(m: Messages, state: IncidentState, steps: ReportStep[]): ReportModel['direction'] {
+  const { text } = m;
   const history: { at: number; direction: HandlingDirection }[] = [];
   for (const g of state.gradings) {
     if (history[history.length - 1]?.direction !== g.result.direction) history.push({ at: g.at, direction: g.result.direction });
@@ -235,7 +227,8 @@ function directionSection(state: IncidentState, steps: ReportStep[]): ReportMode
   return { direction: state.direction, impact: state.inputs.impact, history, added: [...added.values()], excluded };
 }
 
-function teamsSection(state: IncidentState): ReportTeam[] {
+function teamsSection(m: Messages, state: IncidentState): ReportTeam[] {
+  const { teamName } = m;
   const name = (id: string) => teamName(state.opened.teams, id);
   const teams: ReportTeam[] = state.teams.map((a) => ({ team: a.team, name: name(a.team), activatedAt: a.at, tier: a.tier, reached: [] }));
   for (const r of state.reached) {
@@ -246,24 +239,21 @@ function teamsSection(state: IncidentState): ReportTeam[] {
   return teams;
 }
 
-/** One row of the timeline, described in the current language (call inside withLang). */
-export function timelineRow(event: IncidentEvent, teams?: readonly Team[]): TimelineRow {
-  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail: describeStored(event, teams), ...(event.recordedBy ? { recordedBy: event.recordedBy } : {}) };
+/** One row of the timeline, described in the language of `m`. */
+export function timelineRow(m: Messages, event: IncidentEvent, teams?: readonly Team[]): TimelineRow {
+  return { seq: event.seq, at: event.at, type: event.type, actor: event.actor, detail: describeStored(m, event, teams), ...(event.recordedBy ? { recordedBy: event.recordedBy } : {}) };
 }
 
-export function buildReport(input: ReportInput): ReportModel {
-  return withLang(input.lang, () => build(input));
-}
-
-function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang, foldedThrough, verifyCommand, outbox }: ReportInput): ReportModel {
+export function buildReport({ state, events, timeline, chain, asOf, generatedAt, drift, messages: m, foldedThrough, verifyCommand, outbox }: ReportInput): ReportModel {
+  const { text, lang } = m;
   const tz = state.opened.timezone;
   const statements: ReportStatement[] = state.statements.map((s) => ({ ...s }));
-  const steps = orderedSteps(state).map((s) => reportStep(state, s, asOf, statements));
+  const steps = orderedSteps(state).map((s) => reportStep(m, state, s, asOf, statements));
   const stepIds = new Set(steps.map((s) => s.id));
   const count = (status: StepStatus) => steps.filter((s) => s.status === status).length;
   const late = steps.filter((s) => s.late);
   const endAt = state.closedAt ?? asOf;
-  const appendixContext = { state, steps, generatedAt, asOf, lang };
+  const appendixContext = { state, steps, generatedAt, asOf, messages: m };
   return {
     format: 'sec-incident-report',
     version: 1,
@@ -315,27 +305,27 @@ function build({ state, events, timeline, chain, asOf, generatedAt, drift, lang,
       lateSteps: late.map((s) => s.id),
       closed: state.closed,
     },
-    grading: gradingSection(state),
-    regrades: regradeHistory(state),
+    grading: gradingSection(m, state),
+    regrades: regradeHistory(m, state),
     decisions: state.decisionLog.map((d) => {
       const def = state.opened.definition.steps.find((x) => x.decision?.id === d.decision);
       return {
         at: d.at,
         actor: d.actor,
         decision: d.decision,
-        outcome: def ? outcomeText(def, d.outcome) : d.outcome,
-        previous: d.previous === null ? null : def ? outcomeText(def, d.previous) : d.previous,
+        outcome: def ? outcomeText(m, def, d.outcome) : d.outcome,
+        previous: d.previous === null ? null : def ? outcomeText(m, def, d.previous) : d.previous,
         ...(d.reason ? { reason: d.reason } : {}),
         ...(d.step ? { step: d.step } : {}),
       };
     }),
     signals: signalsSection(state),
-    direction: directionSection(state, steps),
-    teams: teamsSection(state),
-    notifications: notificationsSection(outbox ?? foldOutbox(events), state.opened.teams),
+    direction: directionSection(m, state, steps),
+    teams: teamsSection(m, state),
+    notifications: notificationsSection(m, outbox ?? foldOutbox(events), state.opened.teams),
     phases: groupByPhase(steps),
     otherStatements: statements.filter((s) => s.step === undefined || !stepIds.has(s.step)),
-    timeline: timeline ?? events.map((e) => timelineRow(e, state.opened.teams)),
+    timeline: timeline ?? events.map((e) => timelineRow(m, e, state.opened.teams)),
     followUps: steps.filter((s) => s.status === 'pending' || s.status === 'skipped'),
     appendixA: appendixA(appendixContext, tz),
     appendixB: appendixB(appendixContext, tz),

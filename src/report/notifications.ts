@@ -1,7 +1,7 @@
 // Who was notified of what, when (SPEC §8 item 5, §9): the outbox as the report shows it.
 import type { Outbox } from '../notify/outbox.js';
 import type { Team } from '../playbook/schema.js';
-import { teamName } from '../ui/i18n.js';
+import type { Messages } from '../i18n/messages.js';
 
 export interface ReportNotification {
   id: string;
@@ -18,7 +18,8 @@ export interface ReportNotification {
   code?: number | string;
 }
 
-export function notificationsSection(outbox: Outbox, teams: readonly Team[]): ReportNotification[] {
+export function notificationsSection(m: Messages, outbox: Outbox, teams: readonly Team[]): ReportNotification[] {
+  const { teamName } = m;
   const rows: ReportNotification[] = [];
   for (const e of outbox.entries.values()) {
     const outcome = e.status === 'sent' ? 'sent' : e.status === 'failed' && e.retryAt === undefined ? 'failed' : 'waiting';

@@ -3,7 +3,7 @@
 import type { IncidentState } from '../engine/fold.js';
 import type { SignalsImportedPayload } from '../engine/events.js';
 import { formatInZone } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
+import { messages, type Messages } from '../i18n/messages.js';
 
 export interface ReportSignalsImport {
   at: number;
@@ -57,7 +57,8 @@ export function signalsSection(state: IncidentState): SignalsSection {
 const quoted = (text: string) => `"${text.replace(/["\r\n\u2028\u2029]/g, ' ')}"`;
 
 /** The Mermaid `xychart-beta` of mentions per hour: a bar per hour, labelled with the local hour. */
-export function mentionsChart(series: SignalsSection['series'], timeZone: string): string {
+export function mentionsChart(m: Messages, series: SignalsSection['series'], timeZone: string): string {
+  const { t } = m;
   const max = Math.max(1, ...series.map((p) => p.mentions));
   let lastDay = '';
   const labels = series.map((p) => {
@@ -75,4 +76,9 @@ export function mentionsChart(series: SignalsSection['series'], timeZone: string
     `    y-axis ${quoted(t('rep.signals.mentions'))} 0 --> ${max}`,
     `    bar [${series.map((p) => p.mentions).join(', ')}]`,
   ].join('\n');
+}
+
+/** Why an import regraded the incident, in the incident's language: the regrade event's reason. */
+export function signalsReason(state: IncidentState, imported: Pick<SignalsImportedPayload, 'file' | 'sha256'>): string {
+  return messages(state.opened.lang).t('signals.gradeReason', { file: imported.file, sha: imported.sha256.slice(0, 12) });
 }

@@ -6,7 +6,6 @@ import { basename, extname } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import { formatShort } from '../time/zone.js';
-import { t } from '../ui/i18n.js';
 import { planColumns, type ColumnMap, type ColumnPlan } from './fields.js';
 import { MentionTally, type SignalsRules, type SignalsSummary } from './tally.js';
 import { cellText, type Cell } from './values.js';
@@ -65,7 +64,7 @@ export function detectFormat(file: string, start: Buffer): SignalsFormat {
   if (start.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return 'xlsx';
   const ext = extname(file).toLowerCase();
   if (ext === '.xls' || start.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-    throw new InputError(t('signals.xls', { file }));
+    throw new InputError('signals.xls', { file });
   }
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
   if (ext === '.csv' || ext === '.txt') return 'csv';
@@ -94,7 +93,7 @@ async function textDecoder(encoding: SignalsEncoding, file: string): Promise<{ w
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const fail = (): never => {
-    throw new InputError(t('signals.notUtf8', { file }));
+    throw new InputError('signals.notUtf8', { file });
   };
   return {
     write: (b) => {
@@ -149,9 +148,9 @@ class RowSink {
 const newTally = (req: ReadRequest, plan: ColumnPlan, columns: number) =>
   new MentionTally({ plan, columns, window: req.window, timeZone: req.timeZone, rules: req.rules });
 
-const noTimeColumn = (name: string) => new InputError(t('signals.noTimeColumn', { file: name }));
+const noTimeColumn = (name: string) => new InputError('signals.noTimeColumn', { file: name });
 const unknownMapColumns = (name: string, columns: string[], header: readonly string[]) =>
-  new InputError(t('signals.mapUnknown', { file: name, columns: columns.join(', '), known: header.filter(Boolean).join(', ') }));
+  new InputError('signals.mapUnknown', { file: name, columns: columns.join(', '), known: header.filter(Boolean).join(', ') });
 
 /**
  * A UTF-8 check over a stream of chunks: a character cut at a chunk's end is carried into the
@@ -202,7 +201,7 @@ async function readCsv(req: ReadRequest, sink: RowSink, encoding: SignalsEncodin
   });
   const gbk = encoding === 'gbk' ? await textDecoder(encoding, req.file) : undefined;
   const utf8 = gbk ? undefined : utf8Check();
-  const notUtf8 = () => new InputError(t('signals.notUtf8', { file: req.file }));
+  const notUtf8 = () => new InputError('signals.notUtf8', { file: req.file });
   for await (const chunk of chunks(req.file)) {
     hash.update(chunk);
     if (utf8 && !utf8.chunk(chunk)) failure = notUtf8();
@@ -299,7 +298,7 @@ async function readXlsx(req: ReadRequest, sink: RowSink, hash: ReturnType<typeof
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(t('signals.xlsxBroken', { file: req.file, detail: (error as Error).message }));
+    throw new InputError('signals.xlsxBroken', { file: req.file, detail: (error as Error).message });
   }
 }
 
@@ -311,9 +310,9 @@ export async function readSignals(req: ReadRequest): Promise<ReadResult> {
     if (!stat.isFile()) throw new Error('not a file');
     bytes = stat.size;
   } catch {
-    throw new InputError(t('signals.notFound', { file: req.file }));
+    throw new InputError('signals.notFound', { file: req.file });
   }
-  if (bytes > MAX_BYTES) throw new InputError(t('signals.tooLarge', { file: req.file, size: (bytes / 1048576).toFixed(0), limit: MAX_BYTES / 1048576 }));
+  if (bytes > MAX_BYTES) throw new InputError('signals.tooLarge', { file: req.file, size: (bytes / 1048576).toFixed(0), limit: MAX_BYTES / 1048576 });
   const name = basename(req.file);
   const start = head(req.file, SNIFF_BYTES);
   const format = detectFormat(req.file, start);
@@ -334,10 +333,10 @@ export async function readSignals(req: ReadRequest): Promise<ReadResult> {
       summary = sink.result();
     }
   }
-  if (summary.rows - summary.ignored === 0) throw new InputError(t('signals.noRows', { file: name, ignored: summary.ignored }));
+  if (summary.rows - summary.ignored === 0) throw new InputError('signals.noRows', { file: name, ignored: summary.ignored });
   if (summary.used === 0) {
     const window = { from: formatShort(req.window.from, req.timeZone), to: formatShort(req.window.to, req.timeZone) };
-    throw new InputError(t('signals.noneInWindow', { file: name, ...window, before: summary.outside.before, after: summary.outside.after }));
+    throw new InputError('signals.noneInWindow', { file: name, ...window, before: summary.outside.before, after: summary.outside.after });
   }
   return { file: req.file, name, bytes, sha256: hash.digest('hex'), format, encoding, summary };
 }

@@ -1,6 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { t } from '../ui/i18n.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -55,6 +54,6 @@ export function chainHash(prevHash: string, canonical: string, key: string | und
 export function auditKey(env: NodeJS.ProcessEnv): string | undefined {
   const key = env.SEC_INCIDENT_AUDIT_KEY;
   if (key === undefined) return undefined;
-  if (key.trim() === '') throw new InputError(t('key.empty'));
+  if (key.trim() === '') throw new InputError('key.empty');
   return key;
 }

@@ -7,7 +7,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { WorkError } from '../errors.js';
-import { t } from '../ui/i18n.js';
 import type { EventRow } from './hash.js';
 import type { IncidentStore, ListFilter, StoreTransaction } from './port.js';
 import { AuditStore, translate, type OpenOptions } from './store.js';
@@ -70,8 +69,8 @@ export class SqliteStore implements IncidentStore {
       importIncident: async (rows: readonly EventRow[], marker: EventDraft): Promise<IncidentEvent> => {
         // as PostgreSQL's import_events(): a whole incident, numbered from 1, that this store lacks
         const id = rows[0]?.incident_id ?? '';
-        if (audit.headSeq(id) > 0 || audit.isListed(id)) throw new WorkError(t('db.copy.differs', { id, db: audit.file }));
-        if (rows.some((r, i) => r.incident_id !== id || r.seq !== i + 1)) throw new WorkError(t('db.copy.broken', { id, seq: 1, db: audit.file }));
+        if (audit.headSeq(id) > 0 || audit.isListed(id)) throw new WorkError('db.copy.differs', { id, db: audit.file });
+        if (rows.some((r, i) => r.incident_id !== id || r.seq !== i + 1)) throw new WorkError('db.copy.broken', { id, seq: 1, db: audit.file });
         audit.importRows(rows);
         return audit.append(id, [marker])[0]!;
       },

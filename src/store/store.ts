@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
-import { t } from '../ui/i18n.js';
 import { formatInZone } from '../time/zone.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from './hash.js';
 import { listedEntry, migrate, SCHEMA_VERSION } from './schema.js';
@@ -35,11 +34,11 @@ export interface OpenOptions {
 export function translate(file: string, error: unknown): never {
   const code = (error as { code?: string }).code ?? '';
   const detail = (error as Error).message;
-  if (code === 'SQLITE_NOTADB' || /not a database/.test(detail)) throw new InputError(t('db.notSqlite', { file }));
-  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS') throw new InputError(t('db.readonly', { file }));
-  if (code === 'SQLITE_BUSY') throw new InputError(t('db.busy', { file }));
+  if (code === 'SQLITE_NOTADB' || /not a database/.test(detail)) throw new InputError('db.notSqlite', { file });
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS') throw new InputError('db.readonly', { file });
+  if (code === 'SQLITE_BUSY') throw new InputError('db.busy', { file });
   if (error instanceof InputError) throw error;
-  throw new InputError(t('db.cannotOpen', { file, detail }));
+  throw new InputError('db.cannotOpen', { file, detail });
 }
 
 export class AuditStore {
@@ -99,11 +98,11 @@ export class AuditStore {
   private prepare(readonly: boolean): void {
     this.db.pragma('busy_timeout = 10000');
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new InputError(t('db.newer', { file: this.file, found: version, known: SCHEMA_VERSION }));
+    if (version > SCHEMA_VERSION) throw new InputError('db.newer', { file: this.file, found: version, known: SCHEMA_VERSION });
     this.version = version;
     // our files get their schema and user_version in one transaction: tables without a version
     // belong to someone else, even one that happens to have a table named events
-    if (version === 0 && this.hasAnyTable()) throw new InputError(t('db.foreign', { file: this.file }));
+    if (version === 0 && this.hasAnyTable()) throw new InputError('db.foreign', { file: this.file });
     if (readonly) return;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

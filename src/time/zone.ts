@@ -1,4 +1,5 @@
 // Wall-clock arithmetic in the firm's time zone, without a date library: Intl knows the zones.
+import type { Lang } from '../playbook/vocabulary.js';
 
 const partsCache = new Map<string, Intl.DateTimeFormat>();
 
@@ -113,7 +114,7 @@ export function formatShort(epochMs: number, timeZone: string): string {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** For text clients read: 2026年11月27日 09:31 / 27 November 2026, 09:31 — never an ISO-like stamp. */
-export function formatForPeople(epochMs: number, timeZone: string, lang: 'zh' | 'en'): string {
+export function formatForPeople(epochMs: number, timeZone: string, lang: Lang): string {
   const l = toLocal(epochMs, timeZone);
   const clock = `${pad(l.hour)}:${pad(l.minute)}`;
   return lang === 'zh' ? `${l.year}年${l.month}月${l.day}日 ${clock}` : `${l.day} ${MONTHS[l.month - 1]} ${l.year}, ${clock}`;

@@ -1,14 +1,3 @@
-import { t } from './i18n.js';
-
-/** A span of time for people: 12 min, 1 h 5 min, 2 d 3 h. */
-export function formatSpan(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60000);
-  if (minutes === 0) return t('duration.underMin'); // "overdue 0 min" reads as not overdue
-  if (minutes < 60) return t('duration.min', { n: minutes });
-  if (minutes < 24 * 60) return t('duration.h', { h: Math.floor(minutes / 60), m: minutes % 60 });
-  return t('duration.d', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
-}
-
 // C0 controls but tab and newline, DEL, C1 controls, the bidi overrides that reorder what is shown;
 // ESC is handled on its own
 const CONTROL = /[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;

@@ -1,12 +1,13 @@
 import type { GradingConfig } from '../playbook/schema.js';
 import { INDICATORS } from '../playbook/vocabulary.js';
 import type { GradingResult } from '../grading/grade.js';
-import { t, text } from './i18n.js';
+import type { Messages } from '../i18n/messages.js';
 import { painter, paintTier } from './style.js';
 import { renderTable, type TableLayout } from './table.js';
 
 /** Where a level came from: given, the default, or a metric — by its name, with its id for scripts. */
-export function sourceLabel(source: string, config: GradingConfig): string {
+export function sourceLabel(m: Messages, source: string, config: GradingConfig): string {
+  const { t, text } = m;
   if (source === 'explicit') return t('source.explicit');
   if (source === 'default') return t('source.default');
   const name = text(config.metrics[source]?.name);
@@ -14,15 +15,16 @@ export function sourceLabel(source: string, config: GradingConfig): string {
 }
 
 /** The grading table: each indicator, its level, source and weight, then score, band, floors, tier. */
-export function renderGrading(result: GradingResult, config: GradingConfig, color: boolean, layout: TableLayout = {}): string {
+export function renderGrading(m: Messages, result: GradingResult, config: GradingConfig, color: boolean, layout: TableLayout = {}): string {
+  const { t, text } = m;
   const c = painter(color);
   const rows = INDICATORS.map((i) => [
     `${text(config.indicators[i].name)} (${i})`,
     String(result.levels[i]),
-    sourceLabel(result.sources[i], config),
+    sourceLabel(m, result.sources[i], config),
     String(result.weights[i]),
   ]);
-  const table = renderTable([t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows, layout);
+  const table = renderTable(m, [t('grade.indicator'), t('grade.level'), t('grade.source'), t('grade.weight')], rows, layout);
   // "严重 (severe)" helps a reader match the JSON id; "severe (severe)" does not
   const named = (tier: GradingResult['tier']) => (t(`tier.${tier}`) === tier ? tier : `${t(`tier.${tier}`)} (${tier})`);
   const tierLabel = named(result.tier);
@@ -37,5 +39,3 @@ export function renderGrading(result: GradingResult, config: GradingConfig, colo
   ].join('\n');
 }
 
-// the JSON shape lives beside GradingResult, so that `grade --json` loads no colour library
-export { gradingJson } from '../grading/grade.js';

@@ -5,8 +5,8 @@
 // stdout are terminals, so stdout is the stream we know can take cursor movement, and the walk's
 // own text (step cards, tables) goes there too, keeping redraws and text in one ordered stream.
 import type { Context } from '../context.js';
-import { InputError, InterruptedError } from '../errors.js';
-import { t, type MessageKey } from './i18n.js';
+import { InputError, InterruptedError, message, type Message, type MessageKey } from '../errors.js';
+import type { Messages } from '../i18n/messages.js';
 import { painter } from './style.js';
 
 export interface Choice<V> {
@@ -58,11 +58,11 @@ export interface Prompter {
 
 /** Interactive commands refuse at once without a terminal: inquirer would wait forever. */
 export function requireTerminal(ctx: Pick<Context, 'stdinIsTTY' | 'stdoutIsTTY'>, command: 'start' | 'resume'): void {
-  if (!(ctx.stdinIsTTY && ctx.stdoutIsTTY)) throw new InputError(t('prompt.noTerminal', { command }));
+  if (!(ctx.stdinIsTTY && ctx.stdoutIsTTY)) throw new InputError('prompt.noTerminal', { command });
 }
 
-export function interruptedMessage(id: string | undefined): string {
-  return id ? t('prompt.interrupted', { id }) : t('prompt.interruptedBeforeOpen');
+export function interruptedMessage(id: string | undefined): Message {
+  return id ? message('prompt.interrupted', { id }) : message('prompt.interruptedBeforeOpen');
 }
 
 const HELP_KEYS: Record<string, MessageKey> = {
@@ -74,7 +74,8 @@ const HELP_KEYS: Record<string, MessageKey> = {
 };
 
 /** Colours that follow --no-color/NO_COLOR, and inquirer's own words in the chosen language. */
-export function promptTheme(color: boolean) {
+export function promptTheme(m: Messages, color: boolean) {
+  const { t } = m;
   const c = painter(color);
   return {
     prefix: { idle: c.blue('?'), done: c.green('✔') },
@@ -159,7 +160,7 @@ export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
   const { command, ...streams } = options;
   if (!streams.input) requireTerminal(ctx, command);
   let incident: string | undefined;
-  const theme = promptTheme(ctx.color);
+  const theme = promptTheme(ctx.messages, ctx.color);
   const context = { ...streams };
   const id = () => incident;
   const lib = () => import('@inquirer/prompts');

@@ -6,8 +6,9 @@ import type { GradingConfig } from '../playbook/schema.js';
 import type { SignalsSummary } from '../signals/tally.js';
 import { formatShort } from '../time/zone.js';
 import { renderGrading } from './grading-view.js';
-import { t, type MessageKey } from './i18n.js';
 import { displayWidth, padEnd } from './table.js';
+import type { MessageKey } from '../errors.js';
+import type { Messages } from '../i18n/messages.js';
 
 const WIDTH = 80;
 const LABEL = 14;
@@ -38,11 +39,13 @@ function label(text: string): string {
 // 138 000: a space between thousands reads the same in both languages (and needs no Intl)
 const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
-export function reasonText(problem: { code: string; field?: string; value?: string }): string {
+export function reasonText(m: Messages, problem: { code: string; field?: string; value?: string }): string {
+  const { t } = m;
   return t(`signals.reason.${problem.code}` as MessageKey, { field: problem.field ?? '', value: problem.value ?? '' });
 }
 
-function chart(summary: SignalsSummary, timeZone: string): string[] {
+function chart(m: Messages, summary: SignalsSummary, timeZone: string): string[] {
+  const { t } = m;
   const room = WIDTH - 2 - LABEL - 1 - 1 - 8;
   const hours = summary.series.length;
   const size = Math.max(1, Math.ceil(hours / room));
@@ -83,7 +86,8 @@ export interface SignalsView {
   color: boolean;
 }
 
-export function renderSignals(v: SignalsView): string {
+export function renderSignals(said: Messages, v: SignalsView): string {
+  const { t } = said;
   const p = v.payload;
   const m = p.metrics;
   const encoding = p.encoding ? t(`signals.encoding.${p.encoding}` as MessageKey) : '';
@@ -95,9 +99,9 @@ export function renderSignals(v: SignalsView): string {
   if (p.ignored) {
     const reasons = Object.entries(p.reasons).map(([code, n]) => `${t(`signals.kind.${code}` as MessageKey)} × ${n}`);
     lines.push('', t('signals.ignoredHead', { shown: p.problems.length, total: p.ignored }), `  ${reasons.join('; ')}`);
-    for (const problem of p.problems) lines.push(`  ${t('signals.line', { line: problem.line })}: ${reasonText(problem)}`);
+    for (const problem of p.problems) lines.push(`  ${t('signals.line', { line: problem.line })}: ${reasonText(said, problem)}`);
   }
-  lines.push('', ...chart(v.summary, v.timeZone), '');
+  lines.push('', ...chart(said, v.summary, v.timeZone), '');
   const has = (field: 'reposts' | 'views') => v.summary.fields.includes(field);
   const figure = (key: MessageKey, value: string) => `  ${padEnd(t(key), 22)} ${value}`;
   const { last, before } = v.summary.metrics.trendCounts;
@@ -118,7 +122,7 @@ export function renderSignals(v: SignalsView): string {
       scoreBefore: v.before.score,
       scoreAfter: v.after.score,
     }),
-    renderGrading(v.after, v.grading, v.color, { width: WIDTH, wrap: [0, 2] }),
+    renderGrading(said, v.after, v.grading, v.color, { width: WIDTH, wrap: [0, 2] }),
   );
   if (v.recorded !== null) lines.push('', v.recorded ? t('signals.recorded') : Object.keys(p.applied).length ? t('signals.dryRun') : t('signals.nothingToApply'));
   return lines.join('\n');

@@ -3,13 +3,13 @@ import { beyondCalendar, definitionOf, lifecycle, waitsForRecovery } from '../en
 import { isLate } from '../engine/rules.js';
 import { groupByPhase, orderedSteps } from '../engine/views.js';
 import { formatClock, formatShort } from '../time/zone.js';
-import { formatSpan } from './format.js';
-import { t, teamName, text } from './i18n.js';
+import type { Messages } from '../i18n/messages.js';
 import { painter, paintTier } from './style.js';
 import { blockWidth, displayWidth, fitToWidth, padEnd, renderTable, wrap, type TableRow } from './table.js';
 
 /** `due in 12 min (10:05)` / `overdue 5 min` / `late by 3 min`, red when late; the date only when not today. */
-export function dueText(s: StepInstance, now: number, tz: string, color: boolean, waitsForRecovery = false): string {
+export function dueText(m: Messages, s: StepInstance, now: number, tz: string, color: boolean, waitsForRecovery = false): string {
+  const { t, span: formatSpan } = m;
   const c = painter(color);
   if (s.dueAt === null) return s.status === 'pending' ? t(waitsForRecovery ? 'due.waitRecovery' : 'due.none') : '';
   if (s.status === 'pending') {
@@ -23,7 +23,8 @@ export function dueText(s: StepInstance, now: number, tz: string, color: boolean
   return '';
 }
 
-export function renderStatus(state: IncidentState, now: number, color: boolean, width?: number): string {
+export function renderStatus(m: Messages, state: IncidentState, now: number, color: boolean, width?: number): string {
+  const { t, text } = m;
   const c = painter(color);
   const tz = state.opened.timezone;
   const steps = orderedSteps(state);
@@ -44,7 +45,7 @@ export function renderStatus(state: IncidentState, now: number, color: boolean, 
     ]
       .filter(Boolean)
       .join(' · '),
-    startedLine(state, tz),
+    startedLine(m, state, tz),
     t('status.summary', {
       pending: count('pending'),
       done: count('done'),
@@ -57,27 +58,28 @@ export function renderStatus(state: IncidentState, now: number, color: boolean, 
   const decisions = Object.entries(state.decisions);
   if (decisions.length) lines.splice(lines.length - 1, 0, t('status.decisions', { list: decisions.map(([k, v]) => `${k}=${v}`).join(', ') }));
   const horizon = steps.filter((s) => s.status === 'pending' && beyondCalendar(state, s)).map((s) => s.id);
-  const after = horizon.length && state.calendarLastYear !== null ? `\n${fitToWidth(c.yellow(horizonWarning(state.calendarLastYear, horizon)), width)}` : '';
+  const after = horizon.length && state.calendarLastYear !== null ? `\n${fitToWidth(c.yellow(horizonWarning(m, state.calendarLastYear, horizon)), width)}` : '';
   // the header lines (a long title) wrap like the rest; the steps table fits itself
-  return `${fitToWidth(lines.filter((l) => l !== undefined).join('\n'), width)}\n${stepsTable(state, steps, now, color, width)}${after}`;
+  return `${fitToWidth(lines.filter((l) => l !== undefined).join('\n'), width)}\n${stepsTable(m, state, steps, now, color, width)}${after}`;
 }
 
 /** When the fault began and was discovered, if not the opening (SPEC §4.2); else nothing. */
-function startedLine(state: IncidentState, tz: string): string | undefined {
+function startedLine(m: Messages, state: IncidentState, tz: string): string | undefined {
   if (state.startedAt === state.openedAt && state.discoveredAt === state.openedAt) return undefined;
-  return t('status.faultTimes', { started: formatShort(state.startedAt, tz), discovered: formatShort(state.discoveredAt, tz) });
+  return m.t('status.faultTimes', { started: formatShort(state.startedAt, tz), discovered: formatShort(state.discoveredAt, tz) });
 }
 
 /** "holiday data ends 2026-12-31; add 2027 to playbooks/calendar.yaml" (SPEC §4, calendar horizon). */
-export function horizonWarning(lastYear: number, steps: string[]): string {
-  return t('calendar.horizon', { end: `${lastYear}-12-31`, next: lastYear + 1, steps: steps.join(', ') });
+export function horizonWarning(m: Messages, lastYear: number, steps: string[]): string {
+  return m.t('calendar.horizon', { end: `${lastYear}-12-31`, next: lastYear + 1, steps: steps.join(', ') });
 }
 
 /**
  * The steps under their phase headings, in phase order. When a one-line-per-step table would not
  * fit the terminal, each step takes two lines instead, so nothing wraps mid-column.
  */
-function stepsTable(state: IncidentState, steps: StepInstance[], now: number, color: boolean, width: number | undefined): string {
+function stepsTable(m: Messages, state: IncidentState, steps: StepInstance[], now: number, color: boolean, width: number | undefined): string {
+  const { t, text, teamName } = m;
   const c = painter(color);
   const tz = state.opened.timezone;
   const byPhase = groupByPhase(steps).filter((g) => g.steps.length > 0);
@@ -88,7 +90,7 @@ function stepsTable(state: IncidentState, steps: StepInstance[], now: number, co
       title: text(definitionOf(state, s.stepId).title),
       owner: teamName(state.opened.teams, s.owner),
       status: s.status === 'pending' ? c.bold(status) : c.dim(status),
-      due: dueText(s, now, tz, color, waitsForRecovery(state, s)),
+      due: dueText(m, s, now, tz, color, waitsForRecovery(state, s)),
     };
   };
   const rows: TableRow[] = byPhase.flatMap((g) => [
@@ -99,6 +101,7 @@ function stepsTable(state: IncidentState, steps: StepInstance[], now: number, co
     }),
   ]);
   const table = renderTable(
+    m,
     [t('status.col.step'), t('status.col.title'), t('status.col.owner'), t('status.col.status'), t('status.col.due')],
     rows,
   );

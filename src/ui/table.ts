@@ -1,5 +1,5 @@
 // Plain-text tables for the terminal; CJK characters take two columns.
-import { t } from './i18n.js';
+import type { Messages } from '../i18n/messages.js';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -28,10 +28,10 @@ export interface TableLayout {
 const GAP = 2;
 const MIN_WRAPPED = 12;
 
-export function renderTable(header: string[], rows: TableRow[], layout: TableLayout = {}): string {
+export function renderTable(m: Messages, header: string[], rows: TableRow[], layout: TableLayout = {}): string {
   const cells = rows.filter((r): r is string[] => Array.isArray(r));
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
-  if (!fit(widths, layout)) return stacked(header, rows, layout.width!);
+  if (!fit(widths, layout)) return stacked(m, header, rows, layout.width!);
   const line = (row: string[]) => row.map((c, i) => padEnd(c, widths[i]!)).join(' '.repeat(GAP)).trimEnd();
   const lines = (row: TableRow): string[] => {
     if (typeof row === 'string') return [row];
@@ -59,7 +59,7 @@ function fit(widths: number[], { width, wrap: columns = [] }: TableLayout): bool
 }
 
 /** For a terminal too narrow for columns: the first two cells on a line, the rest labelled beneath. */
-function stacked(header: string[], rows: TableRow[], width: number): string {
+function stacked(m: Messages, header: string[], rows: TableRow[], width: number): string {
   const indent = '    ';
   return rows
     .flatMap((row) => {
@@ -67,7 +67,7 @@ function stacked(header: string[], rows: TableRow[], width: number): string {
       const [first = '', second = '', ...rest] = row;
       const [head = '', ...more] = wrap(second, Math.max(MIN_WRAPPED, width - displayWidth(first) - GAP));
       const details = rest
-        .map((cell, i) => (cell ? t('table.field', { label: header[i + 2]!, value: cell }) : ''))
+        .map((cell, i) => (cell ? m.t('table.field', { label: header[i + 2]!, value: cell }) : ''))
         .filter(Boolean)
         .join(' · ');
       return [

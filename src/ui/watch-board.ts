@@ -3,10 +3,9 @@
 import { lifecycle, type IncidentState } from '../engine/fold.js';
 import type { Outbox } from '../notify/outbox.js';
 import { formatClock } from '../time/zone.js';
-import { formatSpan } from './format.js';
-import { t } from './i18n.js';
 import { painter, paintTier } from './style.js';
 import { displayWidth } from './table.js';
+import type { Messages } from '../i18n/messages.js';
 
 const SHOWN_STEPS = 5;
 
@@ -26,7 +25,8 @@ export interface BoardEntry {
   outbox: Outbox;
 }
 
-export function renderBoard(entries: readonly BoardEntry[], now: number, options: { color: boolean; width: number; timezone: string }): string {
+export function renderBoard(m: Messages, entries: readonly BoardEntry[], now: number, options: { color: boolean; width: number; timezone: string }): string {
+  const { t } = m;
   const c = painter(options.color);
   const width = Math.max(40, options.width);
   const open = entries.filter((e) => lifecycle(e.state) !== 'closed');
@@ -56,7 +56,7 @@ export function renderBoard(entries: readonly BoardEntry[], now: number, options
     for (const step of pending.slice(0, SHOWN_STEPS)) {
       const left = step.dueAt! - now;
       const clock = formatClock(step.dueAt!, state.opened.timezone, now);
-      const due = left >= 0 ? t('due.in', { d: formatSpan(left) }) : t('due.overdue', { d: formatSpan(-left) });
+      const due = left >= 0 ? t('due.in', { d: m.span(left) }) : t('due.overdue', { d: m.span(-left) });
       const line = cut(`  ${step.id.padEnd(28)} ${due} (${clock})`, width);
       lines.push(left < 0 ? c.red(line) : line);
     }

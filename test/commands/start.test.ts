@@ -2,15 +2,15 @@
 // the prompt module replaced by scripted answers.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { incidents } from '../../src/commands/shared.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { incidents } from '../../src/app/incidents.js';
 import { resume, run } from '../../src/commands/start.js';
 import type { Context } from '../../src/context.js';
 import type { IncidentState } from '../../src/engine/fold.js';
 import { closeIncident, recordStep } from '../../src/engine/decide.js';
 import { statusJson } from '../../src/engine/views.js';
 import { CliError, InputError, InterruptedError, WorkError } from '../../src/errors.js';
-import { setLang, type Lang } from '../../src/ui/i18n.js';
+import { messages, type Lang } from '../../src/i18n/messages.js';
 import type { CheckboxQuestion, ConfirmQuestion, InputQuestion, Prompter, SelectQuestion } from '../../src/ui/prompts.js';
 import { openIncidentStore } from '../../src/store/open.js';
 import { initSchema } from '../../src/store/postgres/store.js';
@@ -79,9 +79,9 @@ function setup(lang: Lang = 'en', db = join(tempDir(), 'audit.db')): Run {
   const output: string[] = [];
   const errors: string[] = [];
   const clock = { now: T0 };
-  setLang(lang);
   const ctx: Context = {
     lang,
+    messages: messages(lang),
     color: false,
     db,
     playbooksDir: PLAYBOOKS,
@@ -93,6 +93,8 @@ function setup(lang: Lang = 'en', db = join(tempDir(), 'audit.db')): Run {
     err: (text) => errors.push(text),
     now: () => clock.now,
     env: {},
+    cwd: process.cwd(),
+    queued: new Set(),
     stdinIsTTY: true,
     stdoutIsTTY: true,
   };
@@ -134,6 +136,8 @@ async function load(r: Run, id: string): Promise<IncidentState> {
   }
 }
 
+/** What an error says to an English-speaking user. */
+const said = (error: unknown) => messages('en').error(error);
 const openedId = (r: Run) => /INC-\d{8}-\d{3}/.exec(r.output.join('\n'))?.[0] ?? '';
 const keys = () => script.asked.map((q) => q.key);
 
@@ -150,7 +154,6 @@ beforeEach(() => {
   script.asked.length = 0;
   script.handler = undefined;
 });
-afterEach(() => setLang('en'));
 
 describe('start: the opening questions', () => {
   it('asks only what the flags did not give', async () => {
@@ -236,7 +239,9 @@ describe('start: flags', () => {
     script.handler = () => {
       throw new Error('asked a question');
     };
-    await expect(run(r.ctx, [], { ...FLAGS, var: ['nosuch=1'] })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('unknown variable "nosuch"') });
+    const unknownVar = await run(r.ctx, [], { ...FLAGS, var: ['nosuch=1'] }).catch((e: unknown) => e);
+    expect(unknownVar).toMatchObject({ exitCode: 2 });
+    expect(said(unknownVar)).toContain('unknown variable "nosuch"');
     await expect(run(r.ctx, [], { indicator: ['eventLevel=9'] })).rejects.toMatchObject({ exitCode: 2 });
     await expect(run(r.ctx, [], { type: 'no-such-type' })).rejects.toMatchObject({ exitCode: 2 });
     expect(script.asked).toEqual([]);
@@ -486,7 +491,7 @@ describe('start: a database that cannot take the incident', () => {
       const r = setup('en', db);
       const asked: string[] = [];
       script.handler = ((q: Question) => (asked.push(q.key), undefined)) as never;
-      await expect(run(r.ctx, [], FLAGS)).rejects.toThrow(/cannot open the database/);
+      expect(said(await run(r.ctx, [], FLAGS).catch((e: unknown) => e))).toMatch(/cannot open the database/);
       expect(asked).toEqual([]);
     }
   });
@@ -645,7 +650,7 @@ describe('interruption and resume', () => {
     expect(error).toBeInstanceOf(InterruptedError);
     expect((error as CliError).exitCode).toBe(130);
     const id = openedId(r);
-    expect((error as Error).message).toContain(`sec-incident resume ${id}`);
+    expect(said(error)).toContain(`sec-incident resume ${id}`);
     const before = await load(r, id);
     expect(before.steps.find((s) => s.id === 'confirm-grading')).toMatchObject({ status: 'done', note: 'tier confirmed with IT' });
 
@@ -664,7 +669,7 @@ describe('interruption and resume', () => {
     script.handler = answers(r, [['indicator.eventLevel', 2], ['indicator.impactScope', INTERRUPT]]) as never;
     const error = await run(r.ctx, [], { type: 'trading-outage', title: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterruptedError);
-    expect((error as Error).message).toContain('nothing was recorded');
+    expect(said(error)).toContain('nothing was recorded');
     expect(existsSync(r.ctx.db)).toBe(false);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { planNotices } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
-import { Incidents } from '../../src/service.js';
+import { Incidents } from '../../src/app/incidents.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { BIN, PLAYBOOKS, TEMPLATES, tempDir, type CliResult } from '../helpers.js';
 import { HOUR, NO_HOLIDAYS, inputs, playbook, request } from '../support/engine.js';

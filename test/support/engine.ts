@@ -1,4 +1,5 @@
 // In-process incidents for unit tests: the real engine functions on an inline playbook, no I/O.
+import { messages } from '../../src/i18n/messages.js';
 import { openIncident, type OpenRequest } from '../../src/engine/decide.js';
 import type { EventDraft } from '../../src/engine/events.js';
 import { fold, type IncidentState } from '../../src/engine/fold.js';
@@ -90,4 +91,14 @@ export class Harness {
     if (!s) throw new Error(`no step ${id}; have ${this.state.steps.map((x) => x.id).join(', ')}`);
     return s;
   }
+}
+
+/** What a refused call says to an English-speaking user (errors carry a key; the edge says it). */
+export function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return messages('en').error(error);
+  }
+  throw new Error('expected the call to be refused');
 }

@@ -2,9 +2,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrill } from '../../src/drill/run.js';
-import type { TemplateSource } from '../../src/engine/decide.js';
+import type { StatementSource } from '../../src/engine/decide.js';
+import { messages } from '../../src/i18n/messages.js';
+import { renderStatement } from '../../src/report/statement.js';
 import { scenarioSchema } from '../../src/drill/scenario.js';
-import { Incidents } from '../../src/service.js';
+import { Incidents } from '../../src/app/incidents.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { formatInZone } from '../../src/time/zone.js';
 import { tempDir } from '../helpers.js';
@@ -15,10 +17,10 @@ const pb = playbook([
   { id: 'call', due: '45m' },
 ]);
 
-async function drill(timeline: unknown[], responder = 'on-time', book = pb, source?: TemplateSource) {
+async function drill(timeline: unknown[], responder = 'on-time', book = pb, source?: StatementSource) {
   const service = new Incidents(SqliteStore.open(join(tempDir(), 'd.db')), NO_HOLIDAYS.calendar, undefined, { virtualClock: true });
   const scenario = scenarioSchema.parse({ drill: 'order', type: 'test', start: '2026-03-16T09:30:00+08:00', responder, timeline });
-  return { service, ...(await runDrill(service, scenario, request(book, inputs('moderate'), { mode: 'drill' }), source)) };
+  return { service, ...(await runDrill(messages('en'), service, scenario, request(book, inputs('moderate'), { mode: 'drill' }), source)) };
 }
 const at = (ms: number) => formatInZone(ms, 'Asia/Shanghai');
 
@@ -77,7 +79,9 @@ describe('order of play', () => {
   it('a step with a template done in the drill records its statement, once, as the template renders it', async () => {
     const book = playbook([{ id: 'statement', phase: 'media', due: '30m', template: 'holding' }, { id: 'plain', due: '10m' }]);
     const asked: string[] = [];
-    const source: TemplateSource = (template, lang) => (asked.push(`${template}.${lang}`), 'Update on {{incident.id}}: {{incident.title}}');
+    const source: StatementSource = (s, template) => (
+      asked.push(`${template}.${s.opened.lang}`), renderStatement(s, 'Update on {{incident.id}}: {{incident.title}}', messages(s.opened.lang))
+    );
     const { state } = await drill([{ at: '1h', note: 'end' }], 'on-time', book, source);
     expect(asked).toEqual(['holding.en']);
     expect(state.statements).toEqual([expect.objectContaining({ step: 'statement', template: 'holding', lang: 'en', text: `Update on ${state.id}: Test incident` })]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { responderTime, nextResponderAction } from '../../src/drill/responder.js';
 import { judge, onTimeShare } from '../../src/drill/verdict.js';
+import { messages } from '../../src/i18n/messages.js';
 import { checkScenario, entryAction, scenarioSchema } from '../../src/drill/scenario.js';
 import { parseYaml } from '../../src/playbook/yaml.js';
 import { recordStep, recover } from '../../src/engine/decide.js';
@@ -98,14 +99,14 @@ describe('verdict', () => {
     const end = T0 + 2 * HOUR;
     // fast done late, slow open past due, later not yet due (not judged)
     expect(onTimeShare(h.state, end)).toEqual({ share: 0, done: 0, total: 2 });
-    const verdict = judge({ late: ['slow', 'fast'], tier: 'moderate', onTime: 0 }, h.state, end);
+    const verdict = judge(messages('en'), { late: ['slow', 'fast'], tier: 'moderate', onTime: 0 }, h.state, end);
     expect(verdict.map((x) => [x.name, x.passed])).toEqual([
       ['tier', true],
       ['late', true],
       ['onTime', true],
     ]);
-    expect(judge({ late: ['fast'] }, h.state, end)[0]).toMatchObject({ name: 'late', passed: false });
-    expect(judge({ excludes: ['later'], includes: ['slow'] }, h.state, end).map((x) => x.passed)).toEqual([true, false]);
+    expect(judge(messages('en'), { late: ['fast'] }, h.state, end)[0]).toMatchObject({ name: 'late', passed: false });
+    expect(judge(messages('en'), { excludes: ['later'], includes: ['slow'] }, h.state, end).map((x) => x.passed)).toEqual([true, false]);
   });
 
   it('an occurrence <id>#N can be expected; it must be of a step that repeats (else bad input)', () => {
@@ -113,15 +114,15 @@ describe('verdict', () => {
     const h = new Harness(book, inputs('moderate'));
     h.apply((s) => recordStep(s, 'update', 'done', {}, T0 + 10 * MIN, 'drill'));
     const end = T0 + 3 * HOUR;
-    expect(judge({ includes: ['update#2', 'update#1'], excludes: ['update#3'] }, h.state, end).map((x) => x.passed)).toEqual([true, true]);
-    expect(judge({ includes: ['update#3'] }, h.state, end)[0]).toMatchObject({ passed: false });
-    expect(judge({ late: ['update#2', 'once'] }, h.state, end)[0]).toMatchObject({ passed: true });
+    expect(judge(messages('en'), { includes: ['update#2', 'update#1'], excludes: ['update#3'] }, h.state, end).map((x) => x.passed)).toEqual([true, true]);
+    expect(judge(messages('en'), { includes: ['update#3'] }, h.state, end)[0]).toMatchObject({ passed: false });
+    expect(judge(messages('en'), { late: ['update#2', 'once'] }, h.state, end)[0]).toMatchObject({ passed: true });
 
     const text = 'drill: x\ntype: test\nstart: 2026-03-16T09:30:00+08:00\nexpect:\n  late: [once#2, update#0, update#9, nope]\n';
     const parsed = parseYaml('s.yaml', text, scenarioSchema);
     if (!parsed.ok) throw new Error('the fixture should parse');
     const problems = checkScenario(parsed.value, parsed.source, book, GRADING);
-    expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
+    expect(problems.map((p) => [p.line, p.col, messages('en').say(p.message)])).toEqual([
       [5, 10, 'step "once" does not repeat, so there is no occurrence once#2'],
       [5, 18, 'step "update#0" is not in playbook test'],
       [5, 38, 'step "nope" is not in playbook test'],

@@ -4,7 +4,8 @@ import { isLate } from '../../src/engine/rules.js';
 import { loadCalendar } from '../../src/playbook/library.js';
 import { parseInstant } from '../../src/time/zone.js';
 import { CliError, InputError, WorkError } from '../../src/errors.js';
-import { Harness, HOUR, inputs, MIN, playbook, T0, TIER_INPUTS } from '../support/engine.js';
+import { messages } from '../../src/i18n/messages.js';
+import { Harness, HOUR, inputs, MIN, playbook, refusal, T0, TIER_INPUTS } from '../support/engine.js';
 import { PLAYBOOKS } from '../helpers.js';
 
 const tiered = { id: 'statement', due: { mild: '4h', moderate: '2h', severe: '1h', critical: '30m' } };
@@ -130,14 +131,14 @@ describe('step outcomes and closing', () => {
 
   it('close is refused while a step is pending, unless forced with a reason that is recorded', () => {
     const h = new Harness(pb, inputs('moderate'));
-    let refusal: unknown;
+    let refused: unknown;
     try {
       closeIncident(h.state, {}, T0 + HOUR, 'tester');
     } catch (e) {
-      refusal = e;
+      refused = e;
     }
-    expect(refusal).toBeInstanceOf(WorkError);
-    expect((refusal as CliError).message).toContain('report');
+    expect(refused).toBeInstanceOf(WorkError);
+    expect(messages('en').say((refused as CliError).said)).toContain('report');
     expect(() => closeIncident(h.state, { force: true }, T0 + HOUR, 'tester')).toThrow(InputError);
     h.apply((s) => closeIncident(s, { force: true, reason: 'drill cut short' }, T0 + HOUR, 'tester'));
     expect(h.state.closed).toMatchObject({ forced: true, reason: 'drill cut short', pending: ['report', 'call'] });
@@ -146,7 +147,7 @@ describe('step outcomes and closing', () => {
 
   it('a regrade with neither a new signal nor an override is refused, for every front end', () => {
     const h = new Harness(pb, inputs('moderate'));
-    expect(() => regrade(h.state, { change: {}, reason: 'just because' }, T0, 'tester', h.time)).toThrow(/nothing to regrade/);
+    expect(refusal(() => regrade(h.state, { change: {}, reason: 'just because' }, T0, 'tester', h.time))).toMatch(/nothing to regrade/);
     expect(() => regrade(h.state, { change: { indicators: {}, metrics: {} } }, T0, 'tester', h.time)).toThrow(InputError);
     expect(regrade(h.state, { change: { impact: 'none' } }, T0, 'tester', h.time)[0]).toMatchObject({ type: 'incident.graded' });
   });

@@ -1,6 +1,7 @@
 // Turning --indicator / --metric / --impact flags into grading inputs: bad input is an InputError (exit 2).
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { messages } from '../../src/i18n/messages.js';
 import { inputsFromFlags, parseImpact, parseIndicatorArgs, parseMetricArgs, parseTier } from '../../src/grading/inputs.js';
 import { loadGrading } from '../../src/playbook/library.js';
 import { PLAYBOOKS } from '../helpers.js';
@@ -33,17 +34,17 @@ describe('--indicator key=level', () => {
 
   it('an unknown indicator is refused, naming the known ones', () => {
     const e = inputError(() => parseIndicatorArgs(['foo=1']));
-    expect(e.message).toBe('unknown indicator "foo" (known: eventLevel, impactScope, propagation, durationTrend)');
+    expect(messages('en').say(e.said)).toBe('unknown indicator "foo" (known: eventLevel, impactScope, propagation, durationTrend)');
   });
 
   it.each(['0', '5', '2.5', 'abc', '-1', '1e0'])('level %s is refused: a whole number from 1 to 4', (level) => {
     const e = inputError(() => parseIndicatorArgs([`eventLevel=${level}`]));
-    expect(e.message).toBe(`indicator "eventLevel": level must be a whole number from 1 to 4, got "${level}"`);
+    expect(messages('en').say(e.said)).toBe(`indicator "eventLevel": level must be a whole number from 1 to 4, got "${level}"`);
   });
 
   it.each(['eventLevel', 'eventLevel=', '=3'])('"%s" is not key=value', (raw) => {
     const e = inputError(() => parseIndicatorArgs([raw]));
-    expect(e.message).toBe(`--indicator expects key=value, got "${raw}"`);
+    expect(messages('en').say(e.said)).toBe(`--indicator expects key=value, got "${raw}"`);
   });
 });
 
@@ -65,17 +66,17 @@ describe('--metric key=value', () => {
 
   it.each(['abc', '-5', 'Infinity', '12abc', '万', '5千'])('a non-numeric or negative value (%s) is refused', (value) => {
     const e = inputError(() => parseMetricArgs([`reposts=${value}`], config));
-    expect(e.message).toBe(`metric "reposts" must be a non-negative number, got "${value}"`);
+    expect(messages('en').say(e.said)).toBe(`metric "reposts" must be a non-negative number, got "${value}"`);
   });
 
   it('an unknown metric is refused, naming the known ones', () => {
     const e = inputError(() => parseMetricArgs(['likes=10'], config));
-    expect(e.message).toBe('unknown metric "likes" (known: affectedClients, reposts, views, hours, trend)');
+    expect(messages('en').say(e.said)).toBe('unknown metric "likes" (known: affectedClients, reposts, views, hours, trend)');
   });
 
   it('a trend outside its values is refused, naming them', () => {
     const e = inputError(() => parseMetricArgs(['trend=up'], config));
-    expect(e.message).toBe('metric "trend" must be one of falling / stable / rising / secondary, got "up"');
+    expect(messages('en').say(e.said)).toBe('metric "trend" must be one of falling / stable / rising / secondary, got "up"');
   });
 });
 
@@ -86,12 +87,12 @@ describe('--impact and --tier', () => {
 
   it.each(['big', 'B', ''])('--impact "%s" is refused', (impact) => {
     const e = inputError(() => parseImpact(impact));
-    expect(e.message).toBe(`--impact must be none, partial or material, got "${impact}"`);
+    expect(messages('en').say(e.said)).toBe(`--impact must be none, partial or material, got "${impact}"`);
   });
 
   it('an unknown tier is refused', () => {
     expect(parseTier('severe')).toBe('severe');
-    expect(inputError(() => parseTier('high')).message).toBe('unknown tier "high" (known: mild, moderate, severe, critical)');
+    expect(messages('en').say(inputError(() => parseTier('high')).said)).toBe('unknown tier "high" (known: mild, moderate, severe, critical)');
   });
 
   it('inputsFromFlags checks every flag it is given', () => {

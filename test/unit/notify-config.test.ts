@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
+import { messages } from '../../src/i18n/messages.js';
 import { resolveChannel } from '../../src/notify/secrets.js';
 import { loadTeams } from '../../src/playbook/library.js';
 
@@ -22,7 +23,7 @@ function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    if (error instanceof CliError) return error.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
+    if (error instanceof CliError) return error.problems.map((p) => `${p.line}:${p.col}: ${messages('en').say(p.message)}`);
     throw error;
   }
   return [];
@@ -81,10 +82,19 @@ describe('resolving a channel at the edge', () => {
     try {
       resolveChannel(address({ type: 'wecom', url: { env: 'W' }, drill: false }), { W: 'ftp://example/SECRET-PATH' });
     } catch (error) {
-      message = (error as Error).message;
+      message = messages('en').error(error);
     }
     expect(message).toBe('team leadership, channel 2 (wecom): its URL is not an http(s) URL');
     mkdirSync(join(dir, 'nope'), { recursive: true });
-    expect(() => resolveChannel(address({ type: 'webhook', url: { file: join(dir, 'nope', 'missing') }, drill: false }), {})).toThrow(/cannot read the file .*missing that holds its URL \(ENOENT\)/);
+    expect(messages('en').error(catching(() => resolveChannel(address({ type: 'webhook', url: { file: join(dir, 'nope', 'missing') }, drill: false }), {})))).toMatch(/cannot read the file .*missing that holds its URL \(ENOENT\)/);
   });
 });
+
+function catching(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a refusal');
+}

@@ -1,11 +1,11 @@
 // Loading and validating the playbook library: every problem is a readable sentence at file:line:col.
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError, type Problem } from '../../src/errors.js';
 import { loadGrading, loadPlaybook, loadTeams, readTemplate } from '../../src/playbook/library.js';
 import { validateLibrary } from '../../src/playbook/validate.js';
-import { setLang } from '../../src/ui/i18n.js';
+import { messages } from '../../src/i18n/messages.js';
 import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
 import { PLAYBOOKS, TEMPLATES, tempDir, BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES } from '../helpers.js';
 
@@ -15,7 +15,17 @@ const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 
 // what zod or the YAML parser would say to a developer, not to a firm's editor
 const RAW = /Invalid input|Unrecognized key|Too (small|big)|expected \w+, received|Invalid (string|key)|at line \d+, column/;
 
-afterEach(() => setLang('en'));
+/** A problem as an English-speaking editor reads it. */
+const said = (p: Problem) => messages('en').say(p.message);
+const catching = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a refusal');
+};
+const readable = (problems: readonly Problem[]) => problems.map((p) => ({ ...p, message: said(p) }));
 
 describe('the bundled library', () => {
   it.each([
@@ -45,27 +55,26 @@ describe('broken files: the message, the file, the line and the column (test/fix
     const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
     for (const expected of c.expect) {
       const file = join(dir.root, expected.file);
-      const match = errors.find((p) => p.file === file && p.message.includes(expected.message));
-      expect(match, `no error containing ${JSON.stringify(expected.message)} in ${expected.file}; got:\n${errors.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`).toBeDefined();
+      const match = errors.find((p) => p.file === file && said(p).includes(expected.message));
+      expect(match, `no error containing ${JSON.stringify(expected.message)} in ${expected.file}; got:\n${errors.map((p) => `${messages('en').problem(p)}`).join('\n')}`).toBeDefined();
       expect({ line: match!.line, col: match!.col }).toEqual({ line: expected.line, col: expected.col });
     }
     // one mistake, one report: nothing cascades into other files or into false errors
     expect(errors).toHaveLength(c.expect.length);
-    for (const p of errors) expect(p.message).not.toMatch(RAW);
+    for (const p of errors) expect(said(p)).not.toMatch(RAW);
   });
 
   it('the same problems are reported in Chinese', () => {
-    setLang('zh');
     const dir = buildCase(brokenCases.find((c) => c.name === 'unknown key')!, root);
     const [problem] = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
-    expect(problem!.message).toBe('steps[0] 中有未知字段 "priority"');
+    expect(messages('zh').say(problem!.message)).toBe('steps[0] 中有未知字段 "priority"');
     expect([problem!.line, problem!.col]).toEqual([10, 5]);
   });
 
   it('a wrong type is not mistaken for a missing key (zod 4 reports the input only when asked)', () => {
     const dir = buildCase(brokenCases.find((c) => c.name === 'wrong type')!, root);
     const [problem] = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
-    expect(problem!.message).not.toContain('missing');
+    expect(said(problem!)).not.toContain('missing');
   });
 
   it('a YAML syntax error is reported once, not with every follow-on error of the parser', () => {
@@ -78,7 +87,7 @@ describe('broken files: the message, the file, the line and the column (test/fix
     const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file, line: at + 1 });
-    expect(errors[0]!.message).toMatch(/^YAML syntax error: .+ — /);
+    expect(said(errors[0]!)).toMatch(/^YAML syntax error: .+ — /);
   });
 
   it('a template linked to a file outside the templates folder is refused and never read (SPEC §4)', () => {
@@ -89,14 +98,14 @@ describe('broken files: the message, the file, the line and the column (test/fix
     symlinkSync(outside, join(dir.templates, 'holding-statement.en.md'));
     const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
     const lines = readFileSync(join(dir.playbooks, 'trading-outage.yaml'), 'utf8').split('\n');
-    expect(errors).toEqual([
+    expect(readable(errors)).toEqual([
       expect.objectContaining({
         file: join(dir.playbooks, 'trading-outage.yaml'),
         line: lines.findIndex((l) => l.includes('template: holding-statement')) + 1,
         message: 'template "holding-statement.en.md" resolves outside the templates folder',
       }),
     ]);
-    expect(() => readTemplate(dir.templates, 'holding-statement', 'en')).toThrow(/outside the templates folder/);
+    expect(messages('en').error(catching(() => readTemplate(dir.templates, 'holding-statement', 'en')))).toMatch(/outside the templates folder/);
     expect(readTemplate(dir.templates, 'holding-statement', 'zh')).not.toContain('SECRET');
   });
 
@@ -107,7 +116,7 @@ describe('broken files: the message, the file, the line and the column (test/fix
     rmSync(join(dir.templates, 'apology.en.md'));
     mkdirSync(join(dir.templates, 'apology.en.md'));
     const errors = errorsOf(validateLibrary(dir.playbooks, dir.templates, TODAY).problems);
-    expect(errors).toEqual(
+    expect(readable(errors)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ file: join(dir.templates, 'holding-statement.en.md'), line: 1, message: expect.stringContaining('cannot read this template') }),
         expect.objectContaining({ file: join(dir.templates, 'apology.en.md'), line: 1, message: expect.stringContaining('EISDIR') }),
@@ -122,7 +131,7 @@ describe('broken files: the message, the file, the line and the column (test/fix
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
-      expect((error as InputError).problems).toMatchObject([{ line: 3, col: 10, message: 'version must be a number' }]);
+      expect(readable((error as InputError).problems)).toMatchObject([{ line: 3, col: 10, message: 'version must be a number' }]);
     }
   });
 });
@@ -145,7 +154,7 @@ describe('review dates (SPEC §4: warn when over 365 days)', () => {
     const problems = validate('2026-11-02');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file, line, col: 11, severity: 'warning' });
-    expect(problems[0]!.message).toBe('last reviewed on 2025-11-01, more than 365 days ago: review this playbook');
+    expect(said(problems[0]!)).toBe('last reviewed on 2025-11-01, more than 365 days ago: review this playbook');
   });
 });
 
@@ -156,6 +165,6 @@ describe('dates', () => {
     const text = `id: x\nversion: 1\nname: X\nreviewed: ${date}\nsteps:\n  - {id: a, phase: media, title: A, owner: opinion}\n`;
     const parsed = parseYaml('x.yaml', text, playbookSchema);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problems[0]).toMatchObject({ line: 4, message: expect.stringContaining('not a real calendar date') });
+    if (!parsed.ok) expect(readable(parsed.problems)[0]).toMatchObject({ line: 4, message: expect.stringContaining('not a real calendar date') });
   });
 });

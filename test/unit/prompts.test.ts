@@ -2,12 +2,12 @@
 import { checkbox, confirm, input, select, Separator } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { recover } from '../../src/engine/decide.js';
 import { InputError, InterruptedError } from '../../src/errors.js';
 import { loadGrading } from '../../src/playbook/library.js';
-import { setLang } from '../../src/ui/i18n.js';
+import { messages } from '../../src/i18n/messages.js';
 import {
   checkboxConfig,
   confirmConfig,
@@ -30,12 +30,15 @@ import {
   reasonQuestion,
   regradeQuestion,
   varQuestion,
+  type LevelAnswer,
 } from '../../src/ui/walk/questions.js';
 import { spinnerAllowed } from '../../src/ui/walk/spinner.js';
 import { PLAYBOOKS } from '../helpers.js';
 import { Harness, HOUR, inputs, playbook, T0 } from '../support/engine.js';
 
-const theme = promptTheme(false);
+const m = messages('en');
+const zh = messages('zh');
+const theme = promptTheme(m, false);
 const sep = (s: string) => new Separator(s);
 /**
  * A prompt a test leaves unanswered is force-closed when the worker exits; its answer promise would
@@ -52,11 +55,9 @@ const renderCheckbox = <V>(q: CheckboxQuestion<V>) => settled(render(checkbox<V>
 
 const grading = loadGrading(PLAYBOOKS);
 
-afterEach(() => setLang('en'));
-
 describe('grading questions', () => {
   it('offers the four level descriptions from grading.yaml, figures, and "not known"; a digit picks the level', async () => {
-    const { answer, events, getScreen } = await renderSelect(indicatorQuestion(grading, 'propagation'));
+    const { answer, events, getScreen } = await renderSelect(indicatorQuestion(m, grading, 'propagation'));
     const screen = getScreen();
     for (const level of grading.indicators.propagation.levels) expect(screen).toContain((level as { en: string }).en.slice(0, 40));
     expect(screen).toContain('I have figures: Reposts, Views');
@@ -67,7 +68,7 @@ describe('grading questions', () => {
   });
 
   it('an indicator without metrics offers no figures', async () => {
-    const { getScreen, events, answer } = await renderSelect(indicatorQuestion(grading, 'eventLevel'));
+    const { getScreen, events, answer } = await renderSelect(indicatorQuestion(m, grading, 'eventLevel'));
     expect(getScreen()).not.toContain('I have figures');
     events.keypress('down');
     events.keypress('enter');
@@ -75,14 +76,13 @@ describe('grading questions', () => {
   });
 
   it('starts a regrade at the current level', async () => {
-    const { answer, events } = await renderSelect(indicatorQuestion(grading, 'impactScope', 3));
+    const { answer, events } = await renderSelect(indicatorQuestion(m, grading, 'impactScope', 3));
     events.keypress('enter');
     await expect(answer).resolves.toBe(3);
   });
 
   it('speaks Chinese, level texts included', async () => {
-    setLang('zh');
-    const { getScreen, events, answer } = await renderSelect(indicatorQuestion(grading, 'eventLevel'));
+    const { getScreen, events, answer } = await render(select<LevelAnswer>, selectConfig(indicatorQuestion(zh, grading, 'eventLevel'), promptTheme(zh, false), sep) as never);
     expect(getScreen()).toContain('事件等级');
     expect(getScreen()).toContain('证监会标准下的较大事件');
     expect(getScreen()).toContain('移动');
@@ -91,7 +91,7 @@ describe('grading questions', () => {
   });
 
   it('a metric refuses what is not a number, accepts thousands separators, and may stay empty', async () => {
-    const { answer, events, getScreen, nextRender } = await renderInput(numericMetricQuestion(grading, 'reposts'));
+    const { answer, events, getScreen, nextRender } = await renderInput(numericMetricQuestion(m, grading, 'reposts'));
     events.type('lots');
     events.keypress('enter');
     await nextRender();
@@ -101,13 +101,13 @@ describe('grading questions', () => {
     events.keypress('enter');
     await expect(answer).resolves.toBe('15,000');
 
-    const empty = await renderInput(numericMetricQuestion(grading, 'views'));
+    const empty = await renderInput(numericMetricQuestion(m, grading, 'views'));
     empty.events.keypress('enter');
     await expect(empty.answer).resolves.toBe('');
   });
 
   it('maps client impact to the three handling directions', async () => {
-    const { answer, events, getScreen } = await renderSelect(impactQuestion());
+    const { answer, events, getScreen } = await renderSelect(impactQuestion(m));
     expect(getScreen()).toMatch(/A — no client impact[\s\S]*B — some clients affected[\s\S]*C — material harm/);
     events.keypress('down');
     events.keypress('down');
@@ -116,7 +116,7 @@ describe('grading questions', () => {
   });
 
   it('an override cannot pick the computed tier', async () => {
-    const { answer, events, getScreen } = await renderSelect(overrideTierQuestion('moderate'));
+    const { answer, events, getScreen } = await renderSelect(overrideTierQuestion(m, 'moderate'));
     events.keypress('down');
     events.keypress('enter');
     expect(getScreen()).toContain('cannot be chosen');
@@ -129,7 +129,7 @@ describe('grading questions', () => {
 describe('answers that are required', () => {
   it('a required playbook variable is not accepted empty', async () => {
     const { answer, events, getScreen, nextRender } = await renderInput(
-      varQuestion({ id: 'systems', prompt: { zh: '受影响的系统', en: 'Affected systems' }, required: true }),
+      varQuestion(m, { id: 'systems', prompt: { zh: '受影响的系统', en: 'Affected systems' }, required: true }),
     );
     expect(getScreen()).toContain('Affected systems (required)');
     events.keypress('enter');
@@ -141,13 +141,13 @@ describe('answers that are required', () => {
   });
 
   it('an optional variable may be left empty', async () => {
-    const { answer, events } = await renderInput(varQuestion({ id: 'eta', prompt: 'ETA', required: false }));
+    const { answer, events } = await renderInput(varQuestion(m, { id: 'eta', prompt: 'ETA', required: false }));
     events.keypress('enter');
     await expect(answer).resolves.toBe('');
   });
 
   it('a skip needs a reason, and blanks are not one', async () => {
-    const { answer, events, getScreen, nextRender } = await renderInput(reasonQuestion('skip.reason', 'Why?'));
+    const { answer, events, getScreen, nextRender } = await renderInput(reasonQuestion(m, 'skip.reason', 'Why?'));
     events.type('   ');
     events.keypress('enter');
     await nextRender();
@@ -158,11 +158,11 @@ describe('answers that are required', () => {
   });
 
   it('a step that requires a note refuses to be done without one; other steps do not ask for one', async () => {
-    const needed = await renderInput(noteQuestion('done.note', true));
+    const needed = await renderInput(noteQuestion(m, 'done.note', true));
     needed.events.keypress('enter');
     await needed.nextRender();
     expect(needed.getScreen()).toContain('A note is required here.');
-    const optional = await renderInput(noteQuestion('done.note', false));
+    const optional = await renderInput(noteQuestion(m, 'done.note', false));
     optional.events.keypress('enter');
     await expect(optional.answer).resolves.toBe('');
   });
@@ -178,10 +178,10 @@ describe('the action menu', () => {
   );
 
   it('offers the statement only for a step with a template, and says when a note is needed', async () => {
-    const withTemplate = await renderSelect(actionQuestion(h.state, h.step('holding'), 1));
+    const withTemplate = await renderSelect(actionQuestion(m, h.state, h.step('holding'), 1));
     expect(withTemplate.getScreen()).toContain('Show the statement (holding-statement)');
     expect(withTemplate.getScreen()).toContain('1. Done');
-    const needsNote = await renderSelect(actionQuestion(h.state, h.step('evidence'), 1));
+    const needsNote = await renderSelect(actionQuestion(m, h.state, h.step('evidence'), 1));
     expect(needsNote.getScreen()).not.toContain('Show the statement');
     expect(needsNote.getScreen()).toContain('Done (with a note as evidence)');
     needsNote.events.type('2');
@@ -190,18 +190,18 @@ describe('the action menu', () => {
   });
 
   it('offers recovery until the incident is recovered, and a jump only when other steps are pending', async () => {
-    const before = await renderSelect(actionQuestion(h.state, h.step('evidence'), 0));
+    const before = await renderSelect(actionQuestion(m, h.state, h.step('evidence'), 0));
     expect(before.getScreen()).toContain('Mark service recovered');
     expect(before.getScreen()).not.toContain('Jump to another');
     h.apply((s, time) => recover(s, undefined, T0 + HOUR, 'r', time));
-    const after = await renderSelect(actionQuestion(h.state, h.step('evidence'), 1));
+    const after = await renderSelect(actionQuestion(m, h.state, h.step('evidence'), 1));
     expect(after.getScreen()).not.toContain('Mark service recovered');
     expect(after.getScreen()).toContain('Jump to another pending step (1)');
   });
 
   it('a regrade cannot be applied before anything changed', async () => {
     const levels = { eventLevel: 2, impactScope: 2, propagation: 2, durationTrend: 1 };
-    const { answer, events, getScreen } = await renderSelect(regradeQuestion(grading, levels, 'partial', 0));
+    const { answer, events, getScreen } = await renderSelect(regradeQuestion(m, grading, levels, 'partial', 0));
     expect(getScreen()).toContain('Propagation: level 2');
     for (let i = 0; i < 5; i++) events.keypress('down'); // onto "Apply"
     expect(getScreen()).toMatch(/❯ 6\. Apply \(0 change\(s\)\)/);
@@ -215,7 +215,7 @@ describe('the action menu', () => {
 
 describe('team activation', () => {
   it('lists members by team; "a" ticks everyone', async () => {
-    const q = reachedQuestion([
+    const q = reachedQuestion(m, [
       { team: 'it', teamName: 'IT emergency group', members: [{ name: '王五', detail: 'Head of IT · +86 10 0000 0003' }] },
       { team: 'opinion', teamName: 'Opinion group', members: [{ name: '钱七', detail: '' }, { name: '孙八', detail: '' }] },
     ]);
@@ -231,8 +231,7 @@ describe('team activation', () => {
   });
 
   it('confirm speaks Chinese', async () => {
-    setLang('zh');
-    const { answer, events } = await settled(render(confirm, confirmConfig({ key: 'x', message: '现在结案吗？' }, promptTheme(false))));
+    const { answer, events } = await settled(render(confirm, confirmConfig({ key: 'x', message: '现在结案吗？' }, promptTheme(zh, false))));
     events.type('否');
     events.keypress('enter');
     await expect(answer).resolves.toBe(false);
@@ -240,7 +239,7 @@ describe('team activation', () => {
 });
 
 describe('the prompter', () => {
-  const ctx = (tty: boolean) => ({ color: false, stdinIsTTY: tty, stdoutIsTTY: tty }) as Context;
+  const ctx = (tty: boolean) => ({ color: false, messages: m, stdinIsTTY: tty, stdoutIsTTY: tty }) as Context;
 
   it('refuses at once without a terminal, pointing to open/step and drill (exit 2)', () => {
     let error: unknown;
@@ -251,7 +250,7 @@ describe('the prompter', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).exitCode).toBe(2);
-    expect((error as Error).message).toMatch(/sec-incident open.*sec-incident step.*sec-incident drill/s);
+    expect(m.error(error)).toMatch(/sec-incident open.*sec-incident step.*sec-incident drill/s);
   });
 
   it('turns Ctrl-C into an interruption that says how to resume the incident', async () => {
@@ -265,7 +264,7 @@ describe('the prompter', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterruptedError);
     expect((error as InterruptedError).exitCode).toBe(130);
-    expect((error as Error).message).toContain('sec-incident resume INC-20260316-001');
+    expect(m.error(error)).toContain('sec-incident resume INC-20260316-001');
   });
 
   it('before the incident exists, Ctrl-C says nothing was recorded', async () => {
@@ -276,7 +275,7 @@ describe('the prompter', () => {
     stdin.write('\x03');
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterruptedError);
-    expect((error as Error).message).toContain('nothing was recorded');
+    expect(m.error(error)).toContain('nothing was recorded');
   });
 });
 

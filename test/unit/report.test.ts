@@ -1,7 +1,6 @@
-import { recheckCommand } from '../../src/report/write.js';
+import { recheckCommand } from '../../src/app/report-file.js';
 import { describe, expect, it } from 'vitest';
 import { addNote, closeIncident, openIncident, recordStep, recover, regrade, renderedStatement, teamReached, type OpenRequest } from '../../src/engine/decide.js';
-import { describeEvent } from '../../src/engine/describe.js';
 import type { EventDraft, IncidentEvent } from '../../src/engine/events.js';
 import { fold, lateSteps, type IncidentState } from '../../src/engine/fold.js';
 import type { GradingInputs } from '../../src/grading/grade.js';
@@ -11,12 +10,13 @@ import { PHASES } from '../../src/playbook/vocabulary.js';
 import { code, codeBlock, md, mermaidText, oneLine } from '../../src/report/escape.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { buildReport, withLang, type ReportModel } from '../../src/report/model.js';
+import { describeEvent } from '../../src/report/describe.js';
+import { buildReport, type ReportModel } from '../../src/report/model.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
 import { rowToEvent } from '../../src/store/store.js';
 import { verifyRows } from '../../src/store/verify.js';
 import { formatInZone, formatShort, parseInstant } from '../../src/time/zone.js';
-import { t, type Lang, type MessageKey } from '../../src/ui/i18n.js';
+import { messages, type Lang, type MessageKey } from '../../src/i18n/messages.js';
 import { PLAYBOOKS } from '../helpers.js';
 import { headings, labelled, mermaidBlocks, nodesOf, parseMarkdown, plain, readGantt, section, tables } from '../report-markdown.js';
 
@@ -100,7 +100,7 @@ class Sim {
       chain: verifyRows(this.id, rows, undefined),
       asOf: opts.asOf ?? state.closedAt ?? T0 + 6 * HOUR,
       generatedAt: T0 + 7 * HOUR,
-      lang: opts.lang ?? 'en',
+      messages: messages(opts.lang ?? 'en'),
     });
   }
 }
@@ -126,7 +126,9 @@ function escalated(note = HOSTILE.join('\n')): Sim {
     .do((s) => addNote(s, note, T0 + 3 * HOUR, 'opinion-lead'));
 }
 
-const label = (key: MessageKey, lang: Lang = 'en', params: Record<string, string | number> = {}) => t(key, params, lang);
+const label = (key: MessageKey, lang: Lang = 'en', params: Record<string, string | number> = {}) => messages(lang).t(key, params);
+/** The report rendered in its own language, as the report file writer renders it. */
+const markdownOf = (model: ReportModel) => renderMarkdown(model, messages(model.lang));
 
 describe('escaping responder text (SPEC §8)', () => {
   it.each(HOSTILE.map((h) => [h]))('%j stays one table cell, one list item and one heading, with no HTML', (text) => {
@@ -179,7 +181,7 @@ describe('report model and Markdown (SPEC §8)', () => {
   it('has the parts in the SPEC order, in English and in Chinese', () => {
     const sim = escalated('plain note');
     for (const lang of ['en', 'zh'] as const) {
-      const tree = parseMarkdown(renderMarkdown(sim.model({ lang })));
+      const tree = parseMarkdown(markdownOf(sim.model({ lang })));
       const h2 = headings(tree).filter((h) => h.depth === 2).map((h) => h.text);
       const keys: MessageKey[] = ['rep.cover', 'rep.summary', 'rep.grading', 'rep.direction', 'rep.teams', 'rep.phases', 'rep.timeline', 'rep.followUps', 'rep.appendixA', 'rep.appendixB', 'rep.gantt', 'rep.integrity'];
       expect(h2).toEqual(keys.map((k) => label(k, lang)));
@@ -194,7 +196,7 @@ describe('report model and Markdown (SPEC §8)', () => {
     const sim = escalated('plain note');
     const state = sim.state;
     const asOf = T0 + 6 * HOUR;
-    const tree = parseMarkdown(renderMarkdown(sim.model({ asOf })));
+    const tree = parseMarkdown(markdownOf(sim.model({ asOf })));
     const summary = labelled(section(tree, 'Summary'));
     expect(state.tier).toBe('severe');
     expect(summary.get('Final tier')).toBe('severe');
@@ -219,7 +221,7 @@ describe('report model and Markdown (SPEC §8)', () => {
 
     // activate-teams: due at T0+30 (moderate), done at T0+45: late by 15 min
     const phases = section(tree, 'Steps by phase');
-    const md = renderMarkdown(sim.model({ asOf }));
+    const md = markdownOf(sim.model({ asOf }));
     expect(md).toContain(`#### Activate the response teams (\`activate-teams\`)`);
     const activate = phases.children.findIndex((n) => n.type === 'heading' && plain(n).includes('activate-teams'));
     const facts = labelled({ type: 'root', children: [phases.children[activate + 1]!] });
@@ -232,8 +234,8 @@ describe('report model and Markdown (SPEC §8)', () => {
     const sim = escalated().do((s) =>
       renderedStatement(s, { step: 'hotline-script', template: 'hotline-script', lang: 'en', text: HOSTILE.join('\n') }, T0 + 4 * HOUR, 'service-lead'),
     );
-    const benign = parseMarkdown(renderMarkdown(escalated('plain note').model()));
-    const tree = parseMarkdown(renderMarkdown(sim.model()));
+    const benign = parseMarkdown(markdownOf(escalated('plain note').model()));
+    const tree = parseMarkdown(markdownOf(sim.model()));
     expect(nodesOf(tree, 'html')).toEqual([]);
     expect(headings(tree).map((h) => h.depth)).toEqual(headings(benign).map((h) => h.depth));
     expect(headings(tree).filter((h) => h.depth === 1)).toHaveLength(1);
@@ -242,7 +244,7 @@ describe('report model and Markdown (SPEC §8)', () => {
     const timeline = tables(section(tree, 'Timeline'))[0]!;
     const events = sim.rows().map(rowToEvent);
     expect(timeline.rows.map((r) => r[0])).toEqual(events.map((e) => String(e.seq)));
-    expect(timeline.rows.map((r) => r[4])).toEqual(withLang('en', () => events.map((e) => oneLine(describeEvent(e, teams)))));
+    expect(timeline.rows.map((r) => r[4])).toEqual(events.map((e) => oneLine(describeEvent(messages('en'), e, teams))));
     expect(timeline.rows.map((r) => r[4])).toContain('team activated: Emergency leadership group'); // by name, not id
     expect(timeline.rows.map((r) => r[3])).toContain(oneLine(HOSTILE.join('\n')));
     // the statement is shown verbatim in a code block
@@ -252,14 +254,14 @@ describe('report model and Markdown (SPEC §8)', () => {
   it('marks a drill in its title and cover, in both languages', () => {
     const sim = new Sim('DRL-20260316-001', { inputs: inputs(), mode: 'drill' });
     for (const lang of ['en', 'zh'] as const) {
-      const tree = parseMarkdown(renderMarkdown(sim.model({ lang })));
+      const tree = parseMarkdown(markdownOf(sim.model({ lang })));
       const title = headings(tree)[0]!;
       expect(title.depth).toBe(1);
       expect(title.text).toContain(lang === 'zh' ? '演练' : 'DRILL');
       const cover = tables(section(tree, label('rep.cover', lang)))[0]!;
       expect(cover.rows).toContainEqual([label('rep.cover.mode', lang), label('rep.modeDrill', lang)]);
     }
-    const real = parseMarkdown(renderMarkdown(new Sim('INC-20260316-002', { inputs: inputs() }).model()));
+    const real = parseMarkdown(markdownOf(new Sim('INC-20260316-002', { inputs: inputs() }).model()));
     expect(headings(real)[0]!.text).not.toContain('DRILL');
   });
 
@@ -279,19 +281,19 @@ describe('report model and Markdown (SPEC §8)', () => {
     expect(a.get('people')!.items[0]!.text).toBe('20000');
     expect(a.get('unit')!.items).toContainEqual({ label: 'reporting unit', text: 'Example Securities' });
     expect(a.get('unit')!.items).toContainEqual({ label: 'signatory', text: null });
-    const tree = parseMarkdown(renderMarkdown(model));
+    const tree = parseMarkdown(markdownOf(model));
     const appendix = labelled(section(tree, label('rep.appendixA')));
     expect(appendix.get(label('rep.a.place'))).toBe('TO FILL');
     expect(appendix.get(label('rep.a.cause'))).toContain('a bad config push');
     expect(model.appendixB.map((p) => p.key)).toEqual(['facts', 'handling', 'findings', 'followUp']);
-    const zh = labelled(section(parseMarkdown(renderMarkdown(escalated('n').model({ lang: 'zh' }))), label('rep.appendixA', 'zh')), '：');
+    const zh = labelled(section(parseMarkdown(markdownOf(escalated('n').model({ lang: 'zh' }))), label('rep.appendixA', 'zh')), '：');
     expect(zh.get(label('rep.a.place', 'zh'))).toBe('待补充');
   });
 
   it('draws one gantt bar per step, by phase, from applicable to done', () => {
     const sim = escalated('n').do((s) => closeIncident(s, { force: true, reason: 'drill over' }, T0 + 5 * HOUR, 'lead'));
     const model = sim.model();
-    const [block] = mermaidBlocks(parseMarkdown(renderMarkdown(model)));
+    const [block] = mermaidBlocks(parseMarkdown(markdownOf(model)));
     const gantt = readGantt(block!);
     expect(gantt.problems).toEqual([]);
     const steps = model.phases.flatMap((p) => p.steps);
@@ -313,7 +315,7 @@ describe('report model and Markdown (SPEC §8)', () => {
     definition.steps.forEach((s, i) => (s.title = titles[i % titles.length]!));
     const sim = new Sim('INC-20260316-003', { inputs: inputs(), playbook: { definition, file: bundled.file, sha256: bundled.sha256 } });
     const model = sim.model();
-    const tree = parseMarkdown(renderMarkdown(model));
+    const tree = parseMarkdown(markdownOf(model));
     const gantt = readGantt(mermaidBlocks(tree)[0]!);
     expect(gantt.problems).toEqual([]);
     expect(gantt.tasks).toHaveLength(model.phases.flatMap((p) => p.steps).length);
@@ -328,13 +330,13 @@ describe('report model and Markdown (SPEC §8)', () => {
     const seq = rows[i]!.seq;
     const model = sim.model({ rows });
     expect(model.integrity).toMatchObject({ ok: false, firstBadSeq: seq, problem: 'hash' });
-    const tree = parseMarkdown(renderMarkdown(model));
+    const tree = parseMarkdown(markdownOf(model));
     const first = tree.children[0]!;
     expect(first.type).toBe('blockquote');
     expect(plain(first)).toContain(`event ${seq}`);
     expect(plain(first)).toContain('WARNING');
     expect(labelled(section(tree, 'Integrity')).get('Verification')).toContain(`FAILED at event ${seq}`);
-    const good = parseMarkdown(renderMarkdown(sim.model()));
+    const good = parseMarkdown(markdownOf(sim.model()));
     expect(good.children[0]!.type).toBe('heading');
     expect(labelled(section(good, 'Integrity')).get('Re-check with')).toBe('sec-incident verify INC-20260316-001');
   });

@@ -7,6 +7,7 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { messages } from '../../src/i18n/messages.js';
 import { DEFAULT_MAINSTREAM, signalsRules } from '../../src/signals/tally.js';
 import { MAX_BYTES, readSignals, utf8Check, type ReadRequest } from '../../src/signals/read.js';
 import { parseInstant } from '../../src/time/zone.js';
@@ -110,7 +111,7 @@ describe('the same day in every format', () => {
   });
 
   it('GBK read as UTF-8 because the flag says so is refused with advice', async () => {
-    await expect(readSignals(request(join(DIR, 'zh-headers.gbk.csv'), { encoding: 'utf-8' }))).rejects.toThrow(/--encoding gbk/);
+    expect(messages('en').error(await readSignals(request(join(DIR, 'zh-headers.gbk.csv'), { encoding: 'utf-8' })).catch((e: unknown) => e))).toMatch(/--encoding gbk/);
   });
 
   it('English headers, times with an offset', async () => {
@@ -168,10 +169,10 @@ describe('bad rows and refused files', () => {
   it('refuses a file with no usable row, and one with no time column', async () => {
     const noRows = join(dir, 'no-rows.csv');
     writeFileSync(noRows, '发布时间,来源\n不是时间,微博\n,微博\n');
-    await expect(readSignals(request(noRows))).rejects.toThrow(/no usable row \(2 ignored\)/);
+    expect(messages('en').error(await readSignals(request(noRows)).catch((e: unknown) => e))).toMatch(/no usable row \(2 ignored\)/);
     const noTime = join(dir, 'no-time.csv');
     writeFileSync(noTime, '标题,来源\nx,微博\n');
-    await expect(readSignals(request(noTime))).rejects.toThrow(/--map <column>=time/);
+    expect(messages('en').error(await readSignals(request(noTime)).catch((e: unknown) => e))).toMatch(/--map <column>=time/);
   });
 
   it('refuses a file with no mention in the window, saying how many fell outside', async () => {
@@ -186,7 +187,7 @@ describe('bad rows and refused files', () => {
     truncateSync(big, MAX_BYTES + 1); // sparse: no 200 MB written
     const error = await readSignals(request(big)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/over the 200 MB limit/);
+    expect(messages('en').error(error)).toMatch(/over the 200 MB limit/);
   });
 });
 
@@ -219,7 +220,7 @@ describe('grading.yaml for signals', () => {
         return e as InputError;
       }
     })();
-    expect(error?.problems.map((p) => [p.line, p.message])).toEqual([[text.split('\n').findIndex((l) => l.startsWith('trend:')) + 1, 'trend: `falling` must be below `rising`']]);
+    expect(error?.problems.map((p) => [p.line, messages('en').say(p.message)])).toEqual([[text.split('\n').findIndex((l) => l.startsWith('trend:')) + 1, 'trend: `falling` must be below `rising`']]);
   });
 });
 

@@ -8,7 +8,8 @@ import { MentionClock, parseCount, parseSentiment } from '../../src/signals/valu
 import { bucket, sparkline } from '../../src/ui/signals-view.js';
 import { parseInstant } from '../../src/time/zone.js';
 import { closeIncident, importSignals } from '../../src/engine/decide.js';
-import { GRADING, Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
+import { signalsReason } from '../../src/report/signals.js';
+import { GRADING, Harness, HOUR, inputs, MIN, playbook, refusal, T0 } from '../support/engine.js';
 
 const at = (local: string) => parseInstant(`${local}+08:00`)!;
 const RULES: SignalsRules = { mainstream: ['人民日报', '财新', 'Reuters'], trendWindowMs: 3 * 3_600_000, rising: 1.5, falling: 0.67 };
@@ -244,7 +245,7 @@ describe('the engine: an import recorded with its regrade', () => {
   it('records signals.imported, then the regrade with the metrics it measured, in one decision', () => {
     const h = new Harness(pb, { indicators: { eventLevel: 2, impactScope: 2 }, metrics: {}, impact: 'partial' });
     expect(h.state.tier).toBe('mild'); // 2 + 2 + 1 + 1 = 6
-    const drafts = importSignals(h.state, payload, T0 + HOUR, 'analyst', h.time);
+    const drafts = importSignals(h.state, payload, signalsReason(h.state, payload), T0 + HOUR, 'analyst', h.time);
     expect(drafts.map((d) => d.type)).toEqual(['signals.imported', 'incident.graded']);
     h.apply(() => drafts);
     // reposts 15000 → propagation 3: 2 + 2 + 3 + 1 = 8
@@ -258,13 +259,13 @@ describe('the engine: an import recorded with its regrade', () => {
 
   it('records the import alone when it changes no metric the grading knows', () => {
     const h = new Harness(pb, inputs('mild'));
-    const drafts = importSignals(h.state, { ...payload, applied: {} }, T0 + HOUR, 'analyst', h.time);
+    const drafts = importSignals(h.state, { ...payload, applied: {} }, signalsReason(h.state, payload), T0 + HOUR, 'analyst', h.time);
     expect(drafts.map((d) => d.type)).toEqual(['signals.imported']);
   });
 
   it('is refused on a closed incident', () => {
     const h = new Harness(pb, inputs('mild'));
     h.apply((s) => closeIncident(s, { force: true, reason: 'drill over' }, T0 + MIN, 'x'));
-    expect(() => importSignals(h.state, payload, T0 + HOUR, 'analyst', h.time)).toThrow(/closed/);
+    expect(refusal(() => importSignals(h.state, payload, signalsReason(h.state, payload), T0 + HOUR, 'analyst', h.time))).toMatch(/closed/);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { recover } from '../../src/engine/decide.js';
 import { PHASES } from '../../src/playbook/vocabulary.js';
-import { setLang, t } from '../../src/ui/i18n.js';
+import { messages } from '../../src/i18n/messages.js';
 import { terminalSafe } from '../../src/ui/format.js';
 import { renderStatus } from '../../src/ui/status-view.js';
 import { displayWidth } from '../../src/ui/table.js';
@@ -21,55 +21,52 @@ function state() {
   return new Harness(pb, inputs('moderate')).state;
 }
 
+const m = messages('en');
+
 describe('renderStatus', () => {
   for (const lang of ['en', 'zh'] as const) {
     it(`${lang}: groups steps under their phases, in phase order`, () => {
-      setLang(lang);
-      const out = renderStatus(state(), T0 + 5 * MIN, false);
+      const m = messages(lang);
+      const out = renderStatus(m, state(), T0 + 5 * MIN, false);
       const order = ['confirm-grading', 'reportability', 'holding-statement', 'summary-report'].map((id) => out.indexOf(`  ${id} `));
       expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
-      const used = PHASES.filter((p) => pb.steps.some((x) => x.phase === p)).map((p) => t(`phase.${p}`));
+      const used = PHASES.filter((p) => pb.steps.some((x) => x.phase === p)).map((p) => m.t(`phase.${p}`));
       expect(out.split('\n').filter((l) => used.includes(l))).toEqual(used);
-      setLang('en');
     });
 
     it.each([80, 60])(`${lang}: at %i columns no line is wider than the terminal, and nothing is cut`, (columns) => {
-      setLang(lang);
+      const m = messages(lang);
       const title = 'APP login failures after the weekend change across all branches in Shanghai and Shenzhen 交易系统登录失败';
       const s = new Harness(pb, inputs('moderate'), undefined, { title }).state;
-      const wide = renderStatus(s, T0 + 5 * MIN, false);
-      const narrow = renderStatus(s, T0 + 5 * MIN, false, columns);
+      const wide = renderStatus(m, s, T0 + 5 * MIN, false);
+      const narrow = renderStatus(m, s, T0 + 5 * MIN, false, columns);
       expect(Math.max(...wide.split('\n').map(displayWidth))).toBeGreaterThan(columns); // the test means something
       expect(narrow.split('\n').filter((l) => displayWidth(l) > columns)).toEqual([]);
       expect(narrow.replace(/\s+/g, ' ')).toContain('Shanghai and Shenzhen');
       for (const step of s.steps) expect(narrow).toMatch(new RegExp(`^  ${step.id}( |$)`, 'm'));
       const words = (lang === 'en' ? long : '判定是否报告并电话报告监管').split(' ');
       expect(narrow.replace(/\s+/g, ' ')).toContain(words.join(' ')); // whole, though wrapped
-      setLang('en');
     });
   }
 
   it('a table when it fits, with the due date only when it is not today', () => {
-    setLang('en');
-    const out = renderStatus(state(), T0 + 5 * MIN, false, 200);
+    const out = renderStatus(m, state(), T0 + 5 * MIN, false, 200);
     expect(out).toMatch(/^Step +Title +Owner +Status +Due$/m);
     expect(out).toMatch(/^ {2}confirm-grading +Confirm the tier +Opinion +pending +due in 10 min \(09:45\)$/m);
     expect(out).toMatch(/^ {2}holding-statement .* due in 1 d 23 h \(2026-03-18 09:30\)$/m);
   });
 
   it('an overdue step keeps its due time on screen; under a minute is not "0 min"', () => {
-    setLang('en');
     const s = state();
-    const out = renderStatus(s, T0 + 15 * MIN + 20_000, false, 200); // confirm-grading was due at 09:45
+    const out = renderStatus(m, s, T0 + 15 * MIN + 20_000, false, 200); // confirm-grading was due at 09:45
     expect(out).toMatch(/confirm-grading .* overdue under 1 min \(09:45\)$/m);
-    expect(renderStatus(s, T0 + 20 * MIN, false, 200)).toMatch(/confirm-grading .* overdue 5 min \(09:45\)$/m);
+    expect(renderStatus(m, s, T0 + 20 * MIN, false, 200)).toMatch(/confirm-grading .* overdue 5 min \(09:45\)$/m);
   });
 
   it('shows recovery and the steps that count from it', () => {
-    setLang('en');
     const h = new Harness(pb, inputs('moderate'));
     h.apply((st, time) => recover(st, undefined, T0 + HOUR, 'tester', time));
-    const out = renderStatus(h.state, T0 + HOUR, false);
+    const out = renderStatus(m, h.state, T0 + HOUR, false);
     expect(out).toContain('recovered 2026-03-16 10:30');
     expect(out).toMatch(/summary-report .* due in 1 d 0 h \(2026-03-17 10:30\)/);
   });

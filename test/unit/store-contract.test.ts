@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { EventDraft } from '../../src/engine/events.js';
-import { recorderNote, verifiedFrom } from '../../src/engine/describe.js';
+import { messages } from '../../src/i18n/messages.js';
+import { recorderNote, verifiedFrom } from '../../src/report/describe.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
 import type { IncidentStore } from '../../src/store/port.js';
 import { WorkError } from '../../src/errors.js';
@@ -304,12 +305,12 @@ describe('migrations', () => {
 
   it('PostgreSQL: db init is idempotent and versioned; a store not initialised or newer is refused clearly', async () => {
     const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
-    await expect(PgStore.open(target)).rejects.toThrow(/no sec-incident store in schema/);
+    expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/no sec-incident store in schema/);
     expect(await initSchema(target, 'r')).toMatchObject({ from: 0, to: 1 });
     expect(await initSchema(target, 'r')).toMatchObject({ from: 1, to: 1 });
     await ownerQuery(`UPDATE "${target.schema}".meta SET value = '99' WHERE key = 'schema_version'`);
-    await expect(PgStore.open(target)).rejects.toThrow(/newer sec-incident \(schema 99/);
-    await expect(initSchema(target, 'r')).rejects.toThrow(/newer sec-incident/);
+    expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/newer sec-incident \(schema 99/);
+    expect(messages('en').error(await initSchema(target, 'r').catch((e: unknown) => e))).toMatch(/newer sec-incident/);
   });
 });
 
@@ -379,10 +380,10 @@ describe('who recorded an event, beside its actor', () => {
   });
 
   it('is said only where it differs from the actor, verified or claimed', () => {
-    expect(recorderNote({ seq: 1, actor: 'alice', recordedBy: 'alice' }, 1)).toBeUndefined();
-    expect(recorderNote({ seq: 1, actor: 'alice' }, 1)).toBeUndefined();
-    expect(recorderNote({ seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 1)).toBe('recorded by zhangsan, verified by the server');
-    expect(recorderNote({ seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 3)).toBe('recorded by zhangsan (claimed, not verified)');
+    expect(recorderNote(messages('en'), { seq: 1, actor: 'alice', recordedBy: 'alice' }, 1)).toBeUndefined();
+    expect(recorderNote(messages('en'), { seq: 1, actor: 'alice' }, 1)).toBeUndefined();
+    expect(recorderNote(messages('en'), { seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 1)).toBe('recorded by zhangsan, verified by the server');
+    expect(recorderNote(messages('en'), { seq: 2, actor: '张三', recordedBy: 'zhangsan' }, 3)).toBe('recorded by zhangsan (claimed, not verified)');
   });
 });
 

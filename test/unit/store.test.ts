@@ -5,6 +5,7 @@ import type { EventDraft } from '../../src/engine/events.js';
 import { AuditStore } from '../../src/store/store.js';
 import { verifyIncident } from '../../src/store/verify.js';
 import { tempDir } from '../helpers.js';
+import { refusal } from '../support/engine.js';
 
 const opened = (title: string, mode: 'real' | 'drill' = 'real'): EventDraft =>
   ({
@@ -72,14 +73,14 @@ describe('audit store', () => {
     const raw = new Database(foreign);
     raw.exec('CREATE TABLE customers (id INTEGER)');
     raw.close();
-    expect(() => AuditStore.open(foreign)).toThrow(/not a sec-incident one/);
+    expect(refusal(() => AuditStore.open(foreign))).toMatch(/not a sec-incident one/);
     // a table named events is not enough: ours always carry a schema version
     const lookalike = join(dir, 'lookalike.db');
     const other = new Database(lookalike);
     other.exec('CREATE TABLE events (x INTEGER)');
     other.close();
-    expect(() => AuditStore.open(lookalike, { readonly: true })).toThrow(/not a sec-incident one/);
-    expect(() => AuditStore.open(lookalike)).toThrow(/not a sec-incident one/);
+    expect(refusal(() => AuditStore.open(lookalike, { readonly: true }))).toMatch(/not a sec-incident one/);
+    expect(refusal(() => AuditStore.open(lookalike))).toMatch(/not a sec-incident one/);
     const fresh = AuditStore.open(join(dir, 'fresh.db'));
     expect(fresh.db.pragma('user_version', { simple: true })).toBe(3);
     fresh.close();

@@ -1,6 +1,6 @@
 // Terminal tables: they fit the width they are given, by wrapping a column or stacking the rows.
-import { afterEach, describe, expect, it } from 'vitest';
-import { durationLabel, setLang, valueLabel } from '../../src/ui/i18n.js';
+import { describe, expect, it } from 'vitest';
+import { messages } from '../../src/i18n/messages.js';
 import { displayWidth, fitToWidth, renderTable, wrap } from '../../src/ui/table.js';
 
 describe('wrap', () => {
@@ -21,17 +21,17 @@ const rows = [
 ];
 const widest = (text: string) => Math.max(...text.split('\n').map(displayWidth));
 
-describe('renderTable', () => {
-  afterEach(() => setLang('en'));
+const m = messages('en');
 
+describe('renderTable', () => {
   it('with no width (a pipe, a file) every row is one line, whatever its length', () => {
-    const out = renderTable(header, rows, { wrap: [1] });
+    const out = renderTable(m, header, rows, { wrap: [1] });
     expect(out.split('\n')).toHaveLength(5);
     expect(widest(out)).toBeGreaterThan(100);
   });
 
   it('wraps the wrapping column when that is enough, and keeps the other columns aligned', () => {
-    const out = renderTable(header, rows, { width: 80, wrap: [1] });
+    const out = renderTable(m, header, rows, { width: 80, wrap: [1] });
     expect(widest(out)).toBeLessThanOrEqual(80);
     const lines = out.split('\n');
     expect(lines[2]).toMatch(/^INC-20261127-001 {2}Trade confirmations .* {2}moderate {2}2026-11-27 09:31$/);
@@ -47,8 +47,7 @@ describe('renderTable', () => {
 
   it('stacks the rows, labelled, when even narrowed columns do not fit', () => {
     for (const lang of ['en', 'zh'] as const) {
-      setLang(lang);
-      const out = renderTable(header, rows, { width: 40, wrap: [1] });
+      const out = renderTable(messages(lang), header, rows, { width: 40, wrap: [1] });
       expect(widest(out)).toBeLessThanOrEqual(40);
       expect(out).not.toContain('───');
       expect(out).toMatch(/^INC-20261127-001 {2}Trade/m);
@@ -59,13 +58,11 @@ describe('renderTable', () => {
 });
 
 describe('words from the files, for people', () => {
-  afterEach(() => setLang('en'));
   it('metric values and durations the catalogue knows are named in the language; others stay as written', () => {
-    setLang('zh');
-    expect([valueLabel('rising'), valueLabel('secondary'), valueLabel('sideways')]).toEqual(['上升', '二次发酵', 'sideways']);
-    expect([durationLabel('30m'), durationLabel('1h'), durationLabel('5wd'), durationLabel('soon')]).toEqual(['30 分钟', '1 小时', '5 个工作日', 'soon']);
-    setLang('en');
-    expect([valueLabel('secondary'), durationLabel('2d')]).toEqual(['secondary wave', '2 d']);
+    const zh = messages('zh');
+    expect([zh.valueLabel('rising'), zh.valueLabel('secondary'), zh.valueLabel('sideways')]).toEqual(['上升', '二次发酵', 'sideways']);
+    expect([zh.durationLabel('30m'), zh.durationLabel('1h'), zh.durationLabel('5wd'), zh.durationLabel('soon')]).toEqual(['30 分钟', '1 小时', '5 个工作日', 'soon']);
+    expect([m.valueLabel('secondary'), m.durationLabel('2d')]).toEqual(['secondary wave', '2 d']);
   });
 });
 

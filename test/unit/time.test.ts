@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { messages } from '../../src/i18n/messages.js';
 import { loadCalendar } from '../../src/playbook/library.js';
 import { addWorkingDays, isWorkingDay, type WorkCalendar } from '../../src/time/calendar.js';
 import { addDuration, parseDuration } from '../../src/time/duration.js';
@@ -126,7 +127,7 @@ describe("the firm's own calendar.yaml overrides", () => {
       expect(error).toBeInstanceOf(InputError);
       const [problem] = (error as InputError).problems;
       expect(problem).toMatchObject({ line: 1, col: 12 });
-      expect(problem!.message).toContain('a date YYYY-MM-DD');
+      expect(messages('en').say(problem!.message)).toContain('a date YYYY-MM-DD');
     }
   });
 });

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CliError, WorkError } from '../../errors.js';
-import { t } from '../../ui/i18n.js';
 import type { PgTarget } from './target.js';
 
 export const COLUMNS = 'incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash';
@@ -35,18 +34,18 @@ export function translatePg(error: unknown, target: PgTarget): unknown {
   // the service's own errors pass: only what came from the server or the connection is ours to say
   if (!code && !/connection|terminated|queryable|timeout/i.test(detail)) return error;
   const url = target.shown;
-  if (code === '55P03') return new WorkError(t('db.pg.busy', { url, seconds: LOCK_TIMEOUT_S }));
-  if (code === '28P01' || code === '28000' || /password|SASL|SCRAM/i.test(detail)) return new WorkError(t('db.pg.auth', { url }));
+  if (code === '55P03') return new WorkError('db.pg.busy', { url, seconds: LOCK_TIMEOUT_S });
+  if (code === '28P01' || code === '28000' || /password|SASL|SCRAM/i.test(detail)) return new WorkError('db.pg.auth', { url });
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code) || /timeout/i.test(detail)) {
-    return new WorkError(t('db.pg.unreachable', { url, seconds: target.timeoutMs / 1000, detail }));
+    return new WorkError('db.pg.unreachable', { url, seconds: target.timeoutMs / 1000, detail });
   }
-  if (code === '3D000') return new WorkError(t('db.pg.noDatabase', { url }));
-  if (code === '42P01' || code === '3F000') return new WorkError(t('db.pg.notInit', { url, schema: target.schema }));
-  if (code === '42501') return new WorkError(t('db.pg.denied', { url, detail }));
+  if (code === '3D000') return new WorkError('db.pg.noDatabase', { url });
+  if (code === '42P01' || code === '3F000') return new WorkError('db.pg.notInit', { url, schema: target.schema });
+  if (code === '42501') return new WorkError('db.pg.denied', { url, detail });
   if (code.startsWith('08') || code === '57P01' || code === 'ECONNRESET' || /terminated|not queryable|Connection/i.test(detail)) {
-    return new WorkError(t('db.pg.lost', { url }));
+    return new WorkError('db.pg.lost', { url });
   }
-  return new WorkError(t('db.pg.failed', { url, detail }));
+  return new WorkError('db.pg.failed', { url, detail });
 }
 
 export async function connect(target: PgTarget, onLost: () => void = () => undefined): Promise<pg.Client> {

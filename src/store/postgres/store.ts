@@ -7,7 +7,6 @@ import type pg from 'pg';
 import { WorkError } from '../../errors.js';
 import type { IncidentEvent } from '../../engine/events.js';
 import { formatInZone } from '../../time/zone.js';
-import { t } from '../../ui/i18n.js';
 import type { EventRow } from '../hash.js';
 import type { IncidentStore, IncidentSummary, ListFilter, StoreTransaction } from '../port.js';
 import { rowToEvent } from '../store.js';
@@ -32,7 +31,7 @@ export async function initSchema(target: PgTarget, role: string): Promise<{ from
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}.meta (key text PRIMARY KEY, value text NOT NULL)`);
     const found = await client.query(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
     const from = found.rows.length ? Number(found.rows[0].value) : 0;
-    if (from > PG_SCHEMA_VERSION) throw new WorkError(t('db.newer', { file: target.shown, found: from, known: PG_SCHEMA_VERSION }));
+    if (from > PG_SCHEMA_VERSION) throw new WorkError('db.newer', { file: target.shown, found: from, known: PG_SCHEMA_VERSION });
     const steps = migrations(target.schema);
     for (let v = from; v < PG_SCHEMA_VERSION; v++) await client.query(steps[v]!);
     await client.query(`DELETE FROM ${s}.meta WHERE key = 'schema_version'`);
@@ -83,8 +82,8 @@ export class PgStore implements IncidentStore {
       const who = await client.query('SELECT session_user::text AS name');
       const meta = await client.query(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
       const version = meta.rows.length ? Number(meta.rows[0].value) : 0;
-      if (version > PG_SCHEMA_VERSION) throw new WorkError(t('db.newer', { file: target.shown, found: version, known: PG_SCHEMA_VERSION }));
-      if (version < PG_SCHEMA_VERSION) throw new WorkError(t('db.pg.old', { url: target.shown, schema: target.schema, found: version, known: PG_SCHEMA_VERSION }));
+      if (version > PG_SCHEMA_VERSION) throw new WorkError('db.newer', { file: target.shown, found: version, known: PG_SCHEMA_VERSION });
+      if (version < PG_SCHEMA_VERSION) throw new WorkError('db.pg.old', { url: target.shown, schema: target.schema, found: version, known: PG_SCHEMA_VERSION });
       store = new PgStore(client, target, options.key, who.rows[0].name as string);
       return store;
     } catch (error) {
@@ -138,7 +137,7 @@ export class PgStore implements IncidentStore {
         } catch (error) {
           await query('ROLLBACK').catch(() => undefined);
           if (!RETRYABLE.has(sqlState(error))) throw error;
-          if (attempt >= MAX_ATTEMPTS) throw new WorkError(t('db.pg.conflict', { url: this.location, tries: attempt, detail: (error as Error).message }));
+          if (attempt >= MAX_ATTEMPTS) throw new WorkError('db.pg.conflict', { url: this.location, tries: attempt, detail: (error as Error).message });
           // another writer got there first: back off a little, at random, and decide again
           await new Promise((done) => setTimeout(done, Math.random() * 10 * attempt));
         }

@@ -1,7 +1,6 @@
 // Which PostgreSQL a `--db postgres://…` names, read without connecting: the URL handed to `pg`,
 // the URL fit to print (never a password), the schema holding the store, the connect timeout.
 import { InputError } from '../../errors.js';
-import { t } from '../../ui/i18n.js';
 
 export interface PgTarget {
   /** For `pg`, without the parameters that are ours (schema, connect_timeout). */
@@ -32,7 +31,7 @@ export function maskUrl(value: string): string {
 
 function seconds(value: string, shown: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0)) throw new InputError(t('db.pg.badTimeout', { value, url: shown }));
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0)) throw new InputError('db.pg.badTimeout', { value, url: shown });
   return Math.round(n * 1000);
 }
 
@@ -52,10 +51,10 @@ export function parsePgTarget(value: string, env: NodeJS.ProcessEnv): PgTarget {
     decodeURIComponent(url.password);
     decodeURIComponent(url.username);
   } catch {
-    throw new InputError(t('db.pg.badUrl', { url: shown }));
+    throw new InputError('db.pg.badUrl', { url: shown });
   }
   const schema = url.searchParams.get('schema') ?? DEFAULT_SCHEMA;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InputError(t('db.pg.badSchema', { value: schema, url: shown }));
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InputError('db.pg.badSchema', { value: schema, url: shown });
   const rawTimeout = url.searchParams.get('connect_timeout') ?? env.SEC_INCIDENT_DB_TIMEOUT;
   const timeoutMs = rawTimeout === undefined || rawTimeout === '' ? DEFAULT_TIMEOUT_S * 1000 : seconds(rawTimeout, shown);
   url.searchParams.delete('schema');

@@ -1,14 +1,15 @@
 // The text the walk shows: the incident's one-line header and the card of the step at hand.
 import { beyondCalendar, definitionOf, lateSteps, waitsForRecovery, type IncidentState, type StepInstance } from '../../engine/fold.js';
-import { describeStored, recorderNote } from '../../engine/describe.js';
 import type { IncidentEvent } from '../../engine/events.js';
+import { describeStored, recorderNote } from '../../report/describe.js';
 import { formatShort } from '../../time/zone.js';
-import { durationLabel, t, teamName, text } from '../i18n.js';
 import { dueText, horizonWarning } from '../status-view.js';
 import { painter, paintTier } from '../style.js';
+import type { Messages } from '../../i18n/messages.js';
 
 /** `INC-… · tier moderate · direction B · 12 pending · 1 late` */
-export function headerLine(state: IncidentState, now: number, color: boolean): string {
+export function headerLine(m: Messages, state: IncidentState, now: number, color: boolean): string {
+  const { t } = m;
   const c = painter(color);
   const pending = state.steps.filter((s) => s.status === 'pending').length;
   const late = lateSteps(state, now).length;
@@ -23,41 +24,22 @@ export function headerLine(state: IncidentState, now: number, color: boolean): s
 }
 
 /** One line per step, for lists: id, title, due. */
-export function stepLine(state: IncidentState, s: StepInstance, now: number, color: boolean): string {
+export function stepLine(m: Messages, state: IncidentState, s: StepInstance, now: number, color: boolean): string {
+  const { text } = m;
   const def = definitionOf(state, s.stepId);
-  const due = dueText(s, now, state.opened.timezone, color, waitsForRecovery(state, s));
+  const due = dueText(m, s, now, state.opened.timezone, color, waitsForRecovery(state, s));
   return due ? `${text(def.title)} (${s.id}) — ${due}` : `${text(def.title)} (${s.id})`;
 }
 
-/**
- * What someone else recorded meanwhile, one line each above the card:
- * `09:52 李四 (舆情应对小组): completed 发布首次情况说明` — the team is the step's owner.
- */
-export function othersLine(state: IncidentState, event: IncidentEvent, recorderVerified = false): string {
-  const stepId = (event.payload as { step?: unknown } | null)?.step;
-  const step = typeof stepId === 'string' ? state.steps.find((s) => s.id === stepId) : undefined;
-  const owner = step ? definitionOf(state, step.stepId).owner : undefined;
-  return t('walk.others', {
-    at: formatShort(event.at, state.opened.timezone),
-    actor: owner ? `${event.actor} (${teamName(state.opened.teams, owner)})` : event.actor,
-    what: describeStored(event, state.opened.teams),
-  }) + recordedBy(event, recorderVerified);
-}
-
-/** ` — recorded by …` where the store's recorded_by differs from the actor (events new to the walk are never imported ones). */
-function recordedBy(event: IncidentEvent, verified: boolean): string {
-  const note = recorderNote(event, verified ? 1 : Infinity);
-  return note ? ` — ${note}` : '';
-}
-
-export function renderCard(state: IncidentState, step: StepInstance, now: number, color: boolean): string {
+export function renderCard(m: Messages, state: IncidentState, step: StepInstance, now: number, color: boolean): string {
+  const { t, text, teamName, durationLabel } = m;
   const c = painter(color);
   const def = definitionOf(state, step.stepId);
   const tz = state.opened.timezone;
-  const due = dueText(step, now, tz, color, waitsForRecovery(state, step));
+  const due = dueText(m, step, now, tz, color, waitsForRecovery(state, step));
   const lines = [
     '',
-    headerLine(state, now, color),
+    headerLine(m, state, now, color),
     c.dim('─'.repeat(60)),
     `${c.dim(`[${t(`phase.${step.phase}`)}]`)} ${c.bold(text(def.title))} ${c.dim(`(${step.id})`)}`,
     `${t('walk.owner', { team: teamName(state.opened.teams, step.owner) })} · ${due}`,
@@ -69,7 +51,7 @@ export function renderCard(state: IncidentState, step: StepInstance, now: number
   ].filter(Boolean);
   if (flags.length) lines.push(c.dim(flags.join(' · ')));
   if (def.basis) lines.push(c.dim(t('walk.basis', { basis: text(def.basis) })));
-  if (beyondCalendar(state, step) && state.calendarLastYear !== null) lines.push(c.yellow(horizonWarning(state.calendarLastYear, [step.id])));
+  if (beyondCalendar(state, step) && state.calendarLastYear !== null) lines.push(c.yellow(horizonWarning(m, state.calendarLastYear, [step.id])));
   if (def.detail) lines.push('', text(def.detail));
   if (def.checklist.length) {
     lines.push('', t('walk.checklist'));
@@ -81,4 +63,25 @@ export function renderCard(state: IncidentState, step: StepInstance, now: number
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * What someone else recorded meanwhile, one line each above the card:
+ * `09:52 李四 (舆情应对小组): completed 发布首次情况说明` — the team is the step's owner.
+ */
+export function othersLine(m: Messages, state: IncidentState, event: IncidentEvent, recorderVerified = false): string {
+  const stepId = (event.payload as { step?: unknown } | null)?.step;
+  const step = typeof stepId === 'string' ? state.steps.find((s) => s.id === stepId) : undefined;
+  const owner = step ? definitionOf(state, step.stepId).owner : undefined;
+  return m.t('walk.others', {
+    at: formatShort(event.at, state.opened.timezone),
+    actor: owner ? `${event.actor} (${m.teamName(state.opened.teams, owner)})` : event.actor,
+    what: describeStored(m, event, state.opened.teams),
+  }) + recordedBy(m, event, recorderVerified);
+}
+
+/** ` — recorded by …` where the store's recorded_by differs from the actor (events new to the walk are never imported ones). */
+function recordedBy(m: Messages, event: IncidentEvent, verified: boolean): string {
+  const note = recorderNote(m, event, verified ? 1 : Infinity);
+  return note ? ` — ${note}` : '';
 }

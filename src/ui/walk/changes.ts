@@ -1,11 +1,12 @@
 // What an event did to the steps, told to the responder: steps that appeared, due times that were
 // set or brought forward, steps withdrawn. A comparison of two folded states, nothing decided here.
 import type { IncidentState, StepInstance } from '../../engine/fold.js';
-import { t } from '../i18n.js';
 import { painter, paintTier } from '../style.js';
 import { stepLine } from './card.js';
+import type { Messages } from '../../i18n/messages.js';
 
-export function describeChanges(before: IncidentState, after: IncidentState, now: number, color: boolean): string {
+export function describeChanges(m: Messages, before: IncidentState, after: IncidentState, now: number, color: boolean): string {
+  const { t } = m;
   const c = painter(color);
   const was = new Map(before.steps.map((s) => [s.id, s]));
   const appeared: StepInstance[] = [];
@@ -33,7 +34,7 @@ export function describeChanges(before: IncidentState, after: IncidentState, now
   const section = (key: 'walk.newSteps' | 'walk.nowDue' | 'walk.tightened' | 'walk.withdrawnSteps', steps: StepInstance[]) => {
     if (steps.length === 0) return;
     lines.push(t(key, { count: steps.length }));
-    for (const s of steps) lines.push(`  • ${stepLine(after, s, now, color)}`);
+    for (const s of steps) lines.push(`  • ${stepLine(m, after, s, now, color)}`);
   };
   section('walk.newSteps', appeared);
   section('walk.nowDue', nowDue);

@@ -5,37 +5,38 @@ import { closeIncident } from '../../engine/decide.js';
 import type { IncidentState } from '../../engine/fold.js';
 import { CliError } from '../../errors.js';
 import { formatShort } from '../../time/zone.js';
-import { t } from '../i18n.js';
 import { confirmQuestion, fileQuestion, optionalTextQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
 import { withSpinner } from './spinner.js';
 
 async function offerReport(w: Walk): Promise<void> {
+  const { t } = w.ctx.messages;
   if (!(await w.ask.confirm(confirmQuestion('report.write', t('ask.writeReport'), true)))) {
     w.ctx.out(t('walk.reportLater', { id: w.id }));
     return;
   }
-  const target = resolve((await w.ask.input(fileQuestion('report.file', t('ask.reportFile'), `${w.id}-report.md`))).trim());
+  const target = resolve((await w.ask.input(fileQuestion(w.ctx.messages, 'report.file', t('ask.reportFile'), `${w.id}-report.md`))).trim());
   const force = existsSync(target) && (await w.ask.confirm(confirmQuestion('report.overwrite', t('ask.overwrite', { file: target }), false)));
   if (existsSync(target) && !force) {
     w.ctx.out(t('walk.reportLater', { id: w.id }));
     return;
   }
   try {
-    const { writeReport } = await import('../../report/write.js');
+    const { writeReport } = await import('../../app/report-file.js');
     const result = await withSpinner(w.ctx, t('walk.reportWriting'), () => writeReport(w.ctx, w.id, { out: target, format: 'md', force }));
     for (const warning of result.warnings ?? []) w.ctx.err(warning);
     w.ctx.out(t('walk.reportWritten', { file: result.file ?? target }));
   } catch (error) {
     // the incident is closed already; a report that could not be written can be retried
     if (!(error instanceof CliError)) throw error;
-    w.ctx.err(error.message);
+    w.ctx.err(w.ctx.messages.say(error.said));
     w.ctx.out(t('walk.reportLater', { id: w.id }));
   }
 }
 
 /** Offers to close; true once the incident is closed. */
 export async function offerClose(w: Walk): Promise<boolean> {
+  const { t } = w.ctx.messages;
   w.ctx.out(`\n${t('walk.allHandled')}`);
   if (!(await w.ask.confirm(confirmQuestion('close.confirm', t('ask.close'), true)))) return false;
   const summary = (await w.ask.input(optionalTextQuestion('close.summary', t('ask.summary')))).trim();

@@ -1,12 +1,13 @@
 // The two ways into the walk: `start` asks the opening questions and opens the incident;
 // `resume` picks an open one up where it stands.
-import { actorOf, deliverAsYouGo, incidents, openStore, storeExists } from '../../commands/shared.js';
+import { actorOf } from '../../app/flags.js';
+import { incidents, openStore, storeExists } from '../../app/incidents.js';
 import { isPostgresUrl } from '../../store/open.js';
+import { deliverAsYouGo } from '../../notify/flush.js';
 import { resumeTarget } from '../../config.js';
 import type { Context } from '../../context.js';
 import { lifecycle } from '../../engine/fold.js';
 import { InputError, WorkError } from '../../errors.js';
-import { t } from '../i18n.js';
 import type { Prompter } from '../prompts.js';
 import { AuditStore } from '../../store/store.js';
 import { askOpening, type StartFlags } from './intake.js';
@@ -15,6 +16,7 @@ import type { Walk } from './session.js';
 import { activate } from './teams.js';
 
 export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags): Promise<number> {
+  const { t } = ctx.messages;
   // a database that will refuse the incident is said before the questions
   if (isPostgresUrl(ctx.db)) await (await openStore(ctx)).close();
   else AuditStore.preflight(ctx.db);
@@ -38,12 +40,13 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
 }
 
 export async function resumeFlow(ctx: Context, ask: Prompter, id: string, flags: { actor?: string }): Promise<number> {
-  if (!storeExists(ctx)) throw new InputError(t('incident.unknown', { id, db: ctx.db }));
+  const { t } = ctx.messages;
+  if (!storeExists(ctx)) throw new InputError('incident.unknown', { id, db: ctx.db });
   const service = await incidents(ctx);
   const sending = deliverAsYouGo(ctx, service);
   try {
     const state = await service.load(id);
-    if (lifecycle(state) === 'closed') throw new WorkError(t('incident.isClosed', { id }));
+    if (lifecycle(state) === 'closed') throw new WorkError('incident.isClosed', { id });
     ask.resumable(resumeTarget(ctx, id));
     ctx.out(`\n${t('walk.resuming', { id, title: state.opened.title })}`);
     const w: Walk = { ctx, ask, service, id, actor: actorOf(ctx, flags) };

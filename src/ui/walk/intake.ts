@@ -1,8 +1,8 @@
 // The opening questions of `start`: only what the flags did not give — type, title, grading
 // signals, client impact, the tier decision and the playbook's variables.
-import { assembleRequest, faultTimes, loadLibrary, type OpenFlags } from '../../commands/open.js';
+import { faultTimes, parseVars, type OpenFlags } from '../../app/flags.js';
+import { assembleRequest, loadLibrary } from '../../app/library.js';
 import { askStatedTime } from './actions.js';
-import { parseVars } from '../../commands/shared.js';
 import type { Context } from '../../context.js';
 import type { OpenRequest } from '../../engine/decide.js';
 import { EMPTY_INPUTS, inputsFromFlags } from '../../grading/inputs.js';
@@ -12,7 +12,6 @@ import { loadGrading, loadPlaybook, loadTeams, playbookIds } from '../../playboo
 import type { GradingConfig, Playbook } from '../../playbook/schema.js';
 import { INDICATORS, type Indicator } from '../../playbook/vocabulary.js';
 import { localDate, toLocal } from '../../time/zone.js';
-import { t, text } from '../i18n.js';
 import type { Prompter } from '../prompts.js';
 import { titleQuestion, typeQuestion, varQuestion } from './questions.js';
 import { askImpact, askIndicator, decideTier, mergeChange } from './signals.js';
@@ -20,6 +19,7 @@ import { askImpact, askIndicator, decideTier, mergeChange } from './signals.js';
 export type StartFlags = OpenFlags;
 
 async function askType(ctx: Context, ask: Prompter): Promise<string> {
+  const { t, text } = ctx.messages;
   const teams = loadTeams(ctx.playbooksDir);
   const types = playbookIds(ctx.playbooksDir).map((id) => {
     try {
@@ -29,7 +29,7 @@ async function askType(ctx: Context, ask: Prompter): Promise<string> {
       return { id, name: id, problem: t('ask.typeInvalid') };
     }
   });
-  return ask.select(typeQuestion(types));
+  return ask.select(typeQuestion(ctx.messages, types));
 }
 
 /** Indicators the flags already speak for, by level or through one of their metrics. */
@@ -52,10 +52,11 @@ function checkFlags(ctx: Context, flags: StartFlags) {
 function checkVarNames(playbook: Playbook, vars: Record<string, string>): void {
   const known = playbook.vars.map((v) => v.id);
   const unknown = Object.keys(vars).find((name) => !known.includes(name));
-  if (unknown) throw new InputError(t('var.unknown', { name: unknown, playbook: playbook.id, known: known.join(', ') || '—' }));
+  if (unknown) throw new InputError('var.unknown', { name: unknown, playbook: playbook.id, known: known.join(', ') || '—' });
 }
 
 export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags): Promise<OpenRequest> {
+  const { t, text } = ctx.messages;
   const { flagged, givenVars } = checkFlags(ctx, flags);
   const type = flags.type ?? (await askType(ctx, ask));
   const lib = loadLibrary(ctx, type);
@@ -66,7 +67,7 @@ export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags)
     flags.title?.trim() ||
     (
       await ask.input(
-        titleQuestion(t('title.default', { name: text(playbook.definition.name), date: localDate(toLocal(ctx.now(), ctx.timezone)) })),
+        titleQuestion(ctx.messages, t('title.default', { name: text(playbook.definition.name), date: localDate(toLocal(ctx.now(), ctx.timezone)) })),
       )
     ).trim();
 
@@ -74,11 +75,11 @@ export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags)
   const covered = coveredByFlags(flagged, grading);
   const missing = INDICATORS.filter((i) => !covered.has(i));
   if (missing.length) ctx.out(t('ask.gradingIntro'));
-  for (const indicator of missing) change = mergeChange(change, await askIndicator(ask, grading, indicator));
-  if (flagged.impact === undefined) change = { ...change, impact: await askImpact(ask) };
+  for (const indicator of missing) change = mergeChange(change, await askIndicator(ctx.messages, ask, grading, indicator));
+  if (flagged.impact === undefined) change = { ...change, impact: await askImpact(ctx.messages, ask) };
 
   const inputs = mergeInputs(EMPTY_INPUTS, change);
-  const decision = await decideTier(ask, ctx.out, grade(inputs, grading), grading, ctx.color);
+  const decision = await decideTier(ctx.messages, ask, ctx.out, grade(inputs, grading), grading, ctx.color);
 
   // when the fault began and when the firm learnt of it: statements and regulatory clocks use them
   const zone = ctx.timezone;
@@ -90,7 +91,7 @@ export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags)
   const toAsk = playbook.definition.vars.filter((v) => !(v.id in givenVars));
   if (toAsk.length) ctx.out(t('ask.varsIntro'));
   for (const v of toAsk) {
-    const value = (await ask.input(varQuestion(v))).trim();
+    const value = (await ask.input(varQuestion(ctx.messages, v))).trim();
     if (value) vars[v.id] = value;
   }
 

@@ -4,7 +4,6 @@ import { resumeTarget } from '../../config.js';
 import { lifecycle } from '../../engine/fold.js';
 import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
-import { t } from '../i18n.js';
 import { incidentNote, jump, markDone, markRecovered, ownLastCompletion, showStatus, skip, stepNote, undoLast, updateFacts } from './actions.js';
 import { fitToWidth } from '../table.js';
 import { othersLine, renderCard } from './card.js';
@@ -19,11 +18,13 @@ import { reviewTeams } from './teams.js';
 const STAYS_ON_CARD = new Set<WalkAction>(['note', 'statement', 'facts', 'status', 'teams']);
 
 function paused(w: Walk): number {
+  const { t } = w.ctx.messages;
   w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
   return 0;
 }
 
 export async function walk(w: Walk): Promise<number> {
+  const { t } = w.ctx.messages;
   let focus: string | undefined;
   let closeOffered = false;
   // what the log held when this walk last looked: anything newer not recorded here is someone else's
@@ -31,7 +32,7 @@ export async function walk(w: Walk): Promise<number> {
   for (;;) {
     const state = await w.service.load(w.id);
     for (const event of await w.service.othersSince(w.id, seen)) {
-      if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(state, event, w.service.store.recorderVerified), w.ctx.columns));
+      if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(w.ctx.messages, state, event, w.service.store.recorderVerified), w.ctx.columns));
     }
     seen = state.events;
     if (lifecycle(state) === 'closed') {
@@ -50,7 +51,7 @@ export async function walk(w: Walk): Promise<number> {
           if (await offerClose(w)) return 0;
           continue;
         }
-        switch (await w.ask.select(idleQuestion(undo))) {
+        switch (await w.ask.select(idleQuestion(w.ctx.messages, undo))) {
           case 'close':
             if (await offerClose(w)) return 0;
             break;
@@ -77,8 +78,8 @@ export async function walk(w: Walk): Promise<number> {
         }
         continue;
       }
-      w.ctx.out(fitToWidth(renderCard(state, step, now, w.ctx.color), w.ctx.columns));
-      const action = await w.ask.select(actionQuestion(state, step, order.length - 1, undo));
+      w.ctx.out(fitToWidth(renderCard(w.ctx.messages, state, step, now, w.ctx.color), w.ctx.columns));
+      const action = await w.ask.select(actionQuestion(w.ctx.messages, state, step, order.length - 1, undo));
       // after these the same card comes back: none of them ends the step (also one jumped to)
       if (STAYS_ON_CARD.has(action)) focus = step.id;
       switch (action) {
@@ -124,7 +125,7 @@ export async function walk(w: Walk): Promise<number> {
     } catch (error) {
       // a refused action (e.g. the engine's own checks) is reported and the walk goes on
       if (error instanceof CliError && !(error instanceof InterruptedError)) {
-        w.ctx.err(error.message);
+        w.ctx.err(w.ctx.messages.say(error.said));
         continue;
       }
       throw error;

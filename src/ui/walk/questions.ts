@@ -3,14 +3,15 @@
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { directionFor, type ClientImpact } from '../../grading/grade.js';
 import { parseMetricValue } from '../../grading/inputs.js';
-import type { DecisionDefinition, GradingConfig, MetricConfig } from '../../playbook/schema.js';
+import type { DecisionDefinition, GradingConfig, MetricConfig, Text } from '../../playbook/schema.js';
 import { INDICATORS, TIERS, type Indicator, type Tier } from '../../playbook/vocabulary.js';
-import { t, text, valueLabel } from '../i18n.js';
 import type { CheckboxQuestion, Choice, ConfirmQuestion, InputQuestion, SelectQuestion } from '../prompts.js';
+import type { Messages } from '../../i18n/messages.js';
 
 const required = (message: string) => (value: string) => (value.trim() ? true : message);
 
-export function typeQuestion(types: { id: string; name: string; problem?: string }[]): SelectQuestion<string> {
+export function typeQuestion(m: Messages, types: { id: string; name: string; problem?: string }[]): SelectQuestion<string> {
+  const { t } = m;
   return {
     key: 'type',
     message: t('ask.type'),
@@ -22,7 +23,8 @@ export function typeQuestion(types: { id: string; name: string; problem?: string
   };
 }
 
-export function titleQuestion(defaultTitle: string): InputQuestion {
+export function titleQuestion(m: Messages, defaultTitle: string): InputQuestion {
+  const { t } = m;
   return { key: 'title', message: t('ask.title'), default: defaultTitle };
 }
 
@@ -33,11 +35,13 @@ export function metricsOf(grading: GradingConfig, indicator: Indicator): [string
   return Object.entries(grading.metrics).filter(([, m]) => m.indicator === indicator);
 }
 
-export function metricLabel(grading: GradingConfig, name: string): string {
+export function metricLabel(m: Messages, grading: GradingConfig, name: string): string {
+  const { text } = m;
   return text(grading.metrics[name]?.name) || name;
 }
 
-export function indicatorQuestion(grading: GradingConfig, indicator: Indicator, current?: number): SelectQuestion<LevelAnswer> {
+export function indicatorQuestion(m: Messages, grading: GradingConfig, indicator: Indicator, current?: number): SelectQuestion<LevelAnswer> {
+  const { t, text } = m;
   const config = grading.indicators[indicator];
   const levels: Choice<LevelAnswer>[] = config.levels.map((description, i) => ({
     value: (i + 1) as 1 | 2 | 3 | 4,
@@ -51,7 +55,7 @@ export function indicatorQuestion(grading: GradingConfig, indicator: Indicator, 
     choices: [
       ...levels,
       ...(metrics.length
-        ? [{ value: 'metrics' as const, name: t('ask.byMetrics', { metrics: metrics.map(([n]) => metricLabel(grading, n)).join(', ') }) }]
+        ? [{ value: 'metrics' as const, name: t('ask.byMetrics', { metrics: metrics.map(([n]) => metricLabel(m, grading, n)).join(', ') }) }]
         : []),
       { value: 'unknown' as const, name: t('ask.levelUnknown') },
     ],
@@ -60,26 +64,28 @@ export function indicatorQuestion(grading: GradingConfig, indicator: Indicator, 
 }
 
 /** A numeric metric; an empty answer means "not known". */
-export function numericMetricQuestion(grading: GradingConfig, name: string): InputQuestion {
+export function numericMetricQuestion(m: Messages, grading: GradingConfig, name: string): InputQuestion {
+  const { t } = m;
   return {
     key: `metric.${name}`,
-    message: t('ask.metric', { name: metricLabel(grading, name) }),
+    message: t('ask.metric', { name: metricLabel(m, grading, name) }),
     validate: (value) => {
       if (!value.trim()) return true;
       try {
         parseMetricValue(name, value, grading);
         return true;
       } catch (error) {
-        return (error as Error).message;
+        return m.error(error);
       }
     },
   };
 }
 
-export function valueMetricQuestion(grading: GradingConfig, name: string, values: Record<string, number>): SelectQuestion<string> {
+export function valueMetricQuestion(m: Messages, grading: GradingConfig, name: string, values: Record<string, number>): SelectQuestion<string> {
+  const { t, valueLabel } = m;
   return {
     key: `metric.${name}`,
-    message: t('ask.metric', { name: metricLabel(grading, name) }),
+    message: t('ask.metric', { name: metricLabel(m, grading, name) }),
     choices: [
       // in the order of their levels (falling, stable, rising, secondary), named in the language
       ...Object.entries(values)
@@ -90,7 +96,8 @@ export function valueMetricQuestion(grading: GradingConfig, name: string, values
   };
 }
 
-export function impactQuestion(current?: ClientImpact): SelectQuestion<ClientImpact> {
+export function impactQuestion(m: Messages, current?: ClientImpact): SelectQuestion<ClientImpact> {
+  const { t } = m;
   return {
     key: 'impact',
     message: t('ask.impact'),
@@ -103,7 +110,8 @@ export function impactQuestion(current?: ClientImpact): SelectQuestion<ClientImp
   };
 }
 
-export function tierDecisionQuestion(tier: Tier): SelectQuestion<'accept' | 'override'> {
+export function tierDecisionQuestion(m: Messages, tier: Tier): SelectQuestion<'accept' | 'override'> {
+  const { t } = m;
   return {
     key: 'tier.decision',
     message: t('ask.tierDecision'),
@@ -114,7 +122,8 @@ export function tierDecisionQuestion(tier: Tier): SelectQuestion<'accept' | 'ove
   };
 }
 
-export function overrideTierQuestion(computed: Tier): SelectQuestion<Tier> {
+export function overrideTierQuestion(m: Messages, computed: Tier): SelectQuestion<Tier> {
+  const { t } = m;
   return {
     key: 'tier.override',
     message: t('ask.overrideTier'),
@@ -122,11 +131,13 @@ export function overrideTierQuestion(computed: Tier): SelectQuestion<Tier> {
   };
 }
 
-export function reasonQuestion(key: string, message: string): InputQuestion {
+export function reasonQuestion(m: Messages, key: string, message: string): InputQuestion {
+  const { t } = m;
   return { key, message, validate: required(t('ask.reasonRequired')) };
 }
 
-export function varQuestion(v: { id: string; prompt: Parameters<typeof text>[0]; required: boolean }): InputQuestion {
+export function varQuestion(m: Messages, v: { id: string; prompt: Text; required: boolean }): InputQuestion {
+  const { t, text } = m;
   return {
     key: `var.${v.id}`,
     message: v.required ? t('ask.varRequired', { prompt: text(v.prompt) }) : t('ask.varOptional', { prompt: text(v.prompt) }),
@@ -139,7 +150,8 @@ export interface Contact {
   member: string;
 }
 
-export function reachedQuestion(groups: { team: string; teamName: string; members: { name: string; detail: string }[] }[]): CheckboxQuestion<Contact> {
+export function reachedQuestion(m: Messages, groups: { team: string; teamName: string; members: { name: string; detail: string }[] }[]): CheckboxQuestion<Contact> {
+  const { t } = m;
   return {
     key: 'teams.reached',
     message: t('ask.reached'),
@@ -153,16 +165,17 @@ export function reachedQuestion(groups: { team: string; teamName: string; member
 export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'signals' | 'jump' | 'status' | 'recover' | 'teams' | 'undo' | 'pause';
 
 /** A decision step's outcome, asked with the options' own words (SPEC §4.1). */
-export function outcomeQuestion(decision: DecisionDefinition): SelectQuestion<string> {
-  return { key: `outcome.${decision.id}`, message: t('ask.outcome'), choices: decision.options.map((o) => ({ value: o.id, name: text(o.text) || o.id })) };
+export function outcomeQuestion(m: Messages, decision: DecisionDefinition): SelectQuestion<string> {
+  return { key: `outcome.${decision.id}`, message: m.t('ask.outcome'), choices: decision.options.map((o) => ({ value: o.id, name: m.text(o.text) || o.id })) };
 }
 
 /** When the fault began / was discovered: `now`, or a time as in --started-at (SPEC §4.2). */
-export function statedTimeQuestion(key: string, message: string, valid: (value: string) => string | true): InputQuestion {
-  return { key, message, default: t('ask.now'), validate: valid };
+export function statedTimeQuestion(m: Messages, key: string, message: string, valid: (value: string) => string | true): InputQuestion {
+  return { key, message, default: m.t('ask.now'), validate: valid };
 }
 
-export function actionQuestion(state: IncidentState, step: StepInstance, others: number, undo?: string): SelectQuestion<WalkAction> {
+export function actionQuestion(m: Messages, state: IncidentState, step: StepInstance, others: number, undo?: string): SelectQuestion<WalkAction> {
+  const { t } = m;
   const def = definitionOf(state, step.stepId);
   const actions: Choice<WalkAction>[] = [
     { value: 'done', name: def.requires.includes('note') ? t('act.doneNote') : t('act.done') },
@@ -186,7 +199,8 @@ export function actionQuestion(state: IncidentState, step: StepInstance, others:
 /** When nothing is pending: close, or keep going. */
 export type IdleAction = 'close' | 'note' | 'regrade' | 'signals' | 'status' | 'undo' | 'pause';
 
-export function idleQuestion(undo?: string): SelectQuestion<IdleAction> {
+export function idleQuestion(m: Messages, undo?: string): SelectQuestion<IdleAction> {
+  const { t } = m;
   return {
     key: 'idle',
     message: t('ask.idle'),
@@ -203,24 +217,28 @@ export function idleQuestion(undo?: string): SelectQuestion<IdleAction> {
 }
 
 /** A free note on a step or on the incident: it must say something. */
-export function freeNoteQuestion(key: string): InputQuestion {
+export function freeNoteQuestion(m: Messages, key: string): InputQuestion {
+  const { t } = m;
   return { key, message: t('ask.note'), validate: required(t('ask.noteMissing')) };
 }
 
 /** The note that goes with `done`: evidence where the step requires it, else optional. */
-export function noteQuestion(key: string, requiredNote: boolean): InputQuestion {
+export function noteQuestion(m: Messages, key: string, requiredNote: boolean): InputQuestion {
+  const { t } = m;
   return requiredNote
     ? { key, message: t('ask.noteRequired'), validate: required(t('ask.noteMissing')) }
     : { key, message: t('ask.noteOptional') };
 }
 
-export function jumpQuestion(steps: { id: string; label: string }[]): SelectQuestion<string> {
+export function jumpQuestion(m: Messages, steps: { id: string; label: string }[]): SelectQuestion<string> {
+  const { t } = m;
   return { key: 'jump', message: t('ask.jump'), choices: steps.map((s) => ({ value: s.id, name: s.label })), pageSize: 15 };
 }
 
 export type RegradeChoice = Indicator | 'impact' | 'apply' | 'cancel';
 
-export function regradeQuestion(grading: GradingConfig, levels: Record<Indicator, number>, impact: ClientImpact, changed: number): SelectQuestion<RegradeChoice> {
+export function regradeQuestion(m: Messages, grading: GradingConfig, levels: Record<Indicator, number>, impact: ClientImpact, changed: number): SelectQuestion<RegradeChoice> {
+  const { t, text } = m;
   const indicators = INDICATORS.map((i) => ({
     value: i,
     name: t('ask.regradeIndicator', { name: text(grading.indicators[i].name), level: levels[i] }),
@@ -241,7 +259,8 @@ export function confirmQuestion(key: string, message: string, defaultAnswer = tr
   return { key, message, default: defaultAnswer };
 }
 
-export function fileQuestion(key: string, message: string, defaultFile: string): InputQuestion {
+export function fileQuestion(m: Messages, key: string, message: string, defaultFile: string): InputQuestion {
+  const { t } = m;
   return { key, message, default: defaultFile, validate: required(t('ask.fileMissing')) };
 }
 

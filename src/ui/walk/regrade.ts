@@ -4,7 +4,6 @@ import { regrade } from '../../engine/decide.js';
 import type { IncidentState } from '../../engine/fold.js';
 import { grade, mergeInputs, type GradingInputs } from '../../grading/grade.js';
 import type { GradingConfig } from '../../playbook/schema.js';
-import { t } from '../i18n.js';
 import { describeChanges } from './changes.js';
 import { optionalTextQuestion, regradeQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
@@ -19,24 +18,25 @@ function changedCount(change: Partial<GradingInputs>, grading: GradingConfig): n
 }
 
 export async function regradeWalk(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const { t } = w.ctx.messages;
   const grading = state.opened.grading;
   let change: Partial<GradingInputs> = {};
   for (;;) {
     const preview = grade(mergeInputs(state.inputs, change), grading);
-    const choice = await w.ask.select(regradeQuestion(grading, preview.levels, preview.impact, changedCount(change, grading)));
+    const choice = await w.ask.select(regradeQuestion(w.ctx.messages, grading, preview.levels, preview.impact, changedCount(change, grading)));
     if (choice === 'cancel') {
       w.ctx.out(t('walk.regradeCancelled'));
       return state;
     }
     if (choice === 'apply') break;
-    const more = choice === 'impact' ? { impact: await askImpact(w.ask, preview.impact) } : await askIndicator(w.ask, grading, choice, preview.levels[choice]);
+    const more = choice === 'impact' ? { impact: await askImpact(w.ctx.messages, w.ask, preview.impact) } : await askIndicator(w.ctx.messages, w.ask, grading, choice, preview.levels[choice]);
     change = mergeChange(change, more);
   }
-  const decision = await decideTier(w.ask, w.ctx.out, grade(mergeInputs(state.inputs, change), grading), grading, w.ctx.color);
+  const decision = await decideTier(w.ctx.messages, w.ask, w.ctx.out, grade(mergeInputs(state.inputs, change), grading), grading, w.ctx.color);
   const reason = decision.override ? undefined : (await w.ask.input(optionalTextQuestion('regrade.reason', t('ask.regradeReason')))).trim();
   const after = await record(w, (s, at, actor, time) =>
     regrade(s, { change, ...(decision.override ? { override: decision.override } : {}), ...(reason ? { reason } : {}) }, at, actor, time),
   );
-  w.ctx.out(`\n${describeChanges(state, after, w.ctx.now(), w.ctx.color)}`);
+  w.ctx.out(`\n${describeChanges(w.ctx.messages, state, after, w.ctx.now(), w.ctx.color)}`);
   return activate(w, after);
 }

@@ -2,7 +2,7 @@
 import type { Context } from '../../context.js';
 import type { EventDraft } from '../../engine/events.js';
 import type { IncidentState } from '../../engine/fold.js';
-import type { Incidents } from '../../service.js';
+import type { Incidents } from '../../app/incidents.js';
 import type { TimeContext } from '../../time/duration.js';
 import type { Prompter } from '../prompts.js';
 

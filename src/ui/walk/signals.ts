@@ -4,7 +4,6 @@ import type { GradingInputs, GradingResult } from '../../grading/grade.js';
 import { parseMetricValue } from '../../grading/inputs.js';
 import type { GradingConfig, Indicator, Tier } from '../../playbook/schema.js';
 import { renderGrading } from '../grading-view.js';
-import { t } from '../i18n.js';
 import type { Prompter } from '../prompts.js';
 import {
   impactQuestion,
@@ -16,26 +15,28 @@ import {
   tierDecisionQuestion,
   valueMetricQuestion,
 } from './questions.js';
+import type { Messages } from '../../i18n/messages.js';
 
 /**
  * What the responder knows about one indicator, as a change to the grading inputs. Figures
  * replace a level given earlier for the indicator (an explicit level would otherwise win).
  */
 export async function askIndicator(
+  m: Messages,
   ask: Prompter,
   grading: GradingConfig,
   indicator: Indicator,
   current?: number,
 ): Promise<Partial<GradingInputs>> {
-  const answer = await ask.select(indicatorQuestion(grading, indicator, current));
+  const answer = await ask.select(indicatorQuestion(m, grading, indicator, current));
   if (answer === 'unknown') return {};
   if (answer !== 'metrics') return { indicators: { [indicator]: answer } };
   const metrics: Record<string, number | string> = {};
   for (const [name, metric] of metricsOf(grading, indicator)) {
     const value =
       'values' in metric
-        ? await ask.select(valueMetricQuestion(grading, name, metric.values))
-        : await ask.input(numericMetricQuestion(grading, name));
+        ? await ask.select(valueMetricQuestion(m, grading, name, metric.values))
+        : await ask.input(numericMetricQuestion(m, grading, name));
     if (value.trim()) metrics[name] = parseMetricValue(name, value, grading);
   }
   return Object.keys(metrics).length ? { indicators: { [indicator]: undefined }, metrics } : {};
@@ -49,8 +50,8 @@ export function mergeChange(a: Partial<GradingInputs>, b: Partial<GradingInputs>
   };
 }
 
-export async function askImpact(ask: Prompter, current?: GradingInputs['impact']): Promise<GradingInputs['impact']> {
-  return ask.select(impactQuestion(current));
+export async function askImpact(m: Messages, ask: Prompter, current?: GradingInputs['impact']): Promise<GradingInputs['impact']> {
+  return ask.select(impactQuestion(m, current));
 }
 
 export interface TierDecision {
@@ -59,15 +60,17 @@ export interface TierDecision {
 
 /** Shows the grading table and lets the responder accept the tier or override it with a reason. */
 export async function decideTier(
+  m: Messages,
   ask: Prompter,
   out: (text: string) => void,
   result: GradingResult,
   grading: GradingConfig,
   color: boolean,
 ): Promise<TierDecision> {
-  out(`\n${renderGrading(result, grading, color)}\n`);
-  if ((await ask.select(tierDecisionQuestion(result.tier))) === 'accept') return {};
-  const tier = await ask.select(overrideTierQuestion(result.tier));
-  const reason = await ask.input(reasonQuestion('tier.reason', t('ask.overrideReason')));
+  const { t } = m;
+  out(`\n${renderGrading(m, result, grading, color)}\n`);
+  if ((await ask.select(tierDecisionQuestion(m, result.tier))) === 'accept') return {};
+  const tier = await ask.select(overrideTierQuestion(m, result.tier));
+  const reason = await ask.input(reasonQuestion(m, 'tier.reason', t('ask.overrideReason')));
   return { override: { tier, reason: reason.trim() } };
 }

@@ -4,25 +4,25 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderedStatement } from '../../engine/decide.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
-import { renderStatement } from '../../engine/statement.js';
 import { readTemplate } from '../../playbook/library.js';
-import { t } from '../i18n.js';
+import { renderStatement } from '../../report/statement.js';
 import { painter } from '../style.js';
 import { confirmQuestion, fileQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
 
 export async function showStatement(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
+  const { t } = w.ctx.messages;
   const template = definitionOf(state, step.stepId).template;
   if (!template) return state;
   const lang = w.ctx.lang;
-  const body = renderStatement(state, readTemplate(w.ctx.templatesDir, template, lang), lang);
+  const body = renderStatement(state, readTemplate(w.ctx.templatesDir, template, lang), w.ctx.messages);
   const c = painter(w.ctx.color);
   const rule = c.dim('─'.repeat(60));
   w.ctx.out(`\n${rule}\n${body.trimEnd()}\n${rule}`);
 
   let file: string | undefined;
   if (await w.ask.confirm(confirmQuestion('statement.save', t('ask.saveStatement'), false))) {
-    const answer = await w.ask.input(fileQuestion('statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`));
+    const answer = await w.ask.input(fileQuestion(w.ctx.messages, 'statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`));
     const target = resolve(answer.trim());
     const overwrite = !existsSync(target) || (await w.ask.confirm(confirmQuestion('statement.overwrite', t('ask.overwrite', { file: target }), false)));
     if (overwrite) {

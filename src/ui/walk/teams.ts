@@ -3,10 +3,10 @@ import { teamReached } from '../../engine/decide.js';
 import type { IncidentState } from '../../engine/fold.js';
 import type { Team } from '../../playbook/schema.js';
 import { formatShort } from '../../time/zone.js';
-import { t, text } from '../i18n.js';
 import { painter } from '../style.js';
 import { confirmQuestion, reachedQuestion, type Contact } from './questions.js';
 import { record, type Walk } from './session.js';
+import type { Messages } from '../../i18n/messages.js';
 
 export function activatedTeams(state: IncidentState): Team[] {
   const ids = new Set(state.teams.map((x) => x.team));
@@ -20,19 +20,21 @@ export function unsettledTeams(state: IncidentState): Team[] {
 }
 
 // a team without listed members is reached as a whole, under its own name
-function contactsOf(team: Team): { name: string; detail: string }[] {
+function contactsOf(m: Messages, team: Team): { name: string; detail: string }[] {
+  const { t, text } = m;
   if (team.members.length === 0) return [{ name: text(team.name), detail: t('walk.noMembers') }];
   return team.members.map((m) => ({ name: m.name, detail: [text(m.role), m.phone].filter(Boolean).join(' · ') }));
 }
 
-export function renderTeams(state: IncidentState, teams: Team[], color: boolean): string {
+export function renderTeams(m: Messages, state: IncidentState, teams: Team[], color: boolean): string {
+  const { t, text } = m;
   const c = painter(color);
   const tz = state.opened.timezone;
   const lines: string[] = [];
   for (const team of teams) {
     lines.push('', `${c.bold(text(team.name))} ${c.dim(`(${team.id})`)}`);
     for (const duty of team.duties) lines.push(`  • ${text(duty)}`);
-    for (const contact of contactsOf(team)) {
+    for (const contact of contactsOf(m, team)) {
       const reached = state.reached.filter((r) => r.team === team.id && r.member === contact.name).at(-1);
       const mark = reached?.reached ? c.green(t('walk.reachedAt', { at: formatShort(reached.at, tz) })) : reached ? c.yellow(t('walk.notReached')) : '';
       lines.push(`  ☎ ${contact.name}${contact.detail ? ` — ${contact.detail}` : ''}${mark ? `  ${mark}` : ''}`);
@@ -46,12 +48,13 @@ export function renderTeams(state: IncidentState, teams: Team[], color: boolean)
  * contacts left unticked are recorded as not reached; later only new confirmations are recorded.
  */
 export async function confirmReached(w: Walk, state: IncidentState, teams: Team[], firstTime: boolean): Promise<IncidentState> {
+  const { t, text } = w.ctx.messages;
   const reachedBefore = new Set(state.reached.filter((r) => r.reached).map((r) => `${r.team}\n${r.member}`));
   const groups = teams
     .map((team) => ({
       team: team.id,
       teamName: text(team.name),
-      members: contactsOf(team).filter((m) => !reachedBefore.has(`${team.id}\n${m.name}`)),
+      members: contactsOf(w.ctx.messages, team).filter((m) => !reachedBefore.has(`${team.id}\n${m.name}`)),
     }))
     .filter((g) => g.members.length > 0);
   if (groups.length === 0) {
@@ -59,10 +62,10 @@ export async function confirmReached(w: Walk, state: IncidentState, teams: Team[
     return state;
   }
   const contacts = groups.reduce((n, g) => n + g.members.length, 0);
-  let picked = await w.ask.checkbox(reachedQuestion(groups));
+  let picked = await w.ask.checkbox(reachedQuestion(w.ctx.messages, groups));
   // Enter on an untouched list would record everyone as not reached: ask before writing that
   while (picked.length === 0 && firstTime && !(await w.ask.confirm(confirmQuestion('teams.noneReached', t('ask.noneReached', { count: contacts }), false)))) {
-    picked = await w.ask.checkbox(reachedQuestion(groups));
+    picked = await w.ask.checkbox(reachedQuestion(w.ctx.messages, groups));
   }
   const key = (c: Contact) => `${c.team}\n${c.member}`;
   const ticked = new Set(picked.map(key));
@@ -79,16 +82,17 @@ export async function confirmReached(w: Walk, state: IncidentState, teams: Team[
 
 /** Shows newly activated teams and asks who was reached. */
 export async function activate(w: Walk, state: IncidentState): Promise<IncidentState> {
+  const { t } = w.ctx.messages;
   const teams = unsettledTeams(state);
   if (teams.length === 0) return state;
   w.ctx.out(`\n${t('walk.teamsIntro', { tier: t(`tier.${state.tier}`), count: teams.length })}`);
-  w.ctx.out(renderTeams(state, teams, w.ctx.color));
+  w.ctx.out(renderTeams(w.ctx.messages, state, teams, w.ctx.color));
   return confirmReached(w, state, teams, true);
 }
 
 /** The walk's "teams and contacts" action: every activated team, and whoever is still to reach. */
 export async function reviewTeams(w: Walk, state: IncidentState): Promise<IncidentState> {
   const teams = activatedTeams(state);
-  w.ctx.out(renderTeams(state, teams, w.ctx.color));
+  w.ctx.out(renderTeams(w.ctx.messages, state, teams, w.ctx.color));
   return confirmReached(w, state, teams, false);
 }

@@ -1,5 +1,9 @@
 // The English message catalogue. Every key here must exist in messages.zh.ts (the type checks it).
 export const en = {
+  'text.verbatim': '{text}',
+  'text.hinted': '{text} — {hint}',
+  'text.more': '{text} ({more})',
+  'text.field': '{where}: {detail}',
   'yaml.tooLarge': 'file is too large ({size} MB; the limit is {limit} MB)',
   'yaml.empty': 'file is empty',
   'yaml.syntax': 'YAML syntax error: {detail}',

@@ -1,21 +1,23 @@
-// The variables a statement template sees (SPEC §4), built from the incident's state alone.
+// The variables a statement template sees (SPEC §4), built from the incident's state alone, in the
+// statement's language.
+import type { IncidentState } from '../engine/fold.js';
+import type { Messages } from '../i18n/messages.js';
 import { nestView, renderTemplate, type TemplateView } from '../playbook/template.js';
 import { formatForPeople } from '../time/zone.js';
-import { t, text, type Lang } from '../ui/i18n.js';
-import type { IncidentState } from './fold.js';
 
-export function templateVariables(state: IncidentState, lang: Lang): Record<string, string | undefined> {
+export function templateVariables(state: IncidentState, m: Messages): Record<string, string | undefined> {
+  const { t, text, lang } = m;
   const tz = state.opened.timezone;
   const o = state.opened;
   const vars: Record<string, string | undefined> = {
     // a statement must never go out unsigned: an unset firm name shows as a gap to fill
-    'firm.name': o.firm.name || t('var.missing', { prompt: t('firm.nameMissing', {}, lang) }, lang),
+    'firm.name': o.firm.name || t('var.missing', { prompt: t('firm.nameMissing') }),
     'firm.hotline': o.firm.hotline,
     'firm.website': o.firm.website,
     'incident.id': state.id,
     'incident.title': o.title,
-    'incident.type': text(o.definition.name, lang),
-    'incident.tier': t(`tier.${state.tier}`, {}, lang),
+    'incident.type': text(o.definition.name),
+    'incident.tier': t(`tier.${state.tier}`),
     // statements go to clients: dates as people write them, in the statement's language
     'incident.startedAt': formatForPeople(state.startedAt, tz, lang),
     'incident.openedAt': formatForPeople(state.openedAt, tz, lang),
@@ -24,15 +26,15 @@ export function templateVariables(state: IncidentState, lang: Lang): Record<stri
   for (const v of o.definition.vars) {
     const given = state.vars[v.id];
     // a required fact nobody supplied shows as a visible gap, never as silence
-    vars[v.id] = given?.trim() ? given : v.required ? t('var.missing', { prompt: text(v.prompt, lang) }, lang) : undefined;
+    vars[v.id] = given?.trim() ? given : v.required ? t('var.missing', { prompt: text(v.prompt) }) : undefined;
   }
   return vars;
 }
 
-export function templateView(state: IncidentState, lang: Lang): TemplateView {
-  return nestView(templateVariables(state, lang));
+export function templateView(state: IncidentState, m: Messages): TemplateView {
+  return nestView(templateVariables(state, m));
 }
 
-export function renderStatement(state: IncidentState, source: string, lang: Lang): string {
-  return renderTemplate(source, templateView(state, lang));
+export function renderStatement(state: IncidentState, source: string, m: Messages): string {
+  return renderTemplate(source, templateView(state, m));
 }

@@ -2,6 +2,10 @@ import type { MessageKey } from './messages.en.js';
 
 // 中文消息目录。键必须与 messages.en.ts 完全一致。
 export const zh: Record<MessageKey, string> = {
+  'text.verbatim': '{text}',
+  'text.hinted': '{text} — {hint}',
+  'text.more': '{text} ({more})',
+  'text.field': '{where}: {detail}',
   'yaml.tooLarge': '文件过大（{size} MB，上限 {limit} MB）',
   'yaml.empty': '文件为空',
   'yaml.syntax': 'YAML 语法错误：{detail}',

@@ -1,27 +1,26 @@
-// The report's I/O edge: read the log (read-only), check the chain, fold, build, render, and
+// The report file writer, the report's I/O edge: read the log (read-only), check the chain, fold, build, render, and
 // write the file atomically. `report`, the interactive `close` and `drill --report-dir` call it.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
-import { InputError, WorkError } from '../errors.js';
+import { InputError, verbatim, WorkError } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
 import type { OpenedPayload } from '../engine/events.js';
-import { fold, judgedAt, step as foldOne, type IncidentState } from '../engine/fold.js';
-import { incidentsForReading } from '../commands/shared.js';
-import { playbookDrift, unknownIncident } from '../service.js';
+import { evolve, fold, judgedAt, type IncidentState } from '../engine/fold.js';
+import { messages, type Lang, type Messages } from '../i18n/messages.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown, renderMarkdownTo } from '../report/markdown.js';
+import { buildReport, timelineRow, type TimelineRow } from '../report/model.js';
 import { auditKey } from '../store/hash.js';
 import { rowToEvent, storedEvent } from '../store/store.js';
 import type { ChainReport } from '../store/verify.js';
 import { isPostgresUrl, maskUrl } from '../store/postgres/target.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../ui/format.js';
-import { getLang, setLang, t, type Lang } from '../ui/i18n.js';
-import { renderJson } from './json.js';
-import { renderMarkdown, renderMarkdownTo } from './markdown.js';
-import { buildReport, timelineRow, withLang, type TimelineRow } from './model.js';
 import { emptyOutbox, foldOutbox, type Outbox } from '../notify/outbox.js';
-import { recorderNote, verifiedFrom } from '../engine/describe.js';
+import { recorderNote, verifiedFrom } from '../report/describe.js';
+import { damage, playbookDrift, unknownIncident, withIncidents, incidentsForReading } from './incidents.js';
 
 export interface ReportOptions {
   out?: string;
@@ -42,8 +41,8 @@ export interface WrittenReport {
 /** Writes through a temp file in the same folder, renamed into place: a reader sees the old file or the whole new one. */
 function writeAtomically(target: string, render: (write: (chunk: string) => void) => void, force: boolean): void {
   if (existsSync(target)) {
-    if (statSync(target).isDirectory()) throw new InputError(t('rep.outIsDir', { file: target }));
-    if (!force) throw new InputError(t('rep.exists', { file: target }));
+    if (statSync(target).isDirectory()) throw new InputError('rep.outIsDir', { file: target });
+    if (!force) throw new InputError('rep.exists', { file: target });
   }
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -60,7 +59,7 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
     if (fd !== undefined) closeSync(fd);
     if (existsSync(temp)) unlinkSync(temp);
     if (error instanceof InputError) throw error;
-    throw new InputError(t('rep.cannotWrite', { file: target, detail: (error as Error).message }));
+    throw new InputError('rep.cannotWrite', { file: target, detail: verbatim((error as Error).message) });
   }
 }
 
@@ -72,7 +71,8 @@ interface ReadLog {
   state: IncidentState;
   timeline: TimelineRow[];
   chain: ChainReport;
-  lang: Lang;
+  /** The report's language: the one chosen, else the incident's own. */
+  m: Messages;
   foldedThrough?: number;
   outbox: Outbox;
 }
@@ -84,13 +84,11 @@ interface ReadLog {
  * is produced anyway).
  */
 async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Promise<ReadLog> {
-  const service = await incidentsForReading(ctx, id);
-  const previousLang = getLang();
-  try {
+  return withIncidents(incidentsForReading(ctx, id), async (service) => {
     if (!(await service.store.hasIncident(id))) throw await unknownIncident(service.store, id);
     let state: IncidentState | undefined;
     let time: TimeContext | undefined;
-    let lang: Lang = chosen ?? ctx.lang;
+    let m = messages(chosen ?? ctx.lang);
     let failure: unknown;
     const timeline: TimelineRow[] = [];
     const outbox = emptyOutbox();
@@ -99,61 +97,70 @@ async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Prom
       if (!time) {
         const opened = event.payload as Partial<OpenedPayload>;
         time = service.time(opened.timezone ?? ctx.timezone);
-        lang = chosen ?? (opened.lang === 'zh' || opened.lang === 'en' ? opened.lang : ctx.lang);
-        setLang(lang);
+        m = messages(chosen ?? (opened.lang === 'zh' || opened.lang === 'en' ? opened.lang : ctx.lang));
       }
       if (failure === undefined) {
         try {
-          state = state ? foldOne(state, event, time) : fold(id, [event], time);
+          state = state ? evolve(state, event, time) : fold(id, [event], time);
         } catch (error) {
           failure = error;
         }
       }
-      timeline.push(timelineRow(event, state?.opened.teams));
+      timeline.push(timelineRow(m, event, state?.opened.teams));
       if (event.type.startsWith('notification.')) foldOutbox([event], outbox);
     });
     // who wrote each event, beside its actor where they differ: known only once the whole log is read
     const from = verifiedFrom(timeline, service.store.recorderVerified);
     for (const row of timeline) {
-      const by = recorderNote(row, from);
+      const by = recorderNote(m, row, from);
       if (by) row.detail = `${row.detail} — ${by}`;
     }
-    setLang(previousLang);
-    if (failure === undefined && state) return { state, timeline, chain, lang, outbox };
-    const detail = (failure as Error | undefined)?.message ?? '';
-    if (chain.ok || chain.firstBadSeq === null || chain.firstBadSeq <= 1) throw new WorkError(t('rep.unfoldable', { id, detail }));
+    if (failure === undefined && state) return { state, timeline, chain, m, outbox };
+    const detail = failure === undefined ? verbatim('') : damage(failure);
+    if (chain.ok || chain.firstBadSeq === null || chain.firstBadSeq <= 1) throw new WorkError('rep.unfoldable', { id, detail });
     const good = (await service.store.rows(id)).filter((r) => r.seq < chain.firstBadSeq!).map(rowToEvent);
     try {
-      return { state: fold(id, good, time!), timeline, chain, lang, outbox, foldedThrough: good[good.length - 1]!.seq };
+      return { state: fold(id, good, time!), timeline, chain, m, outbox, foldedThrough: good[good.length - 1]!.seq };
     } catch {
-      throw new WorkError(t('rep.unfoldable', { id, detail }));
+      throw new WorkError('rep.unfoldable', { id, detail });
     }
-  } finally {
-    setLang(previousLang);
-    await service.store.close();
-  }
+  });
 }
 
 export async function writeReport(ctx: Context, id: string, opts: ReportOptions = {}): Promise<WrittenReport> {
-  const { state, timeline, chain, lang, foldedThrough, outbox } = await readLog(ctx, id, opts.lang);
+  const { state, timeline, chain, m, foldedThrough, outbox } = await readLog(ctx, id, opts.lang);
+  const { t } = ctx.messages;
   const now = ctx.now();
-  const drift = withLang(lang, () => playbookDrift(state));
+  const drift = playbookDrift(state);
   const verifyCommand = recheckCommand(ctx, id);
-  const model = buildReport({ state, events: [], timeline, chain, asOf: judgedAt(state, now), generatedAt: now, drift, lang, verifyCommand, outbox, ...(foldedThrough ? { foldedThrough } : {}) });
+  const model = buildReport({
+    state,
+    events: [],
+    timeline,
+    chain,
+    asOf: judgedAt(state, now),
+    generatedAt: now,
+    ...(drift ? { drift: m.say(drift) } : {}),
+    messages: m,
+    verifyCommand,
+    outbox,
+    ...(foldedThrough ? { foldedThrough } : {}),
+  });
+  // the report is in its language; what is said on stderr is in the user's
   const warnings: string[] = [];
   if (!chain.ok) {
     const problem = chain.problem ? t(`verify.problem.${chain.problem}`) : '';
     warnings.push(t('rep.brokenChain', { seq: chain.firstBadSeq ?? '?', problem, command: verifyCommand }));
   }
-  if (drift) warnings.push(lang === ctx.lang ? drift : (playbookDrift(state) ?? drift));
-  if (!opts.out) return { content: opts.format === 'json' ? renderJson(model) : renderMarkdown(model), warnings };
+  if (drift) warnings.push(ctx.messages.say(drift));
+  if (!opts.out) return { content: opts.format === 'json' ? renderJson(model) : renderMarkdown(model, m), warnings };
   const file = resolve(opts.out);
   if (opts.format === 'json') {
     const json = renderJson(model);
     writeAtomically(file, (write) => write(json), Boolean(opts.force));
   } else {
     // rendered straight into the file: a long timeline is never held as one string
-    writeAtomically(file, (write) => renderMarkdownTo(model, write), Boolean(opts.force));
+    writeAtomically(file, (write) => renderMarkdownTo(model, m, write), Boolean(opts.force));
   }
   return {
     file,

@@ -1,9 +1,10 @@
 import type { Team } from '../playbook/schema.js';
-import { t, teamName } from '../ui/i18n.js';
-import type { EventDraft } from './events.js';
+import type { EventDraft } from '../engine/events.js';
+import type { Messages } from '../i18n/messages.js';
 
-/** One line saying what an event recorded, in the current language; teams by name when `teams` knows them. */
-export function describeEvent(event: EventDraft, teams?: readonly Team[]): string {
+/** One line saying what an event recorded, in the language of `m`; teams by name when `teams` knows them. */
+export function describeEvent(m: Messages, event: EventDraft, teams?: readonly Team[]): string {
+  const { t, teamName } = m;
   switch (event.type) {
     case 'incident.opened': {
       const p = event.payload;
@@ -104,7 +105,8 @@ export function verifiedFrom(events: Iterable<{ seq: number; type: string }>, st
 }
 
 /** Who wrote an event, said beside its actor when they differ (SPEC §6): verified, or only claimed. */
-export function recorderNote(event: { seq: number; actor: string; recordedBy?: string }, from: number): string | undefined {
+export function recorderNote(m: Messages, event: { seq: number; actor: string; recordedBy?: string }, from: number): string | undefined {
+  const { t } = m;
   if (!event.recordedBy || event.recordedBy === event.actor) return undefined;
   return t(event.seq >= from ? 'rec.verified' : 'rec.claimed', { by: event.recordedBy });
 }
@@ -113,12 +115,13 @@ export function recorderNote(event: { seq: number; actor: string; recordedBy?: s
  * describeEvent for an event as stored, which may have been altered outside the tool: a payload
  * that is not JSON any more, or a type that does not exist, is shown as it is stored.
  */
-export function describeStored(event: EventDraft, teams?: readonly Team[]): string {
+export function describeStored(m: Messages, event: EventDraft, teams?: readonly Team[]): string {
+  const { t } = m;
   const payload: unknown = event.payload;
   const raw = () => t('log.undescribable', { payload: typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? '') });
   if (typeof payload !== 'object' || payload === null) return raw();
   try {
-    const text = describeEvent(event, teams) as string | undefined;
+    const text = describeEvent(m, event, teams) as string | undefined;
     return typeof text === 'string' ? text : raw();
   } catch {
     return raw();

@@ -1,20 +1,26 @@
 // The edge where the engine meets the store: read the log, fold, decide, append, in one
-// transaction (SQLite: IMMEDIATE; PostgreSQL: holding the incident's advisory lock). Every front end (start, the script commands, drill) comes through here.
+// transaction (SQLite: IMMEDIATE; PostgreSQL: holding the incident's advisory lock). Every front
+// end (start, the script commands, drill) comes through here, and withIncidents() is where a
+// command's store is opened and closed.
 import { existsSync, readFileSync } from 'node:fs';
-import { CliError, InputError, WorkError } from './errors.js';
-import { openIncident, type OpenRequest } from './engine/decide.js';
-import type { EventDraft, IncidentEvent, OpenedPayload } from './engine/events.js';
-import { cloneState, fold, step as foldOne, type IncidentState } from './engine/fold.js';
-import { sha256 } from './playbook/library.js';
-import type { IncidentStore, StoreReader, StoreTransaction } from './store/port.js';
-import type { WorkCalendar } from './time/calendar.js';
-import type { TimeContext } from './time/duration.js';
-import { localDate, toLocal } from './time/zone.js';
-import { t } from './ui/i18n.js';
+import { defaultActor } from '../config.js';
+import type { Context } from '../context.js';
+import { CliError, DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
+import { openIncident, type OpenRequest } from '../engine/decide.js';
+import type { EventDraft, IncidentEvent, OpenedPayload } from '../engine/events.js';
+import { cloneState, evolve, fold, type IncidentState } from '../engine/fold.js';
+import { planNotices } from '../notify/outbox.js';
+import { loadCalendar, sha256 } from '../playbook/library.js';
+import { auditKey } from '../store/hash.js';
+import { isPostgresUrl, openIncidentStore } from '../store/open.js';
+import type { IncidentStore, StoreReader, StoreTransaction } from '../store/port.js';
+import type { WorkCalendar } from '../time/calendar.js';
+import type { TimeContext } from '../time/duration.js';
+import { localDate, toLocal } from '../time/zone.js';
 
 /** No events for the id: unknown, or listed once and its whole log deleted since. */
 export async function unknownIncident(store: IncidentStore, id: string): Promise<CliError> {
-  return (await store.isListed(id)) ? new WorkError(t('incident.logGone', { id })) : new InputError(t('incident.unknown', { id, db: store.location }));
+  return (await store.isListed(id)) ? new WorkError('incident.logGone', { id }) : new InputError('incident.unknown', { id, db: store.location });
 }
 
 /**
@@ -31,8 +37,11 @@ export interface IncidentsOptions {
 export class Incidents {
   /** Folded states by incident; the log is append-only, so a state only ever needs newer events. */
   private readonly states = new Map<string, IncidentState>();
-  /** Incidents this service queued notifications for: a command sends them before it exits. */
-  readonly queued = new Set<string>();
+  /**
+   * Incidents this service queued notifications for: a command sends them before it exits. Shared
+   * with the run's context (`ctx.queued`), so the program knows without a registry of its own.
+   */
+  readonly queued: Set<string>;
   /** Told (after the transaction) when an action queued notifications: the walk sends them at once. */
   onQueued?: (id: string) => void;
   /** The seqs this service appended, by incident: what others recorded meanwhile is the rest. */
@@ -43,7 +52,10 @@ export class Incidents {
     readonly calendar: WorkCalendar,
     private readonly planner?: NoticePlanner,
     private readonly options: IncidentsOptions = {},
-  ) {}
+    queued: Set<string> = new Set(),
+  ) {
+    this.queued = queued;
+  }
 
   /**
    * Appends, in the action's transaction, what the planner adds for an action already folded into
@@ -54,7 +66,7 @@ export class Incidents {
     if (notices.length === 0) return [];
     const stored = await tx.append(after.id, notices, this.options);
     const time = this.time(after.opened.timezone);
-    for (const notice of stored) foldOne(after, notice, time);
+    for (const notice of stored) evolve(after, notice, time);
     return stored;
   }
 
@@ -81,7 +93,7 @@ export class Incidents {
     if (cached && cached.events < head) {
       state = cloneState(cached);
       const time = this.time(state.opened.timezone);
-      for (const event of await reader.eventsAfter(id, cached.events)) foldOne(state, event, time);
+      for (const event of await reader.eventsAfter(id, cached.events)) evolve(state, event, time);
     } else {
       try {
         const events = await reader.events(id);
@@ -90,7 +102,7 @@ export class Incidents {
       } catch (error) {
         if (error instanceof CliError) throw error;
         // a log that was altered outside the tool: say so, and where to look, not "internal error"
-        throw new WorkError(t('incident.damaged', { id, detail: (error as Error).message }));
+        throw new WorkError('incident.damaged', { id, detail: damage(error) });
       }
     }
     return state;
@@ -132,7 +144,7 @@ export class Incidents {
       const stored = await tx.append(id, drafts, this.options);
       // a new object: callers holding the state from before keep their snapshot
       const next = cloneState(before);
-      for (const event of stored) foldOne(next, event, time);
+      for (const event of stored) evolve(next, event, time);
       return { next, stored, added: await this.appendNotices(tx, before, next, drafts) };
     }, id);
     this.states.set(id, after.next);
@@ -150,9 +162,56 @@ export class Incidents {
   }
 }
 
+/** What is wrong with a log that cannot be folded: the fold's own words, or a payload's that broke it. */
+export function damage(error: unknown): Message {
+  return error instanceof DamagedLogError ? error.said : verbatim((error as Error)?.message ?? String(error));
+}
+
 /** A warning when the playbook file differs from the definition the incident pinned, else undefined. */
-export function playbookDrift(state: IncidentState): string | undefined {
+export function playbookDrift(state: IncidentState): Message | undefined {
   const { file, id, version, sha256: pinned } = state.playbook;
-  if (!existsSync(file)) return t('drift.missing', { file });
-  return sha256(readFileSync(file)) === pinned ? undefined : t('drift.changed', { id, version, sha: pinned.slice(0, 12) });
+  if (!existsSync(file)) return message('drift.missing', { file });
+  return sha256(readFileSync(file)) === pinned ? undefined : message('drift.changed', { id, version, sha: pinned.slice(0, 12) });
+}
+
+/** The store --db names: an SQLite file (created on first write) or a shared PostgreSQL (SPEC §6). */
+export function openStore(ctx: Context, readonly = false): Promise<IncidentStore> {
+  return openIncidentStore(ctx.db, { readonly, key: auditKey(ctx.env), recordedBy: defaultActor(ctx.env), env: ctx.env });
+}
+
+/** Whether the store may exist: an SQLite file that is not there has no incidents (and is not created to say so). */
+export function storeExists(ctx: Context): boolean {
+  return isPostgresUrl(ctx.db) || existsSync(ctx.db);
+}
+
+/**
+ * The incidents service on the context's store; the caller closes it (withIncidents does). One
+ * that writes also plans the teams' notifications (SPEC §9) into the run's `queued`.
+ */
+export async function incidents(ctx: Context, readonly = false, options: IncidentsOptions = {}): Promise<Incidents> {
+  const store = await openStore(ctx, readonly);
+  return readonly ? new Incidents(store, loadCalendar(ctx.playbooksDir), undefined, options) : new Incidents(store, loadCalendar(ctx.playbooksDir), planNotices, options, ctx.queued);
+}
+
+/**
+ * Commands about an existing incident: on a database that does not exist yet the id is unknown,
+ * and no new empty file is left behind.
+ */
+export async function existingIncidents(ctx: Context, id: string, readonly = false): Promise<Incidents> {
+  if (!storeExists(ctx)) throw new InputError('incident.unknown', { id, db: ctx.db });
+  return incidents(ctx, readonly);
+}
+
+export function incidentsForReading(ctx: Context, id: string): Promise<Incidents> {
+  return existingIncidents(ctx, id, true);
+}
+
+/** Runs fn with the incidents of the store, closed afterwards whatever happens (a server's connection too). */
+export async function withIncidents<T>(opening: Promise<Incidents>, fn: (service: Incidents) => Promise<T> | T): Promise<T> {
+  const service = await opening;
+  try {
+    return await fn(service);
+  } finally {
+    await service.store.close();
+  }
 }
