@@ -9,6 +9,8 @@ const cache = mkdtempSync(join(tmpdir(), 'sec-incident-test-cache-'));
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // dist/ older than src/ is rebuilt before any test runs, or the run stops (test/global-setup.ts)
+    globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -29,14 +29,21 @@ type Loader = () => Promise<{ run: (ctx: Context, args: string[], opts: Record<s
 
 /** Where a run of the CLI reads and writes: the process's own streams, or a test's. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number; hasColors?: () => boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number; hasColors?: () => boolean };
   stdinIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   now?: () => number;
   /** Told the language once the settings are read (main.ts says Ctrl-C in it). */
   spoken?: (messages: Messages) => void;
+}
+
+/** commander's own rule for colour in help, read from the run's environment rather than the process's. */
+function helpColours(env: NodeJS.ProcessEnv): boolean | undefined {
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return undefined;
 }
 
 /** What one run has learnt so far: the language to speak (settled once the settings are read), the exit code. */
@@ -294,6 +301,10 @@ function buildProgram(run: Run): Command {
       .configureOutput({
         writeOut: (text) => io.stdout.write(text),
         writeErr: (text) => io.stderr.write(text),
+        getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) as number,
+        getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,
+        getOutHasColors: () => helpColours(io.env) ?? Boolean(io.stdout.isTTY && io.stdout.hasColors?.()),
+        getErrHasColors: () => helpColours(io.env) ?? Boolean(io.stderr.isTTY && io.stderr.hasColors?.()),
         outputError: (text, write) => write(localizeCommanderError(run.messages, text)),
       });
   }

@@ -9,7 +9,7 @@ import type { Playbook } from '../../src/playbook/schema.js';
 import { PHASES } from '../../src/playbook/vocabulary.js';
 import { code, codeBlock, md, mermaidText, oneLine } from '../../src/report/escape.js';
 import { renderJson } from '../../src/report/json.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderMarkdown, renderMarkdownTo } from '../../src/report/markdown.js';
 import { describeEvent } from '../../src/report/describe.js';
 import { buildReport, type ReportModel } from '../../src/report/model.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from '../../src/store/hash.js';
@@ -355,6 +355,38 @@ describe('report model and Markdown (SPEC §8)', () => {
     for (const s of steps) expect(s.applicableAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+08:00$/);
     expect(data.timeline).toHaveLength(sim.drafts.length);
     expect(typeof data.summary.durationMs).toBe('number');
+  });
+});
+
+describe('two languages in one process (a language is a value, not a global)', () => {
+  it('two reports rendered interleaved are each wholly in their language', () => {
+    const sim = escalated('plain note');
+    const alone = { en: markdownOf(sim.model({ lang: 'en' })), zh: markdownOf(sim.model({ lang: 'zh' })) };
+    // the models built in turn, then the Chinese report rendered whole while the English one is half written
+    const models = { en: sim.model({ lang: 'en' }), zh: sim.model({ lang: 'zh' }) };
+    const en: string[] = [];
+    let zh = '';
+    renderMarkdownTo(models.en, messages('en'), (chunk) => {
+      en.push(chunk);
+      if (en.length === 3) zh = markdownOf(models.zh);
+    });
+    expect(en.length).toBeGreaterThan(3); // the Chinese report really came in the middle
+    expect(zh).toBe(alone.zh);
+    expect(en.join('')).toBe(alone.en);
+    expect(alone.en).not.toBe(alone.zh);
+    // and in its language throughout: the headings, the tier in the summary, the timeline's sentences
+    for (const [lang, text, other] of [['en', en.join(''), 'zh'], ['zh', zh, 'en']] as const) {
+      const tree = parseMarkdown(text);
+      const titles = headings(tree).filter((h) => h.depth <= 3).map((h) => h.text);
+      for (const key of ['rep.summary', 'rep.timeline', 'phase.response', 'rep.b.handling'] as const) {
+        expect(titles).toContain(label(key, lang));
+        expect(titles).not.toContain(label(key, other));
+      }
+      expect(text).toContain(label('rep.sum.maxTier', lang));
+      expect(text).not.toContain(label('rep.sum.maxTier', other));
+      const timeline = tables(section(tree, label('rep.timeline', lang)))[0]!;
+      expect(timeline.rows[0]![4]).toContain(label('ev.opened', lang, { title: 'App login failures at the open', type: 'trading-outage', playbook: 'trading-outage', version: bundled.definition.version }));
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, json, PLAYBOOKS, tempDir } from '../helpers.js';
+import { json, PLAYBOOKS, tempDir } from '../helpers.js';
+import { cli } from '../in-process.js';
 
 describe('validated playbooks are cached, never stale', () => {
   it('a playbook broken after a successful open is refused with its position', () => {

@@ -3,7 +3,8 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli as runCli, json, PLAYBOOKS, tempDir, expectUsageError } from '../helpers.js';
+import { json, PLAYBOOKS, tempDir, expectUsageError } from '../helpers.js';
+import { cli as runCli } from '../in-process.js';
 
 // `grade` keeps validated grading files in $XDG_CACHE_HOME/sec-incident: never the developer's own
 const cacheHome = tempDir();

@@ -5,7 +5,8 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokenCases, buildCase } from '../fixtures/broken/cases.js';
-import { cli as runCli, hasStackTrace, json, PLAYBOOKS, ROOT, tempDir, expectUsageError } from '../helpers.js';
+import { hasStackTrace, json, PLAYBOOKS, ROOT, tempDir, expectUsageError } from '../helpers.js';
+import { cli as runCli } from '../in-process.js';
 
 // `grade` keeps validated grading files in $XDG_CACHE_HOME/sec-incident: never the developer's own
 const cacheHome = tempDir();
