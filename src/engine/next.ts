@@ -34,8 +34,3 @@ export function agenda(state: IncidentState, now: number): StepInstance[] {
     )
     .map((r) => r.step);
 }
-
-/** The step the walk shows next, or undefined when nothing is pending. */
-export function nextStep(state: IncidentState, now: number): StepInstance | undefined {
-  return agenda(state, now)[0];
-}

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { InputError, message, type Problem } from '../errors.js';
 import { lastCoveredYear, type WorkCalendar } from '../time/calendar.js';
 import { MAX_FILE_BYTES, parseYaml, type Parsed } from './yaml.js';
+import type { Lang } from './vocabulary.js';
 import {
   calendarFileSchema,
   gradingSchema,
@@ -110,7 +111,7 @@ export function loadCalendar(dir: string): WorkCalendar {
  * Path of a template inside the templates folder; undefined if it would leave the folder, by its
  * name or through a symbolic link (SPEC §4: templates are only read from inside the folder).
  */
-export function templatePath(templatesDir: string, id: string, lang: 'zh' | 'en'): string | undefined {
+export function templatePath(templatesDir: string, id: string, lang: Lang): string | undefined {
   const root = resolve(templatesDir);
   const file = resolve(root, `${id}.${lang}.md`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !file.startsWith(root + sep)) return undefined;
@@ -126,7 +127,7 @@ export function insideFolder(folder: string, file: string): boolean {
   }
 }
 
-export function readTemplate(templatesDir: string, id: string, lang: 'zh' | 'en'): string {
+export function readTemplate(templatesDir: string, id: string, lang: Lang): string {
   const file = templatePath(templatesDir, id, lang);
   if (!file) throw new InputError('tpl.outside', { id });
   const read = readFile(file);

@@ -1,7 +1,7 @@
 // The post-incident report as plain data (SPEC §8), built from the audit log alone: the events,
 // their fold, and the chain check. Markdown and JSON are two renderings of this one model.
 // Times are epoch ms in fields named `at`, `asOf` or `…At` (json.ts relies on it); spans are `…Ms`.
-import type { IncidentEvent } from '../engine/events.js';
+import type { IncidentEvent, StatementPayload } from '../engine/events.js';
 import { beyondCalendar, definitionOf, lifecycle, waitsForRecovery, type IncidentState, type Lifecycle, type StepInstance, type StepStatus } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { groupByPhase, orderedSteps } from '../engine/views.js';
@@ -48,15 +48,8 @@ export interface ReportInput {
   outbox?: Outbox;
 }
 
-export interface ReportStatement {
-  at: number;
-  actor: string;
-  step?: string;
-  template: string;
-  lang: Lang;
-  text: string;
-  file?: string;
-}
+/** A statement as recorded (the event's payload), with when and by whom. */
+export type ReportStatement = StatementPayload & { at: number; actor: string };
 
 export interface ReportStep {
   id: string;
