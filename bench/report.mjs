@@ -14,7 +14,7 @@ const node = process.execPath;
 
 /** A database holding one incident of `events` events, most of them notes. */
 async function seed(db, events) {
-  const [{ Incidents }, { AuditStore }, lib] = await Promise.all([dist('service.js'), dist('store/store.js'), dist('playbook/library.js')]);
+  const [{ Incidents }, { AuditStore }, lib] = await Promise.all([dist('app/incidents.js'), dist('store/store.js'), dist('playbook/library.js')]);
   const playbooks = join(ROOT, 'playbooks');
   const teams = lib.loadTeams(playbooks);
   const request = {

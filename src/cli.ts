@@ -301,6 +301,7 @@ function buildProgram(run: Run): Command {
       .configureOutput({
         writeOut: (text) => io.stdout.write(text),
         writeErr: (text) => io.stderr.write(text),
+        // commander's own defaults, read from the run's streams (its type says number; it means number | undefined)
         getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) as number,
         getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,
         getOutHasColors: () => helpColours(io.env) ?? Boolean(io.stdout.isTTY && io.stdout.hasColors?.()),

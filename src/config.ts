@@ -7,7 +7,7 @@ import { InputError, message } from './errors.js';
 import type { Firm, Lang } from './playbook/schema.js';
 import { langFromLocale } from './i18n/messages.js';
 import { isValidTimeZone } from './time/zone.js';
-import { shellWord } from './ui/format.js';
+import { shellWord } from './shell.js';
 import { isPostgresUrl, maskUrl } from './store/postgres/target.js';
 
 export interface GlobalFlags {

@@ -17,7 +17,7 @@ import { rowToEvent, storedEvent } from '../store/store.js';
 import type { ChainReport } from '../store/verify.js';
 import { isPostgresUrl, maskUrl } from '../store/postgres/target.js';
 import type { TimeContext } from '../time/duration.js';
-import { shellWord } from '../ui/format.js';
+import { shellWord } from '../shell.js';
 import { emptyOutbox, foldOutbox, type Outbox } from '../notify/outbox.js';
 import { recorderNote, verifiedFrom } from '../report/describe.js';
 import { damage, playbookDrift, unknownIncident, withIncidents, incidentsForReading } from './incidents.js';
@@ -154,7 +154,7 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
   }
   if (drift) warnings.push(ctx.messages.say(drift));
   if (!opts.out) return { content: opts.format === 'json' ? renderJson(model) : renderMarkdown(model, m), warnings };
-  const file = resolve(opts.out);
+  const file = resolve(ctx.cwd, opts.out);
   if (opts.format === 'json') {
     const json = renderJson(model);
     writeAtomically(file, (write) => write(json), Boolean(opts.force));

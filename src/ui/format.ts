@@ -23,8 +23,3 @@ export function terminalSafe(text: string, keepColor: boolean): string {
   return out.replace(CONTROL, (c) => (c.charCodeAt(0) < 0x20 ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : '\ufffd'));
 }
 
-/** A word a POSIX shell reads back as it is: bare when safe, else in single quotes. */
-export function shellWord(s: string): string {
-  return /^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
-}
-

@@ -15,7 +15,7 @@ async function offerReport(w: Walk): Promise<void> {
     w.ctx.out(t('walk.reportLater', { id: w.id }));
     return;
   }
-  const target = resolve((await w.ask.input(fileQuestion(w.ctx.messages, 'report.file', t('ask.reportFile'), `${w.id}-report.md`))).trim());
+  const target = resolve(w.ctx.cwd, (await w.ask.input(fileQuestion(w.ctx.messages, 'report.file', t('ask.reportFile'), `${w.id}-report.md`))).trim());
   const force = existsSync(target) && (await w.ask.confirm(confirmQuestion('report.overwrite', t('ask.overwrite', { file: target }), false)));
   if (existsSync(target) && !force) {
     w.ctx.out(t('walk.reportLater', { id: w.id }));

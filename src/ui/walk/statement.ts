@@ -23,7 +23,7 @@ export async function showStatement(w: Walk, state: IncidentState, step: StepIns
   let file: string | undefined;
   if (await w.ask.confirm(confirmQuestion('statement.save', t('ask.saveStatement'), false))) {
     const answer = await w.ask.input(fileQuestion(w.ctx.messages, 'statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`));
-    const target = resolve(answer.trim());
+    const target = resolve(w.ctx.cwd, answer.trim());
     const overwrite = !existsSync(target) || (await w.ask.confirm(confirmQuestion('statement.overwrite', t('ask.overwrite', { file: target }), false)));
     if (overwrite) {
       // like the report: what is said to clients before it is published is not for every reader
