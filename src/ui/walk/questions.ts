@@ -157,7 +157,7 @@ export function reachedQuestion(m: Messages, groups: { team: string; teamName: s
     message: t('ask.reached'),
     choices: groups.flatMap((g) => [
       { separator: `── ${g.teamName}` },
-      ...g.members.map((m) => ({ value: { team: g.team, member: m.name }, name: m.detail ? `${m.name} — ${m.detail}` : m.name, short: m.name })),
+      ...g.members.map((member) => ({ value: { team: g.team, member: member.name }, name: member.detail ? `${member.name} — ${member.detail}` : member.name, short: member.name })),
     ]),
   };
 }

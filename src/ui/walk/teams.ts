@@ -23,7 +23,7 @@ export function unsettledTeams(state: IncidentState): Team[] {
 function contactsOf(m: Messages, team: Team): { name: string; detail: string }[] {
   const { t, text } = m;
   if (team.members.length === 0) return [{ name: text(team.name), detail: t('walk.noMembers') }];
-  return team.members.map((m) => ({ name: m.name, detail: [text(m.role), m.phone].filter(Boolean).join(' · ') }));
+  return team.members.map((member) => ({ name: member.name, detail: [text(member.role), member.phone].filter(Boolean).join(' · ') }));
 }
 
 export function renderTeams(m: Messages, state: IncidentState, teams: Team[], color: boolean): string {
