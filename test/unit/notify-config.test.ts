@@ -75,7 +75,7 @@ describe('resolving a channel at the edge', () => {
 
   it('names the team, the channel and the variable when something is missing, never a value', () => {
     const channel = { type: 'feishu', url: { env: 'FS_URL' }, secret: { env: 'FS_SECRET' }, drill: false };
-    expect(() => resolveChannel(address(channel), { FS_URL: 'https://open.feishu.cn/open-apis/bot/v2/hook/SECRET-HOOK' })).toThrow(
+    expect(messages('en').error(catching(() => resolveChannel(address(channel), { FS_URL: 'https://open.feishu.cn/open-apis/bot/v2/hook/SECRET-HOOK' })))).toContain(
       'team leadership, channel 2 (feishu): the environment variable FS_SECRET that holds its secret is not set',
     );
     let message = '';
