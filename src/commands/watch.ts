@@ -81,7 +81,7 @@ export async function run(ctx: Context, _args: string[], flags: WatchFlags): Pro
       if (!live && (happened || flags.once)) {
         ctx.err(t('watch.pass', { reminders: result.reminders, sent: result.sent, failed: result.failed, left: result.left }));
       }
-      for (const problem of new Set(result.problems)) ctx.err(fitToWidth(`  - ${problem}`, 80));
+      for (const problem of new Set(result.problems.map(ctx.messages.say))) ctx.err(fitToWidth(`  - ${problem}`, 80));
       if (flags.once) return result.failed > 0 ? 1 : 0;
       await delay(interval);
     }

@@ -22,7 +22,7 @@ export async function flush(ctx: Context, ids: string[]): Promise<void> {
     });
     if (summary.sent + summary.failed + summary.left === 0) return;
     ctx.err(t('notify.flushed', { sent: summary.sent, failed: summary.failed, left: summary.left }));
-    for (const problem of new Set(summary.problems)) ctx.err(fitToWidth(`  - ${problem}`, 80));
+    for (const problem of new Set(summary.problems.map(ctx.messages.say))) ctx.err(fitToWidth(`  - ${problem}`, 80));
   } finally {
     await service.store.close();
   }
