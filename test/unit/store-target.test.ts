@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config.js';
 import { CliError, InputError, WorkError } from '../../src/errors.js';
+import { messages } from '../../src/i18n/messages.js';
 import { openIncidentStore } from '../../src/store/open.js';
 import { isPostgresUrl, maskUrl, parsePgTarget } from '../../src/store/postgres/target.js';
 import { tempDir } from '../helpers.js';
@@ -53,7 +54,7 @@ describe('a PostgreSQL URL', () => {
         }
       })();
       expect(error).toBeInstanceOf(InputError);
-      expect(error!.message).not.toContain('pw');
+      expect(messages('en').error(error)).not.toContain('pw');
     },
   );
 });
@@ -63,7 +64,7 @@ describe('a server that cannot be used', () => {
     const { port } = await refusingServer();
     const opening = openIncidentStore(`postgres://alice:hunter2@127.0.0.1:${port}/db`, { env: {} });
     await expect(opening).rejects.toBeInstanceOf(WorkError);
-    await expect(opening).rejects.toThrow(/postgres:\/\/alice:\*\*\*@127\.0\.0\.1:\d+\/db: the server refused the login/);
+    expect(messages('en').error(await opening.catch((e: unknown) => e))).toMatch(/postgres:\/\/alice:\*\*\*@127\.0\.0\.1:\d+\/db: the server refused the login/);
   });
 
   it('a server that never answers is given up after the connect timeout, exit 1', async () => {
@@ -71,7 +72,7 @@ describe('a server that cannot be used', () => {
     const opening = openIncidentStore(`postgres://alice:hunter2@127.0.0.1:${port}/db?connect_timeout=0.3`, { env: {} });
     await expect(opening).rejects.toBeInstanceOf(WorkError);
     // the silent server would keep the connection open forever: only the timeout ends it
-    await expect(opening).rejects.toThrow(/cannot reach the database .*alice:\*\*\*@.*waited up to 0\.3 s/);
+    expect(messages('en').error(await opening.catch((e: unknown) => e))).toMatch(/cannot reach the database .*alice:\*\*\*@.*waited up to 0\.3 s/);
   });
 
   it('nothing listening is exit 1', async () => {
