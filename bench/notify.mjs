@@ -47,7 +47,7 @@ async function robot() {
 /** 100 incidents whose opinion team has ten webhook robots: 1 000 notifications queued, none sent. */
 async function seed(db, incidents) {
   const [{ Incidents }, { AuditStore }, lib, { planNotices }] = await Promise.all([
-    dist('service.js'),
+    dist('app/incidents.js'),
     dist('store/store.js'),
     dist('playbook/library.js'),
     dist('notify/outbox.js'),

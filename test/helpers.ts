@@ -25,9 +25,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `sec-incident …` with a clean environment (no colour, English unless asked). */
-export function cli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {}): CliResult {
-  const env: Record<string, string | undefined> = {
+/** The clean environment a test's CLI runs with (no colour, English, the fixture library), plus `extra`. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
@@ -35,8 +35,13 @@ export function cli(args: string[], options: { env?: Record<string, string | und
     LANG: 'en_US.UTF-8',
     SEC_INCIDENT_PLAYBOOKS: PLAYBOOKS,
     SEC_INCIDENT_TEMPLATES: TEMPLATES,
-    ...options.env,
+    ...extra,
   };
+}
+
+/** Runs `sec-incident …` with a clean environment (no colour, English unless asked). */
+export function cli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {}): CliResult {
+  const env = cliEnv(options.env);
   const spawnOptions: SpawnSyncOptions = {
     cwd: options.cwd ?? ROOT,
     env: env as NodeJS.ProcessEnv,

@@ -4,7 +4,7 @@
 // Node start-up and a bundle load per call. Colour is the exception: chalk settles its colour level
 // from the process it loads in, so a run that forces colour spawns the CLI as a user would.
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { cli as spawned, ROOT, type CliResult } from './helpers.js';
+import { cli as spawned, cliEnv, ROOT, type CliResult } from './helpers.js';
 
 let worker: Worker | undefined;
 
@@ -19,14 +19,7 @@ function thread(): Worker {
 /** Runs `sec-incident …` with a clean environment (no colour, English unless asked), in-process. */
 export function cli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {}): CliResult {
   if (options.env?.FORCE_COLOR) return spawned(args, options);
-  const env: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
-    NO_COLOR: '1',
-    LANG: 'en_US.UTF-8',
-    ...options.env,
-  };
+  const env = cliEnv(options.env);
   // as a child's environment would: a variable given as undefined is not set at all
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const done = new Int32Array(new SharedArrayBuffer(4));

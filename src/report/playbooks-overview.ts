@@ -2,7 +2,7 @@
 // asks of whom, by when, under which conditions and on what basis — readable without the YAML.
 // Pure: loaded playbooks in, Markdown out. A test compares it with the committed file.
 import { applies } from '../engine/rules.js';
-import type { Lang } from '../ui/i18n.js';
+import type { Lang } from '../playbook/vocabulary.js';
 import { DIRECTIONS, TIERS, type Playbook, type StepDefinition, type Team, type Text } from '../playbook/schema.js';
 
 // A generated document rather than CLI output: its few labels live here, beside their only use.
