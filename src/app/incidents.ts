@@ -157,8 +157,10 @@ export class Incidents {
 
   /** Events after `seq` that someone else recorded (another terminal, another responder). */
   async othersSince(id: string, seq: number): Promise<IncidentEvent[]> {
+    const after = await this.store.eventsAfter(id, seq);
+    // read once the events are in: an action of ours that committed meanwhile is ours, not news
     const mine = this.appended.get(id);
-    return (await this.store.eventsAfter(id, seq)).filter((e) => !mine?.has(e.seq));
+    return after.filter((e) => !mine?.has(e.seq));
   }
 }
 

@@ -240,7 +240,13 @@ export function recordStep(
         : message('step.withdrawnRecovered', { step: instance.id }),
     );
   }
-  if (instance.status !== 'pending') throw new WorkError('step.notPending', { step: instance.id, status: message(`status.${instance.status}`) });
+  if (instance.status !== 'pending') {
+    const status = message(`status.${instance.status}`);
+    // who did it, so a responder whose card was taken meanwhile knows whom to ask
+    throw instance.actor && instance.completedAt !== null
+      ? new WorkError('step.notPendingBy', { step: instance.id, status, actor: instance.actor, at: formatShort(instance.completedAt, state.opened.timezone) })
+      : new WorkError('step.notPending', { step: instance.id, status });
+  }
   if (outcome === 'done') {
     if (def.requires.includes('note') && !detail.note?.trim()) throw new InputError('step.noteRequired', { step: instance.id });
     if (def.decision) checkOption(def.decision, detail.outcome, () => message('step.outcomeRequired', { step: instance.id, decision: def.decision!.id, known: optionList(def.decision!) }));

@@ -223,6 +223,7 @@ export const en = {
   'step.unknown': "step \"{step}\" is not in playbook {playbook} (steps: {known})",
   'step.notApplicable': "step \"{step}\" does not apply to this incident (tier {tier}, direction {direction})",
   'step.notPending': "step \"{step}\" is already {status}",
+  'step.notPendingBy': "step \"{step}\" is already {status}: {actor} at {at}",
   'step.withdrawnNow': "step \"{step}\" was withdrawn: it no longer applies at tier {tier}, direction {direction}",
   'step.noteRequired': "step \"{step}\" requires a note as evidence: add --note",
   'step.reasonRequired': "skipping step \"{step}\" requires a reason: add --reason",

@@ -225,6 +225,7 @@ export const zh: Record<MessageKey, string> = {
   'step.unknown': "步骤 \"{step}\" 不在预案 {playbook} 中（步骤：{known}）",
   'step.notApplicable': "步骤 \"{step}\" 不适用于本事件（级别 {tier}，处置方向 {direction}）",
   'step.notPending': "步骤 \"{step}\" 已是{status}状态",
+  'step.notPendingBy': "步骤 \"{step}\" 已是{status}状态：{actor} 于 {at}",
   'step.withdrawnNow': "步骤 \"{step}\" 已不再适用：级别 {tier}、处置方向 {direction} 下无需执行",
   'step.noteRequired': "步骤 \"{step}\" 需要填写备注作为证据：请加 --note",
   'step.reasonRequired': "跳过步骤 \"{step}\" 需要说明理由：请加 --reason",

@@ -63,5 +63,13 @@ export interface IncidentStore extends StoreReader {
   listJson(filter: ListFilter): Promise<string>;
   /** Checks one chain; `visit` sees every row as it is checked. */
   verify(incidentId: string, key: string | undefined, visit?: (row: EventRow) => void): Promise<ChainReport>;
+  /**
+   * Calls onChange (at most about once a second on SQLite, which is polled; at once on
+   * PostgreSQL, which LISTENs) when the incident's chain has grown, by anyone. Returns the stop.
+   */
+  watch(incidentId: string, onChange: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** How often a store without a change feed (SQLite) looks at an incident's head. */
+export const WATCH_POLL_MS = 1000;

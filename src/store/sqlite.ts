@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { WorkError } from '../errors.js';
 import type { EventRow } from './hash.js';
-import type { IncidentStore, ListFilter, StoreTransaction } from './port.js';
+import { WATCH_POLL_MS, type IncidentStore, type ListFilter, type StoreTransaction } from './port.js';
 import { AuditStore, translate, type OpenOptions } from './store.js';
 import { verifyIncident } from './verify.js';
 
@@ -115,6 +115,25 @@ export class SqliteStore implements IncidentStore {
 
   async verify(id: string, key: string | undefined, visit?: (row: EventRow) => void) {
     return verifyIncident(this.audit, id, key, visit);
+  }
+
+  /** Polls the head (SQLite has no change feed): another process's commit shows within a poll. */
+  watch(id: string, onChange: () => void): () => void {
+    let seen = this.audit.headSeq(id);
+    const timer = setInterval(() => {
+      let head: number;
+      try {
+        head = this.audit.headSeq(id);
+      } catch {
+        return; // busy or closing: the next poll looks again
+      }
+      if (head > seen) {
+        seen = head;
+        onChange();
+      }
+    }, WATCH_POLL_MS);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,10 @@
 // Responders hold SELECT, INSERT on events and EXECUTE on the two functions below, nothing
 // else: the listing and the id counters are written only by functions owned by the owner.
 
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
+
+/** The channel every append is announced on (migration 2), payload `incident_id:seq`. */
+export const CHANGE_CHANNEL = 'sec_incident_events';
 
 /** A schema name as an SQL identifier; names are checked to [a-z_][a-z0-9_]* before they get here. */
 export function ident(name: string): string {
@@ -168,6 +171,19 @@ export function migrations(schema: string): string[] {
 
     REVOKE ALL ON FUNCTION ${s}.next_incident_id(text, text), ${s}.import_events(text), ${s}.rebuild_listing(),
       ${s}.project_row(${s}.events), ${s}.project_event(), ${s}.check_recorder(), ${s}.refuse_change() FROM PUBLIC;
+    `,
+    // 2: the change feed. Every append is announced on one channel, `incident_id:seq`, delivered
+    // at commit; walks LISTEN and show what others record while their prompt is open. pg_notify
+    // needs no grant, LISTEN none either: responders' rights stay as they were.
+    `
+    CREATE FUNCTION ${s}.notify_event() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('${CHANGE_CHANNEL}', NEW.incident_id || ':' || NEW.seq);
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER events_notify AFTER INSERT ON ${s}.events
+      FOR EACH ROW EXECUTE PROCEDURE ${s}.notify_event();
+    REVOKE ALL ON FUNCTION ${s}.notify_event() FROM PUBLIC;
     `,
   ];
 }

@@ -8,11 +8,11 @@ import { WorkError } from '../../errors.js';
 import type { IncidentEvent } from '../../engine/events.js';
 import { formatInZone } from '../../time/zone.js';
 import type { EventRow } from '../hash.js';
-import type { IncidentStore, IncidentSummary, ListFilter, StoreTransaction } from '../port.js';
+import { WATCH_POLL_MS, type IncidentStore, type IncidentSummary, type ListFilter, type StoreTransaction } from '../port.js';
 import { rowToEvent } from '../store.js';
 import { verifyRows, type ChainReport } from '../verify.js';
 import { connect, LOCK_SPACE, MAX_ATTEMPTS, RETRYABLE, sqlState, translatePg, type Query } from './connection.js';
-import { ident, migrations, PG_SCHEMA_VERSION, responderGrants } from './schema.js';
+import { CHANGE_CHANNEL, ident, migrations, PG_SCHEMA_VERSION, responderGrants } from './schema.js';
 import type { PgTarget } from './target.js';
 import { PgTransaction, readHead, readRows } from './transaction.js';
 
@@ -59,6 +59,11 @@ export class PgStore implements IncidentStore {
 
   /** Set when the server went away (restarted, say): the next action connects again. */
   private lost = false;
+
+  /** The change feed: watchers by incident, and the connection that LISTENs for them. */
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private listener: Promise<pg.Client | undefined> | undefined;
+  private feedUp = false;
 
   private constructor(
     private client: pg.Client,
@@ -215,7 +220,73 @@ export class PgStore implements IncidentStore {
     return verifyRows(id, rows, key, recorded);
   }
 
+  /**
+   * LISTENs on a connection of its own (the action connection is busy in transactions); while
+   * that connection is down the head is polled instead, and the LISTEN tried again.
+   */
+  watch(id: string, onChange: () => void): () => void {
+    const mine = this.watchers.get(id) ?? new Set<() => void>();
+    mine.add(onChange);
+    this.watchers.set(id, mine);
+    this.listener ??= this.listen();
+    let seen = -1;
+    let polling = false;
+    const timer = setInterval(() => {
+      if (this.feedUp || polling) return;
+      polling = true;
+      this.listener ??= this.listen();
+      this.headSeq(id)
+        .then((head) => {
+          if (seen >= 0 && head > seen) onChange();
+          seen = head;
+        })
+        .catch(() => undefined) // the server is away: the walk says so when it next records
+        .finally(() => (polling = false));
+    }, WATCH_POLL_MS);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      mine.delete(onChange);
+      if (mine.size === 0) this.watchers.delete(id);
+      if (this.watchers.size === 0) void this.unlisten();
+    };
+  }
+
+  private async listen(): Promise<pg.Client | undefined> {
+    let client: pg.Client | undefined;
+    const down = () => {
+      this.feedUp = false;
+      this.listener = undefined;
+    };
+    try {
+      client = await connect(this.target, down);
+      client.on('notification', (n) => {
+        if (n.channel !== CHANGE_CHANNEL || !n.payload) return;
+        // `incident_id:seq`; ids contain no colon, but the seq is the last field either way
+        const id = n.payload.slice(0, n.payload.lastIndexOf(':'));
+        for (const f of [...(this.watchers.get(id) ?? [])]) f();
+      });
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      this.feedUp = true;
+      return client;
+    } catch {
+      await client?.end().catch(() => undefined);
+      down();
+      return undefined;
+    }
+  }
+
+  private async unlisten(): Promise<void> {
+    const pending = this.listener;
+    this.listener = undefined;
+    this.feedUp = false;
+    const client = await pending;
+    await client?.end().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
+    this.watchers.clear();
+    await this.unlisten();
     await this.queue;
     this.lost = false;
     await this.client.end().catch(() => undefined);
