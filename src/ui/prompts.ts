@@ -54,6 +54,19 @@ export interface Prompter {
   checkbox<V>(q: CheckboxQuestion<V>): Promise<V[]>;
   /** From now on an interrupted prompt tells how to resume this incident. */
   resumable(id: string): void;
+  /**
+   * Asks the open prompt to give way (someone else recorded something): it rejects with
+   * PromptGaveWay. An input holding typed text keeps going, as does no prompt at all: false.
+   */
+  giveWay(): boolean;
+}
+
+/** A prompt closed by giveWay(), not by the responder: nothing was answered. */
+export class PromptGaveWay extends Error {
+  override readonly name = 'PromptGaveWay';
+  constructor() {
+    super('the prompt gave way to news from other responders');
+  }
 }
 
 /** Interactive commands refuse at once without a terminal: inquirer would wait forever. */
@@ -146,10 +159,11 @@ export interface PromptOptions {
 }
 
 /** Ctrl-C (inquirer's ExitPromptError) becomes an InterruptedError that says how to go on. */
-async function guarded<T>(ask: () => Promise<T>, id: () => string | undefined): Promise<T> {
+async function guarded<T>(ask: () => Promise<T>, id: () => string | undefined, gaveWay?: AbortSignal): Promise<T> {
   try {
     return await ask();
   } catch (error) {
+    if (gaveWay?.aborted) throw new PromptGaveWay();
     const name = (error as Error)?.name;
     if (name === 'ExitPromptError' || name === 'AbortPromptError') throw new InterruptedError(interruptedMessage(id()));
     throw error;
@@ -164,22 +178,47 @@ export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
   const context = { ...streams };
   const id = () => incident;
   const lib = () => import('@inquirer/prompts');
+  // the prompt open now, and whether it may be closed without losing what was typed
+  let open: { controller: AbortController; yields: () => boolean } | undefined;
+  const held = async <T>(ask: (ctx: typeof context & { signal: AbortSignal }) => Promise<T>, yields: () => boolean = () => true): Promise<T> => {
+    const controller = new AbortController();
+    const mine = { controller, yields };
+    open = mine;
+    try {
+      return await guarded(() => ask({ ...context, signal: controller.signal }), id, controller.signal);
+    } finally {
+      if (open === mine) open = undefined;
+    }
+  };
   return {
     async select<V>(q: SelectQuestion<V>) {
       const { select, Separator } = await lib();
-      return guarded(() => select(selectConfig(q, theme, (s) => new Separator(s)), context) as Promise<V>, id);
+      return held((c) => select(selectConfig(q, theme, (s) => new Separator(s)), c) as Promise<V>);
     },
     async input(q: InputQuestion) {
       const { input } = await lib();
-      return guarded(() => input(inputConfig(q, theme), context), id);
+      // the transformer sees the line at every keystroke: typed text is never thrown away
+      let typed = '';
+      const transformer = (value: string, { isFinal }: { isFinal: boolean }) => {
+        typed = value;
+        return isFinal ? theme.style.answer(value) : value;
+      };
+      return held((c) => input({ ...inputConfig(q, theme), transformer }, c), () => typed === '');
     },
     async confirm(q: ConfirmQuestion) {
       const { confirm } = await lib();
-      return guarded(() => confirm(confirmConfig(q, theme), context), id);
+      // a yes/no is the end of something begun (closing, say): it is answered, not redrawn
+      return held((c) => confirm(confirmConfig(q, theme), c), () => false);
     },
     async checkbox<V>(q: CheckboxQuestion<V>) {
       const { checkbox, Separator } = await lib();
-      return guarded(() => checkbox(checkboxConfig(q, theme, (s) => new Separator(s)), context) as Promise<V[]>, id);
+      // ticks are the responder's work, as typed text is: kept
+      return held((c) => checkbox(checkboxConfig(q, theme, (s) => new Separator(s)), c) as Promise<V[]>, () => false);
+    },
+    giveWay() {
+      if (!open?.yields()) return false;
+      open.controller.abort();
+      return true;
     },
     resumable(incidentId: string) {
       incident = incidentId;

@@ -8,6 +8,7 @@ import { resume, run } from '../../src/commands/start.js';
 import type { Context } from '../../src/context.js';
 import type { IncidentState } from '../../src/engine/fold.js';
 import { closeIncident, recordStep } from '../../src/engine/decide.js';
+import { agenda } from '../../src/engine/next.js';
 import { statusJson } from '../../src/engine/views.js';
 import { CliError, InputError, InterruptedError, WorkError } from '../../src/errors.js';
 import { messages, type Lang } from '../../src/i18n/messages.js';
@@ -23,17 +24,40 @@ type Handler = (q: Question) => unknown;
 
 const INTERRUPT = Symbol('Ctrl-C');
 
+/**
+ * An answer that keeps the prompt open while `meanwhile` runs (another responder at work); it
+ * closes when the walk asks it to give way, or, holding `typed` text, is answered with that text
+ * once the walk has asked (the responder finishes typing after the news came).
+ */
+interface Waiting {
+  waiting: true;
+  meanwhile: () => Promise<void>;
+  typed?: string;
+}
+const waitWhile = (meanwhile: () => Promise<void>, typed?: string): (() => Waiting) => () => ({ waiting: true, meanwhile, ...(typed !== undefined ? { typed } : {}) });
+
 const script = vi.hoisted(() => ({
   handler: undefined as undefined | ((q: unknown) => unknown),
   asked: [] as { kind: string; key: string; message: string; choices?: unknown[]; validate?: (v: string) => true | string }[],
   incident: undefined as string | undefined,
+  open: undefined as undefined | { typed?: string; resolve: (v: unknown) => void; reject: (e: unknown) => void },
+  gaveWay: 0,
 }));
 
 vi.mock('../../src/ui/prompts.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/ui/prompts.js')>();
   const answer = async (kind: Question['kind'], q: Question) => {
     script.asked.push({ kind, key: q.key, message: q.message, ...('choices' in q ? { choices: q.choices } : {}), ...('validate' in q ? { validate: q.validate } : {}) });
-    const value = await script.handler!({ ...q, kind });
+    let value = await script.handler!({ ...q, kind });
+    if (value && typeof value === 'object' && 'waiting' in value) {
+      const w = value as Waiting;
+      const answered = new Promise((resolve, reject) => {
+        script.open = { ...(w.typed !== undefined ? { typed: w.typed } : {}), resolve, reject };
+      });
+      answered.catch(() => undefined); // it may give way before meanwhile() is through
+      await w.meanwhile();
+      value = await answered;
+    }
     if (value === INTERRUPT) throw new CliInterrupted(real.interruptedMessage(script.incident));
     if (kind === 'input' && 'validate' in q && q.validate) {
       const verdict = q.validate(String(value));
@@ -59,6 +83,18 @@ vi.mock('../../src/ui/prompts.js', async (importOriginal) => {
         checkbox: (q) => answer('checkbox', { ...q, kind: 'checkbox' } as Question) as never,
         resumable: (id) => {
           script.incident = id;
+        },
+        giveWay: () => {
+          const open = script.open;
+          if (!open) return false;
+          script.open = undefined;
+          if (open.typed !== undefined) {
+            open.resolve(open.typed);
+            return false;
+          }
+          script.gaveWay++;
+          open.reject(new real.PromptGaveWay());
+          return true;
         },
       };
     },
@@ -153,6 +189,8 @@ const FLAGS = {
 beforeEach(() => {
   script.asked.length = 0;
   script.handler = undefined;
+  script.open = undefined;
+  script.gaveWay = 0;
 });
 
 describe('start: the opening questions', () => {
@@ -578,6 +616,93 @@ describe('start: a card gone stale', () => {
   });
 });
 
+/** Another responder, on a connection of their own, completes the step the walk shows (or the one after). */
+function desk(r: Run, taken: { step?: string }, which = 0): () => Promise<void> {
+  return async () => {
+    const service = await incidents(r.ctx);
+    try {
+      const state = await service.load(openedId(r));
+      const step = agenda(state, r.clock.now)[which]!;
+      taken.step = step.id;
+      await service.act(state.id, (s) => recordStep(s, step.id, 'done', { note: 'done from the desk' }, r.clock.now, 'lisi'));
+    } finally {
+      await service.store.close();
+    }
+  };
+}
+
+const deskLine = (step: string) => new RegExp(`^[\\d-]* ?\\d\\d:\\d\\d lisi \\([^)]+\\): done: ${step.replace('#', '\\#')} — done from the desk( —.*)?$`, 'gm');
+
+/** Runs the walk while another responder works (SPEC §6, issue 13 "Working together"). */
+async function whileOpen(r: Run): Promise<void> {
+  const taken: { step?: string } = {};
+  script.handler = answers(r, [...OPENING, ['teams.reached', []], ['teams.noneReached', true], ['action', waitWhile(desk(r, taken))], ['action', 'pause']]) as never;
+  expect(await run(r.ctx, [], FLAGS)).toBe(0);
+  expect(r.errors).toEqual([]);
+  expect(script.gaveWay).toBe(1);
+  const output = r.output.join('\n');
+  expect(output.match(deskLine(taken.step!))).toHaveLength(1);
+  // the card came again, under the line, and it is not the one the desk did
+  const after = output.slice(output.search(deskLine(taken.step!)));
+  expect(after).toMatch(/^\[[^\]]+\] .+ \([\w#-]+\)$/m);
+  expect(after).not.toMatch(new RegExp(`^\\[[^\\]]+\\] .+ \\(${taken.step}\\)$`, 'm'));
+  expect(keys().filter((k) => k === 'action')).toHaveLength(2);
+  const state = await load(r, openedId(r));
+  expect(state.steps.find((s) => s.id === taken.step)).toMatchObject({ status: 'done', actor: 'lisi' });
+}
+
+describe('start: what others record while a prompt is open', () => {
+  it('SQLite (polled): the open menu gives way, the line is shown, the next card follows', async () => {
+    await whileOpen(setup());
+  });
+
+  it('a note being typed is kept: the prompt stays, the line comes after it is answered', async () => {
+    const r = setup();
+    const taken: { step?: string } = {};
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['action', 'done'],
+      ['done.note', waitWhile(desk(r, taken, 1), 'my own words')],
+      ['action', 'pause'],
+    ]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    expect(script.gaveWay).toBe(0);
+    expect(r.errors).toEqual([]);
+    const output = r.output.join('\n');
+    expect(output.match(deskLine(taken.step!))).toHaveLength(1);
+    const state = await load(r, openedId(r));
+    const mine = state.steps.filter((s) => s.note === 'my own words');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ status: 'done' });
+    expect(mine[0]!.actor).not.toBe('lisi');
+  });
+
+  it('the card done meanwhile while its note was typed: refused, naming who did it, the note kept', async () => {
+    const r = setup();
+    const taken: { step?: string } = {};
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['action', 'done'],
+      ['done.note', waitWhile(desk(r, taken), 'my own words')],
+      ['action', 'pause'],
+    ]) as never;
+    expect(await run(r.ctx, [], FLAGS)).toBe(0);
+    expect(r.errors.join('\n')).toMatch(new RegExp(`step "${taken.step}" is already done: lisi at [\\d-]* ?\\d\\d:\\d\\d`));
+    const state = await load(r, openedId(r));
+    const step = state.steps.find((s) => s.id === taken.step)!;
+    expect(step).toMatchObject({ status: 'done', actor: 'lisi' });
+    expect(step.notes.map((n) => n.text)).toContain('my own words');
+    const store = await openIncidentStore(r.ctx.db, { env: {} });
+    const done = (await store.rows(state.id)).filter((row) => row.type === 'step.completed' && JSON.parse(row.payload).step === taken.step);
+    await store.close();
+    expect(done).toHaveLength(1);
+  });
+});
+
 describe('start: the regulatory lane (SPEC §4.1, §4.2)', () => {
   it('asks when the fault began, asks a decision step\'s outcome in its own words, and undoes my last completion', async () => {
     const r = setup();
@@ -715,6 +840,12 @@ describe('language', () => {
 
 describe('start on a shared PostgreSQL store', () => {
   const pgs = pgSchemas('start');
+
+  it('LISTEN/NOTIFY: the open menu gives way to what another connection records', async () => {
+    const schema = pgs.schema();
+    await initSchema(parsePgTarget(pgUrl({ schema }), {}), 'responders');
+    await whileOpen(setup('en', pgUrl({ schema })));
+  });
 
   it('the server drops the connection while the responder types: the walk goes on, the action recorded once', async () => {
     const schema = pgs.schema();

@@ -5,6 +5,7 @@ import { lifecycle } from '../../engine/fold.js';
 import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
 import { incidentNote, jump, markDone, markRecovered, ownLastCompletion, showStatus, skip, stepNote, undoLast, updateFacts } from './actions.js';
+import { PromptGaveWay } from '../prompts.js';
 import { fitToWidth } from '../table.js';
 import { othersLine, renderCard } from './card.js';
 import { offerClose } from './close.js';
@@ -23,18 +24,58 @@ function paused(w: Walk): number {
   return 0;
 }
 
+/**
+ * While a prompt is open, what another responder records closes it (an input holding typed text
+ * excepted: its lines come once it is answered), and the walk shows their lines and the card again.
+ */
+function watchOthers(w: Walk, seen: () => number): () => void {
+  let checking = false;
+  let again = false;
+  const check = (): void => {
+    if (checking) {
+      again = true;
+      return;
+    }
+    checking = true;
+    w.service
+      .othersSince(w.id, seen())
+      .then((news) => {
+        if (news.length > 0) w.ask.giveWay();
+      })
+      .catch(() => undefined) // a store gone away is said by the next action, not by the watch
+      .finally(() => {
+        checking = false;
+        if (again) {
+          again = false;
+          check();
+        }
+      });
+  };
+  return w.service.store.watch(w.id, check);
+}
+
 export async function walk(w: Walk): Promise<number> {
+  // what the log held when this walk last looked: anything newer not recorded here is someone else's
+  let seen = (await w.service.load(w.id)).events;
+  const stop = watchOthers(w, () => seen);
+  try {
+    return await walkOn(w, () => seen, (n) => (seen = n));
+  } finally {
+    stop();
+  }
+}
+
+async function walkOn(w: Walk, seenNow: () => number, saw: (n: number) => void): Promise<number> {
   const { t } = w.ctx.messages;
   let focus: string | undefined;
   let closeOffered = false;
-  // what the log held when this walk last looked: anything newer not recorded here is someone else's
-  let seen = (await w.service.load(w.id)).events;
   for (;;) {
+    const seen = seenNow();
     const state = await w.service.load(w.id);
     for (const event of await w.service.othersSince(w.id, seen)) {
       if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(w.ctx.messages, state, event, w.service.store.recorderVerified), w.ctx.columns));
     }
-    seen = state.events;
+    saw(state.events);
     if (lifecycle(state) === 'closed') {
       w.ctx.out(t('incident.isClosed', { id: w.id }));
       return 0;
@@ -123,6 +164,11 @@ export async function walk(w: Walk): Promise<number> {
           return paused(w);
       }
     } catch (error) {
+      // news from others closed the prompt: their lines, then the same card (if still pending)
+      if (error instanceof PromptGaveWay) {
+        focus ??= step?.id;
+        continue;
+      }
       // a refused action (e.g. the engine's own checks) is reported and the walk goes on
       if (error instanceof CliError && !(error instanceof InterruptedError)) {
         w.ctx.err(w.ctx.messages.say(error.said));
