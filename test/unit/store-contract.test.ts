@@ -11,6 +11,7 @@ import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from
 import type { IncidentStore } from '../../src/store/port.js';
 import { WorkError } from '../../src/errors.js';
 import { LOCK_SPACE, lockKey } from '../../src/store/postgres/connection.js';
+import { migrations } from '../../src/store/postgres/schema.js';
 import { initSchema, PgStore } from '../../src/store/postgres/store.js';
 import { parsePgTarget } from '../../src/store/postgres/target.js';
 import { migrate } from '../../src/store/schema.js';
@@ -85,7 +86,33 @@ const backends: Backend[] = [
   },
 ];
 
+/** Resolves at the watcher's next call. */
+const nextChange = (store: IncidentStore, id: string): { seen: Promise<void>; stop: () => void } => {
+  let stop = () => undefined as void;
+  const seen = new Promise<void>((done) => {
+    stop = store.watch(id, () => done());
+  });
+  return { seen, stop };
+};
+
 describe.each(backends)('the store contract on $name', (backend) => {
+  it('watch: an append by another connection is told to that incident\'s watchers, not to others', async () => {
+    const { store, another } = await backend.fresh();
+    const id = 'INC-20260316-001';
+    await store.transact((tx) => tx.append(id, [opened('a')]), id);
+    let elsewhere = 0;
+    const stopOther = store.watch('INC-20260316-002', () => elsewhere++);
+    const change = nextChange(store, id);
+    const writer = await another();
+    await writer.transact((tx) => tx.append(id, [note('from another desk')]), id);
+    await change.seen;
+    change.stop();
+    stopOther();
+    expect(elsewhere).toBe(0);
+    if (writer !== store) await writer.close();
+    await store.close();
+  });
+
   it('appends a linear chain: seq from 1, each event linked to the one before, recorded_by stamped', async () => {
     const { store, recordedBy } = await backend.fresh();
     const id = 'INC-20260316-001';
@@ -306,11 +333,45 @@ describe('migrations', () => {
   it('PostgreSQL: db init is idempotent and versioned; a store not initialised or newer is refused clearly', async () => {
     const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
     expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/no sec-incident store in schema/);
-    expect(await initSchema(target, 'r')).toMatchObject({ from: 0, to: 1 });
-    expect(await initSchema(target, 'r')).toMatchObject({ from: 1, to: 1 });
+    expect(await initSchema(target, 'r')).toMatchObject({ from: 0, to: 2 });
+    expect(await initSchema(target, 'r')).toMatchObject({ from: 2, to: 2 });
     await ownerQuery(`UPDATE "${target.schema}".meta SET value = '99' WHERE key = 'schema_version'`);
     expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/newer sec-incident \(schema 99/);
     expect(messages('en').error(await initSchema(target, 'r').catch((e: unknown) => e))).toMatch(/newer sec-incident/);
+  });
+});
+
+describe('PostgreSQL: the change feed (schema 2)', () => {
+  it('a store at version 1 migrates forward; a responder with the printed grants is heard by a LISTENing walk', async () => {
+    const schema = pgs.schema();
+    const s = `"${schema}"`;
+    await ownerQuery(`CREATE SCHEMA ${s}; CREATE TABLE ${s}.meta (key text PRIMARY KEY, value text NOT NULL);`);
+    await ownerQuery(migrations(schema)[0]!);
+    await ownerQuery(`INSERT INTO ${s}.meta VALUES ('schema_version', '1')`);
+    const target = parsePgTarget(pgUrl({ schema }), process.env);
+    expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/is at version 1, this sec-incident needs 2: its owner runs `sec-incident db init`/);
+    const role = await pgs.role();
+    const { from, to, grants } = await initSchema(target, role);
+    expect({ from, to }).toEqual({ from: 1, to: 2 });
+    await ownerQuery(grants.join('\n'));
+    const asResponder = new URL(TEST_PG);
+    asResponder.username = role;
+    const responder = await PgStore.open(parsePgTarget(pgUrl({ schema }, asResponder.toString()), process.env));
+    const walk = await PgStore.open(target);
+    const id = 'INC-20260316-001';
+    // the channel itself, heard by a responder's own session: `incident_id:seq`, at commit
+    const listener = new pg.Client({ connectionString: asResponder.toString() });
+    await listener.connect();
+    await listener.query('LISTEN sec_incident_events');
+    const heard = new Promise<string | undefined>((done) => listener.on('notification', (n) => done(n.payload)));
+    const change = nextChange(walk, id);
+    await responder.transact((tx) => tx.append(id, [opened('a')]), id);
+    expect(await heard).toBe(`${id}:1`);
+    await listener.end();
+    await change.seen;
+    change.stop();
+    await responder.close();
+    await walk.close();
   });
 });
 

@@ -229,6 +229,12 @@ export class PgStore implements IncidentStore {
     mine.add(onChange);
     this.watchers.set(id, mine);
     this.listener ??= this.listen();
+    // what was appended before the LISTEN took hold is told too: the head then against the head now
+    const base = this.headSeq(id).catch(() => -1);
+    void this.listener.then(async (client) => {
+      const [before, now] = await Promise.all([base, client ? this.headSeq(id).catch(() => -1) : -1]);
+      if (before >= 0 && now > before && mine.has(onChange)) onChange();
+    });
     let seen = -1;
     let polling = false;
     const timer = setInterval(() => {
