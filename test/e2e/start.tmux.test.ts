@@ -5,6 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, json, PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+import { pgSchemas, pgUrl } from '../support/pg.js';
 
 let sockets = 0;
 
@@ -295,5 +296,56 @@ describe('sec-incident start in a real terminal (tmux)', () => {
       expect(shown.split('\n').filter((l) => l.length > 80), args.join(' ')).toEqual([]);
       expect(shown).toContain(args[0] === 'playbooks' ? 'holding-statement' : id);
     }
+  }, 30_000);
+});
+
+describe('working together: what another responder records while the menu is open (issue 13)', () => {
+  const pgs = pgSchemas('tmux');
+
+  /** The walk waits at its menu; `sec-incident step` in another process completes its card. */
+  async function others(t: Terminal): Promise<void> {
+    t.start(MODERATE);
+    const id = await open(t);
+    await t.waitFor(() => t.currentStep() === 'confirm-grading' && t.activeQuestion().startsWith('? What now?'), 'the first card');
+    const desk = cli(['step', id, 'confirm-grading', 'done', '--note', 'confirmed from the desk', '--actor', '李四'], { env: { SEC_INCIDENT_DB: t.db } });
+    expect(desk.code).toBe(0);
+    // no key pressed: the menu gives way, the line comes above the next card
+    const screen = await t.waitFor(
+      () => t.currentStep() === 'activate-teams' && t.activeQuestion().startsWith('? What now?'),
+      'the next card after the desk’s line',
+    );
+    const line = /^(?:[\d-]+ )?\d\d:\d\d 李四 \([^)]+\): done: confirm-grading — confirmed from the desk(?: — .*)?$/m;
+    expect(screen).toMatch(line);
+    expect(screen.search(line)).toBeLessThan(screen.lastIndexOf('(activate-teams)'));
+
+    // a note being typed is never thrown away: the prompt stays, the line comes after it
+    await t.choose('What now?', 'Add a note');
+    await t.waitFor(() => t.activeQuestion().startsWith('? Note'), 'the note');
+    t.tmux('send-keys', '-l', 'half typed');
+    expect(cli(['step', id, 'notify-leadership', 'done', '--note', 'leaders told', '--actor', '王五'], { env: { SEC_INCIDENT_DB: t.db } }).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_500)); // beyond a poll: the walk has heard of it by now
+    expect(t.activeQuestion()).toMatch(/^\? Note.*half typed/);
+    t.tmux('send-keys', 'Enter');
+    const told = /^(?:[\d-]+ )?\d\d:\d\d 王五 \([^)]+\): done: notify-leadership/m;
+    const after = await t.waitForText(told);
+    expect(after.lastIndexOf('Note recorded.')).toBeGreaterThan(0);
+    expect(after.lastIndexOf('Note recorded.')).toBeLessThan(after.search(told));
+    await t.waitFor(() => t.activeQuestion().startsWith('? What now?'), 'the menu again');
+    await t.choose('What now?', 'Pause');
+    await t.waitForText('[exit 0]');
+    const s = status(t, id);
+    expect(s.steps.filter((x) => x.id === 'confirm-grading' || x.id === 'notify-leadership').map((x) => x.status)).toEqual(['done', 'done']);
+  }
+
+  it('on SQLite (the head polled)', async () => {
+    await others(terminal());
+  }, 30_000);
+
+  it('on PostgreSQL (LISTEN/NOTIFY)', async () => {
+    const url = pgUrl({ schema: pgs.schema() });
+    expect(cli(['db', 'init', '--role', 'responders', '--db', url]).code).toBe(0);
+    const t = new Terminal(tempDir(), url);
+    terminals.push(t);
+    await others(t);
   }, 30_000);
 });
