@@ -13,6 +13,7 @@ import {
   confirmConfig,
   createPrompter,
   inputConfig,
+  PromptGaveWay,
   promptTheme,
   selectConfig,
   type CheckboxQuestion,
@@ -276,6 +277,55 @@ describe('the prompter', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterruptedError);
     expect(m.error(error)).toContain('nothing was recorded');
+  });
+});
+
+describe('giving way to news from other responders (issue 13)', () => {
+  const ctx = (tty: boolean) => ({ color: false, messages: m, stdinIsTTY: tty, stdoutIsTTY: tty }) as Context;
+  const terminal = () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    return createPrompter(ctx(true), { command: 'start', input: stdin, output: new PassThrough() });
+  };
+  const tty = () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    return { stdin, ask: createPrompter(ctx(true), { command: 'start', input: stdin, output: new PassThrough() }) };
+  };
+
+  it('an open menu gives way: not an interruption, nothing answered', async () => {
+    const ask = terminal();
+    expect(ask.giveWay()).toBe(false); // no prompt open
+    const pending = ask.select({ key: 'action', message: 'What now?', choices: [{ value: 'done', name: 'Done' }] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ask.giveWay()).toBe(true);
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PromptGaveWay);
+    expect(error).not.toBeInstanceOf(InterruptedError);
+  });
+
+  it('an empty input gives way; one holding typed text keeps it and is answered with it', async () => {
+    const empty = terminal();
+    const first = empty.input({ key: 'note', message: 'Note' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(empty.giveWay()).toBe(true);
+    expect(await first.catch((e: unknown) => e)).toBeInstanceOf(PromptGaveWay);
+
+    const { stdin, ask } = tty();
+    const typed = ask.input({ key: 'note', message: 'Note' });
+    await new Promise((r) => setTimeout(r, 50));
+    stdin.write('half typed');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ask.giveWay()).toBe(false);
+    stdin.write(' and finished\r');
+    expect(await typed).toBe('half typed and finished');
+  });
+
+  it('a yes/no is never closed under the responder', async () => {
+    const { stdin, ask } = tty();
+    const pending = ask.confirm({ key: 'close', message: 'Close?' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ask.giveWay()).toBe(false);
+    stdin.write('y\r');
+    expect(await pending).toBe(true);
   });
 });
 
