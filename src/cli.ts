@@ -29,7 +29,7 @@ type Loader = () => Promise<{ run: (ctx: Context, args: string[], opts: Record<s
 
 /** Where a run of the CLI reads and writes: the process's own streams, or a test's. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number; hasColors?: () => boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number; hasColors?: () => boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number; hasColors?: () => boolean };
   stdinIsTTY: boolean;
   env: NodeJS.ProcessEnv;
@@ -53,9 +53,9 @@ interface Run {
   exitCode: number;
 }
 
-async function makeContext(run: Run, opts: GlobalFlags & { json?: boolean }): Promise<Context> {
+async function makeContext(run: Run, opts: GlobalFlags & { json?: boolean }, readConfig = true): Promise<Context> {
   const { io } = run;
-  const settings = await resolveSettings(opts, io.env, io.cwd);
+  const settings = await resolveSettings(opts, io.env, io.cwd, readConfig);
   run.messages = messages(settings.lang);
   io.spoken?.(run.messages);
   const color = settings.color && !opts.json;
@@ -78,10 +78,11 @@ async function makeContext(run: Run, opts: GlobalFlags & { json?: boolean }): Pr
     stdinIsTTY: io.stdinIsTTY,
     stdoutIsTTY: Boolean(io.stdout.isTTY),
     columns: io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined,
+    rows: io.stdout.isTTY && (io.stdout.rows ?? 0) > 0 ? io.stdout.rows : undefined,
   };
 }
 
-function action(run: Run, load: Loader) {
+function action(run: Run, load: Loader, { readConfig = true } = {}) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     // optional arguments that were not given stay undefined
@@ -90,7 +91,7 @@ function action(run: Run, load: Loader) {
       typeof a === 'string' && /^(inc|drl)-\d{8}-\d{3,}$/i.test(a) ? a.toUpperCase() : a,
     ) as string[];
     const opts = command.optsWithGlobals() as Record<string, unknown>;
-    const ctx = await makeContext(run, opts as GlobalFlags & { json?: boolean });
+    const ctx = await makeContext(run, opts as GlobalFlags & { json?: boolean }, readConfig);
     const { run: runCommand } = await load();
     run.exitCode = (await runCommand(ctx, positional, opts)) ?? 0;
     // what the command queued for the teams goes now, within a bounded wait; the rest waits for `watch`
@@ -247,6 +248,23 @@ function buildProgram(run: Run): Command {
   gradingOptions(t, program.command('grade').description(t('cmd.grade')))
     .option('--json', t('help.json'))
     .action(action(run, () => import('./commands/grade.js')));
+
+  program
+    .command('init')
+    .description(t('cmd.init'))
+    .option('--firm-name <name>', t('help.firmName'))
+    .option('--hotline <number>', t('help.hotline'))
+    .option('--website <url>', t('help.website'))
+    .option('--timezone <zone>', t('help.timezone'))
+    .option('--playbooks-dir <dir>', t('help.playbooksDir'))
+    .option('--yes', t('help.yes'))
+    .option('--force', t('help.forceInit'))
+    .action(action(run, () => import('./commands/init.js'), { readConfig: false }));
+  program
+    .command('config')
+    .description(t('cmd.config'))
+    .option('--json', t('help.json'))
+    .action(action(run, () => import('./commands/config.js')));
 
   const playbooks = program.command('playbooks').description(t('cmd.playbooks'));
   playbooks

@@ -19,6 +19,16 @@ export interface GlobalFlags {
   color?: boolean;
 }
 
+/** Where a setting in force came from (SPEC §10: `config` shows it). */
+export type SettingSource =
+  | { from: 'flag'; name: string }
+  | { from: 'env'; name: string }
+  | { from: 'file'; file: string }
+  | { from: 'default' };
+
+export const SETTING_KEYS = ['lang', 'timezone', 'db', 'playbooks', 'templates', 'firm.name', 'firm.hotline', 'firm.website', 'notify.lead'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
 export interface Settings {
   lang: Lang;
   color: boolean;
@@ -30,6 +40,9 @@ export interface Settings {
   configFile?: string;
   /** How long before a step's due time its owner is reminded (SPEC §9 `notify.lead`; default 10m). */
   notifyLead?: string;
+  sources?: Record<SettingKey, SettingSource>;
+  /** The database the current folder's sec-incident.yaml names (or the default it implies); undefined without one. */
+  folderDb?: string;
 }
 
 const root = packageRoot();
@@ -48,6 +61,21 @@ export function resumeTarget(ctx: { db: string; env: NodeJS.ProcessEnv }, id: st
   return resolve(ctx.db) === defaultDbPath(ctx.env) ? id : `${id} --db ${shellWord(resolve(ctx.db))}`;
 }
 
+/** The firm-wide file looked for when the current folder has none: $XDG_CONFIG_HOME/sec-incident/config.yaml. */
+export function userConfigFile(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'sec-incident', 'config.yaml');
+}
+
+/** The config file in force: --config, SEC_INCIDENT_CONFIG, ./sec-incident.yaml, then the user's (SPEC §10). */
+export function configFileFor(flags: Pick<GlobalFlags, 'config'>, env: NodeJS.ProcessEnv, cwd: string): { file: string; explicit: boolean } {
+  const explicit = flags.config ?? env.SEC_INCIDENT_CONFIG;
+  if (explicit) return { file: resolve(cwd, explicit), explicit: true };
+  const local = join(cwd, 'sec-incident.yaml');
+  if (existsSync(local)) return { file: local, explicit: false };
+  const user = userConfigFile(env);
+  return { file: existsSync(user) ? user : local, explicit: false };
+}
+
 export function parseLang(value: string): Lang {
   if (value !== 'zh' && value !== 'en') throw new InputError('arg.lang', { value });
   return value;
@@ -62,30 +90,41 @@ export function earlyLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang
   return langFromLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
 }
 
-export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Settings> {
-  const explicit = flags.config ?? env.SEC_INCIDENT_CONFIG;
-  const configFile = explicit ? resolve(cwd, explicit) : join(cwd, 'sec-incident.yaml');
-  if (explicit && !existsSync(configFile)) throw new InputError('config.notFound', { file: configFile });
+async function readConfigFile(configFile: string): Promise<{ file: import('./playbook/schema.js').ConfigFile; source: import('./playbook/yaml.js').YamlSource }> {
+  // yaml and zod load only when there is a file to check
+  const [{ parseFile }, { configSchema }] = await Promise.all([import('./playbook/library.js'), import('./playbook/schema.js')]);
+  const parsed = parseFile(configFile, configSchema);
+  if (!parsed.ok) throw new InputError('config.invalid', {}, parsed.problems);
+  return { file: parsed.value, source: parsed.source };
+}
+
+/** `readFile: false` is for `init`, which writes the file: one missing or broken must not stop it. */
+export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv, cwd: string, readFile = true): Promise<Settings> {
+  const { file: configFile, explicit } = configFileFor(flags, env, cwd);
+  if (readFile && explicit && !existsSync(configFile)) throw new InputError('config.notFound', { file: configFile });
   let file: import('./playbook/schema.js').ConfigFile = {};
   let base = cwd;
   let source: import('./playbook/yaml.js').YamlSource | undefined;
-  if (existsSync(configFile)) {
-    // yaml and zod load only when there is a file to check
-    const [{ parseFile }, { configSchema }] = await Promise.all([import('./playbook/library.js'), import('./playbook/schema.js')]);
-    const parsed = parseFile(configFile, configSchema);
-    if (!parsed.ok) throw new InputError('config.invalid', {}, parsed.problems);
-    file = parsed.value;
-    source = parsed.source;
+  const found = readFile && existsSync(configFile);
+  if (found) {
+    ({ file, source } = await readConfigFile(configFile));
     base = dirname(configFile);
   }
+  const fromFile: SettingSource = { from: 'file', file: configFile };
+  const sources = {} as Record<SettingKey, SettingSource>;
 
   // SEC_INCIDENT_LANG and the file's lang are deliberate choices; LANG is only the system default
-  const lang = flags.lang
-    ? parseLang(flags.lang)
-    : env.SEC_INCIDENT_LANG
-      ? parseLang(env.SEC_INCIDENT_LANG)
-      : (file.lang ?? langFromLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG));
+  let lang: Lang;
+  if (flags.lang) [lang, sources.lang] = [parseLang(flags.lang), { from: 'flag', name: '--lang' }];
+  else if (env.SEC_INCIDENT_LANG) [lang, sources.lang] = [parseLang(env.SEC_INCIDENT_LANG), { from: 'env', name: 'SEC_INCIDENT_LANG' }];
+  else if (file.lang) [lang, sources.lang] = [file.lang, fromFile];
+  else {
+    const locale = env.LC_ALL ? 'LC_ALL' : env.LC_MESSAGES ? 'LC_MESSAGES' : env.LANG ? 'LANG' : undefined;
+    lang = langFromLocale(locale ? env[locale] : undefined);
+    sources.lang = locale ? { from: 'env', name: locale } : { from: 'default' };
+  }
   const timezone = env.SEC_INCIDENT_TIMEZONE || file.timezone || 'Asia/Shanghai';
+  sources.timezone = env.SEC_INCIDENT_TIMEZONE ? { from: 'env', name: 'SEC_INCIDENT_TIMEZONE' } : file.timezone ? fromFile : { from: 'default' };
   // Intl's time-zone data is slow to wake: only a zone someone configured is checked
   if (timezone !== 'Asia/Shanghai' && !isValidTimeZone(timezone)) {
     const said = message('config.timezone', { tz: timezone });
@@ -94,27 +133,44 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
     throw new InputError('config.invalid', {}, [{ ...locate(source, ['timezone']), message: said }]);
   }
 
-  const pick = (flag: string | undefined, envName: string, fromFile: string | undefined, fallback: string) =>
-    flag ? resolve(cwd, flag) : env[envName] ? resolve(cwd, env[envName]!) : fromFile ? resolve(base, fromFile) : fallback;
+  const pick = (key: SettingKey, flag: string | undefined, flagName: string, envName: string, inFile: string | undefined, fallback: string) => {
+    if (flag) return (sources[key] = { from: 'flag', name: flagName }), locate(cwd, flag);
+    if (env[envName]) return (sources[key] = { from: 'env', name: envName }), locate(cwd, env[envName]!);
+    if (inFile) return (sources[key] = fromFile), locate(base, inFile);
+    return (sources[key] = { from: 'default' }), fallback;
+  };
+  const firm: Firm = { ...file.firm };
+  for (const k of ['name', 'hotline', 'website'] as const) sources[`firm.${k}`] = firm[k] ? fromFile : { from: 'default' };
+  sources['notify.lead'] = file.notify?.lead ? fromFile : { from: 'default' };
 
+  const db = pick('db', flags.db, '--db', 'SEC_INCIDENT_DB', file.db, defaultDbPath(env));
   return {
     lang,
     color: flags.color !== false && !env.NO_COLOR,
     // a postgres:// URL names a server, not a path: it is kept as given (SPEC §6)
-    db: pickDb(flags.db || env.SEC_INCIDENT_DB || undefined, file.db, cwd, base, env),
-    playbooksDir: pick(flags.playbooks, 'SEC_INCIDENT_PLAYBOOKS', file.playbooks, BUNDLED_PLAYBOOKS),
-    templatesDir: pick(flags.templates, 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES),
+    db,
+    playbooksDir: pick('playbooks', flags.playbooks, '--playbooks', 'SEC_INCIDENT_PLAYBOOKS', file.playbooks, BUNDLED_PLAYBOOKS),
+    templatesDir: pick('templates', flags.templates, '--templates', 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES),
     timezone,
-    firm: { ...file.firm },
+    firm,
     notifyLead: file.notify?.lead ?? '10m',
-    configFile: existsSync(configFile) ? configFile : undefined,
+    configFile: found ? configFile : undefined,
+    sources,
+    folderDb: readFile ? await folderDb(cwd, configFile, file, env) : undefined,
   };
 }
 
-function pickDb(given: string | undefined, fromFile: string | undefined, cwd: string, base: string, env: NodeJS.ProcessEnv): string {
-  if (given) return isPostgresUrl(given) ? given : resolve(cwd, given);
-  if (fromFile) return isPostgresUrl(fromFile) ? fromFile : resolve(base, fromFile);
-  return defaultDbPath(env);
+/** A database URL is kept as written; a file path is resolved against the folder it was given in. */
+function locate(base: string, value: string): string {
+  return isPostgresUrl(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : resolve(base, value);
+}
+
+/** What the current folder's own sec-incident.yaml would give for the database (SPEC §10). */
+async function folderDb(cwd: string, configFile: string, file: import('./playbook/schema.js').ConfigFile, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const local = join(cwd, 'sec-incident.yaml');
+  if (!existsSync(local)) return undefined;
+  const db = configFile === local ? file.db : (await readConfigFile(local).catch(() => ({ file: {} as typeof file }))).file.db;
+  return db ? locate(cwd, db) : defaultDbPath(env);
 }
 
 export function defaultActor(env: NodeJS.ProcessEnv): string {

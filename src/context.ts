@@ -18,6 +18,8 @@ export interface Context extends Settings {
   stdoutIsTTY: boolean;
   /** The terminal's width when stdout is one; tables fit it. Undefined for pipes and files. */
   columns?: number;
+  /** The terminal's height when stdout is one: text taller than it goes through a pager. */
+  rows?: number;
 }
 
 export function printJson(ctx: Context, value: unknown): void {

@@ -31,6 +31,8 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+    // never the developer's own ~/.config/sec-incident/config.yaml
+    XDG_CONFIG_HOME: join(tmpdir(), 'sec-incident-no-user-config'),
     NO_COLOR: '1',
     LANG: 'en_US.UTF-8',
     SEC_INCIDENT_PLAYBOOKS: PLAYBOOKS,

@@ -3,6 +3,7 @@
 // end (start, the script commands, drill) comes through here, and withIncidents() is where a
 // command's store is opened and closed.
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defaultActor } from '../config.js';
 import type { Context } from '../context.js';
 import { CliError, DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
@@ -11,6 +12,9 @@ import type { EventDraft, IncidentEvent, OpenedPayload } from '../engine/events.
 import { cloneState, evolve, fold, type IncidentState } from '../engine/fold.js';
 import { planNotices } from '../notify/outbox.js';
 import { loadCalendar, sha256 } from '../playbook/library.js';
+import type { Team } from '../playbook/schema.js';
+import { maskDb } from '../setup/config-file.js';
+import { readinessGaps } from '../setup/readiness.js';
 import { auditKey } from '../store/hash.js';
 import { isPostgresUrl, openIncidentStore } from '../store/open.js';
 import type { IncidentStore, StoreReader, StoreTransaction } from '../store/port.js';
@@ -178,6 +182,7 @@ export function playbookDrift(state: IncidentState): Message | undefined {
 
 /** The store --db names: an SQLite file (created on first write) or a shared PostgreSQL (SPEC §6). */
 export function openStore(ctx: Context, readonly = false): Promise<IncidentStore> {
+  if (!readonly) announceDb(ctx);
   return openIncidentStore(ctx.db, { readonly, key: auditKey(ctx.env), recordedBy: defaultActor(ctx.env), env: ctx.env });
 }
 
@@ -216,4 +221,32 @@ export async function withIncidents<T>(opening: Promise<Incidents>, fn: (service
   } finally {
     await service.store.close();
   }
+}
+
+/** The runs that have said which database they write to: once a run, without a module-level flag per process. */
+const announced = new WeakSet<Context>();
+
+/**
+ * A command that writes says where, once, when that is not the database the current folder's
+ * sec-incident.yaml gives: a responder in another folder must not record into a private file
+ * unawares (SPEC §10). A --db typed on the command line is known to whoever typed it.
+ */
+export function announceDb(ctx: Context): void {
+  if (announced.has(ctx) || !ctx.sources || ctx.sources.db.from === 'flag') return;
+  const same = (a: string, b: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? a === b : resolve(ctx.cwd, a) === resolve(ctx.cwd, b));
+  if (ctx.folderDb !== undefined && same(ctx.folderDb, ctx.db)) return;
+  announced.add(ctx);
+  ctx.err(
+    ctx.folderDb === undefined
+      ? ctx.messages.t('db.noFolderConfig', { db: maskDb(ctx.db) })
+      : ctx.messages.t('db.elsewhere', { db: maskDb(ctx.db), folder: maskDb(ctx.folderDb) }),
+  );
+}
+
+/** A real incident opened on a set-up that is not ready: said once, briefly, before anything else. */
+export function warnIfNotReady(ctx: Context, teams: readonly Team[]): void {
+  const gaps = readinessGaps(ctx.firm, teams);
+  if (gaps.length === 0) return;
+  const { t, lang } = ctx.messages;
+  ctx.err(t('ready.warning', { gaps: gaps.map((g) => t(`ready.gap.${g}`)).join(lang === 'zh' ? '；' : '; ') }));
 }

@@ -25,7 +25,7 @@ export async function run(ctx: Context, _args: string[], opts: GradingFlags): Pr
   } else {
     // the table needs colour; JSON does not, so chalk loads only here
     const { renderGrading } = await import('../ui/grading-view.js');
-    ctx.out(renderGrading(ctx.messages, result, config, ctx.color));
+    ctx.out(renderGrading(ctx.messages, result, config, ctx.color, { width: ctx.columns }));
   }
   return 0;
 }

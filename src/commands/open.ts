@@ -1,5 +1,5 @@
 import { actorOf, faultTimes, parseVars, type OpenFlags } from '../app/flags.js';
-import { incidents, withIncidents } from '../app/incidents.js';
+import { incidents, warnIfNotReady, withIncidents } from '../app/incidents.js';
 import { assembleRequest, loadLibrary } from '../app/library.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
@@ -32,6 +32,7 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   // bad input is refused before the database is touched
   checkOpenRequest(request);
   checkFaultTimes(request, at);
+  if (request.mode === 'real') warnIfNotReady(ctx, request.teams);
   const actor = actorOf(ctx, flags);
   const state = await withIncidents(incidents(ctx), (service) => service.open(request, at, actor));
   if (ctx.json) printJson(ctx, { id: state.id, tier: state.tier, direction: state.direction, mode: state.mode });

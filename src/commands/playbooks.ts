@@ -3,6 +3,12 @@ import { printJson } from '../context.js';
 import { loadPlaybook, loadTeams, playbookIds } from '../playbook/library.js';
 import { TIERS, type StepDefinition } from '../playbook/schema.js';
 import { validateLibrary } from '../playbook/validate.js';
+import { parseFile } from '../playbook/library.js';
+import { teamsFileSchema } from '../playbook/schema.js';
+import { locate } from '../playbook/yaml.js';
+import { exampleMembers } from '../setup/readiness.js';
+import { message, type Message, type Problem } from '../errors.js';
+import { join } from 'node:path';
 import { localDate, toLocal } from '../time/zone.js';
 import type { Messages } from '../i18n/messages.js';
 import { renderTable, wrap } from '../ui/table.js';
@@ -85,7 +91,9 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
 export async function validate(ctx: Context): Promise<number> {
   const { t } = ctx.messages;
   const today = localDate(toLocal(ctx.now(), ctx.timezone));
-  const { files, problems } = validateLibrary(ctx.playbooksDir, ctx.templatesDir, today);
+  const report = validateLibrary(ctx.playbooksDir, ctx.templatesDir, today);
+  const { files } = report;
+  const problems = [...report.problems, ...readinessProblems(ctx)];
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   if (ctx.json) {
@@ -101,4 +109,22 @@ export async function validate(ctx: Context): Promise<number> {
     (errors > 0 ? ctx.err : ctx.out)(summary);
   }
   return errors > 0 ? 2 : 0;
+}
+
+/** Not ready for a real incident (SPEC §10): the firm unset, or the example members still listed. */
+function readinessProblems(ctx: Context): Problem[] {
+  const config = ctx.configFile ?? join(ctx.cwd, 'sec-incident.yaml');
+  const at = (said: Message): Problem => ({ file: config, line: 1, col: 1, severity: 'warning', message: said });
+  const problems: Problem[] = [];
+  if (!ctx.firm.name?.trim()) problems.push(at(message('ready.firmName')));
+  if (!ctx.firm.hotline?.trim()) problems.push(at(message('ready.hotline')));
+  const teams = parseFile(join(ctx.playbooksDir, 'teams.yaml'), teamsFileSchema);
+  // an unreadable teams.yaml is already an error of its own
+  const examples = teams.ok ? exampleMembers(teams.value.teams) : [];
+  if (teams.ok && examples.length > 0) {
+    const first = examples[0]!;
+    const where = locate(teams.source, ['teams', first.team, 'members', first.member, 'phone']);
+    problems.push({ ...where, severity: 'warning', message: message('ready.example', { count: examples.length }) });
+  }
+  return problems;
 }

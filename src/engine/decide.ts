@@ -5,6 +5,7 @@ import { grade, mergeInputs, type GradingInputs } from '../grading/grade.js';
 import type { DecisionDefinition, Firm, GradingConfig, Lang, Playbook, Team, Tier } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
+import { closest } from './suggest.js';
 import type { EventDraft, OpenedPayload, SignalsImportedPayload, StatementPayload } from './events.js';
 import { cloneState, definitionOf, evolve, fold, lifecycle, type IncidentState, type StepInstance } from './fold.js';
 
@@ -197,7 +198,11 @@ export function resolveStep(state: IncidentState, ref: string): StepInstance {
   const [stepId] = ref.split('#') as [string];
   const def = state.opened.definition.steps.find((s) => s.id === stepId);
   if (!def) {
-    throw new InputError('step.unknown', { step: ref, playbook: state.playbook.id, known: state.opened.definition.steps.map((s) => s.id).join(', ') });
+    const known = state.opened.definition.steps.map((s) => s.id);
+    const near = closest(stepId, known);
+    throw near.length > 0
+      ? new InputError('step.unknownDidYouMean', { step: ref, playbook: state.playbook.id, suggestion: near.join(', ') })
+      : new InputError('step.unknown', { step: ref, playbook: state.playbook.id, known: known.join(', ') });
   }
   const instances = state.steps.filter((s) => s.stepId === stepId);
   const found = ref.includes('#')
@@ -358,6 +363,11 @@ const untilClose = (state: IncidentState, s: StepInstance) => {
   const def = definitionOf(state, s.stepId);
   return Boolean(def.repeat) && def.until === 'closed';
 };
+
+/** What a forced close would abandon: the pending steps that hold a close back. */
+export function abandonedByClose(state: IncidentState): StepInstance[] {
+  return pendingSteps(state).filter((s) => !untilClose(state, s));
+}
 
 export function closeIncident(
   state: IncidentState,

@@ -67,3 +67,43 @@ export function nestView(flat: Record<string, string | undefined>): TemplateView
   }
   return view;
 }
+
+const ENDED = /[。．.!?！？…]["'”’」』）)]*$/u;
+const PUNCT_AFTER = /^[。．.!?！？，,；;：:]/u;
+
+/**
+ * Facts the responder typed end their sentence properly whatever was typed (issue 16): a fact that
+ * closes a line of prose gets a full stop in the statement's language when it has none, and one
+ * the template itself follows with punctuation loses its own. Headings, table rows and the firm's
+ * own fields (a signature, a hotline) are left as they are.
+ */
+export function renderStatementTemplate(source: string, flat: Record<string, string | undefined>, facts: ReadonlySet<string>, fullStop: string): string {
+  const edits: { start: number; end: number; name: string; kind: 'stop' | 'bare' }[] = [];
+  const tokens = Mustache.parse(source) as unknown as Span[];
+  const walk = (spans: Span[]) => {
+    for (const span of spans) {
+      const [type, name, start, end] = span;
+      if ((type === 'name' || type === '&') && facts.has(name)) {
+        const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+        const line = source.slice(lineStart, start);
+        if (/^\s*(#|\|)/.test(line)) continue;
+        // what follows once the section tags that close or open around the slot are passed
+        const after = source.slice(end).replace(/^(\{\{[#^/][^}]*\}\})+/, '');
+        if (after === '' || after.startsWith('\n') || after.startsWith('\r')) edits.push({ start, end, name, kind: 'stop' });
+        else if (PUNCT_AFTER.test(after)) edits.push({ start, end, name, kind: 'bare' });
+      }
+      if ((type === '#' || type === '^') && Array.isArray(span[4])) walk(span[4] as Span[]);
+    }
+  };
+  walk(tokens);
+  let rewritten = source;
+  for (const e of edits.sort((a, b) => b.start - a.start)) rewritten = `${rewritten.slice(0, e.start)}{{{__${e.kind}__.${e.name}}}}${rewritten.slice(e.end)}`;
+  const adjusted: Record<string, string | undefined> = { ...flat };
+  for (const name of facts) {
+    const value = flat[name]?.trimEnd();
+    if (!value) continue;
+    adjusted[`__stop__.${name}`] = ENDED.test(value) ? value : `${value}${fullStop}`;
+    adjusted[`__bare__.${name}`] = value.replace(/[。．.!?！？]+$/u, '') || value;
+  }
+  return renderTemplate(rewritten, nestView(adjusted));
+}

@@ -90,5 +90,6 @@ const MERMAID_KEYWORD =
 export function mermaidText(text: string): string {
   const line = oneLine(text).replace(MERMAID_SPECIAL, (c) => MERMAID_MAP[c]!);
   if (line === '') return '·';
-  return MERMAID_KEYWORD.test(line) ? `· ${line}` : line;
+  // a zero-width space keeps the lexer from reading a keyword, and shows nothing (issue 16: no stray "·")
+  return MERMAID_KEYWORD.test(line) ? `\u200b${line}` : line;
 }

@@ -12,12 +12,26 @@ function local(ms: number, tz: string): string {
   return formatInZone(ms, tz).slice(0, 19).replace('T', ' ');
 }
 
+/**
+ * Each state its own look (the legend under the chart says which): done on time `done`, pending
+ * `active`, skipped a plain bar, withdrawn a diamond where it stopped applying; late adds `crit`.
+ */
+export function ganttTags(step: Pick<ReportStep, 'status' | 'late'>): string[] {
+  const state = { done: 'done', pending: 'active', skipped: '', withdrawn: 'milestone' }[step.status];
+  return [step.late ? 'crit' : '', state].filter(Boolean);
+}
+
+/** From when it applied (a `from: recovered` step: from the recovery) to when it ended, or the judging time. */
+export function ganttSpan(step: ReportStep, asOf: number): [number, number] {
+  if (step.status === 'withdrawn') return [step.withdrawnAt!, step.withdrawnAt!];
+  const start = Math.min(step.startsAt ?? asOf, step.completedAt ?? asOf);
+  return [start, Math.max(start, step.completedAt ?? asOf)];
+}
+
 function bar(step: ReportStep, n: number, model: ReportModel): string {
-  const start = step.applicableAt;
-  const end = Math.max(start, step.completedAt ?? step.withdrawnAt ?? model.asOf);
-  const tags = [step.late ? 'crit' : '', step.status === 'done' ? 'done' : step.status === 'pending' ? 'active' : ''].filter(Boolean);
+  const [start, end] = ganttSpan(step, model.asOf);
   const name = mermaidText(`${step.title} (${step.id})`);
-  return `    ${name} :${[...tags, `s${n}`, local(start, model.timeZone), local(end, model.timeZone)].join(', ')}`;
+  return `    ${name} :${[...ganttTags(step), `s${n}`, local(start, model.timeZone), local(end, model.timeZone)].join(', ')}`;
 }
 
 export function ganttChart(m: Messages, model: ReportModel): string {

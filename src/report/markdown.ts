@@ -379,6 +379,7 @@ class Renderer {
     this.heading(2, 'rep.gantt');
     this.para(md(this.t('rep.gantt.note', { at: this.when(this.m.asOf) })));
     this.para(codeBlock(ganttChart(this.messages, this.m), 'mermaid'));
+    this.para(md(this.t('rep.gantt.legend')));
   }
 
   integrity(): void {

@@ -67,6 +67,8 @@ export interface ReportStep {
   withdrawnAt: number | null;
   withdrawnBy: StepInstance['withdrawnBy'];
   waitsForRecovery: boolean;
+  /** When its clock started: the recovery for a `from: recovered` step (null while it waits), else when it applied. */
+  startsAt: number | null;
   late: boolean;
   lateByMs: number | null;
   actor?: string;
@@ -184,6 +186,7 @@ function reportStep(m: Messages, state: IncidentState, s: StepInstance, asOf: nu
     withdrawnAt: s.withdrawnAt,
     withdrawnBy: s.withdrawnBy,
     waitsForRecovery: waitsForRecovery(state, s),
+    startsAt: def.from !== 'recovered' ? s.applicableAt : state.recoveredAt === null ? null : Math.max(s.applicableAt, state.recoveredAt),
     late,
     lateByMs:
       !late || s.dueAt === null

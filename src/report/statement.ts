@@ -2,7 +2,7 @@
 // statement's language.
 import type { IncidentState } from '../engine/fold.js';
 import type { Messages } from '../i18n/messages.js';
-import { nestView, renderTemplate, type TemplateView } from '../playbook/template.js';
+import { nestView, renderStatementTemplate, type TemplateView } from '../playbook/template.js';
 import { formatForPeople } from '../time/zone.js';
 
 export function templateVariables(state: IncidentState, m: Messages): Record<string, string | undefined> {
@@ -36,5 +36,6 @@ export function templateView(state: IncidentState, m: Messages): TemplateView {
 }
 
 export function renderStatement(state: IncidentState, source: string, m: Messages): string {
-  return renderTemplate(source, templateView(state, m));
+  const facts = new Set(state.opened.definition.vars.map((v) => v.id));
+  return renderStatementTemplate(source, templateVariables(state, m), facts, m.lang === 'zh' ? '。' : '.');
 }

@@ -11,6 +11,8 @@ import { painter } from './style.js';
 
 export interface Choice<V> {
   value: V;
+  /** A fixed letter: a menu whose every choice has one is chosen by letter, never by default. */
+  key?: string;
   name: string;
   description?: string;
   short?: string;
@@ -70,7 +72,7 @@ export class PromptGaveWay extends Error {
 }
 
 /** Interactive commands refuse at once without a terminal: inquirer would wait forever. */
-export function requireTerminal(ctx: Pick<Context, 'stdinIsTTY' | 'stdoutIsTTY'>, command: 'start' | 'resume'): void {
+export function requireTerminal(ctx: Pick<Context, 'stdinIsTTY' | 'stdoutIsTTY'>, command: 'start' | 'resume' | 'init' | 'close'): void {
   if (!(ctx.stdinIsTTY && ctx.stdoutIsTTY)) throw new InputError('prompt.noTerminal', { command });
 }
 
@@ -127,6 +129,23 @@ export function selectConfig<V>(q: SelectQuestion<V>, theme: Theme, separator: (
   };
 }
 
+/** A menu of lettered choices (the walk's actions): see keyed-select.ts. */
+export function isKeyed<V>(q: SelectQuestion<V>): boolean {
+  const choices = q.choices.filter((c) => !isSeparator(c)) as Choice<V>[];
+  return choices.length > 0 && choices.every((c) => c.key && !c.disabled);
+}
+
+export function keyedConfig<V>(m: Messages, q: SelectQuestion<V>, theme: Theme, separator: (s: string) => unknown, width?: number) {
+  return {
+    message: q.message,
+    ...(width ? { width } : {}),
+    choices: q.choices.map((c) => (isSeparator(c) ? separator(c.separator) : { key: c.key!, value: c.value, name: c.name, ...(c.short ? { short: c.short } : {}) })),
+    hint: m.t('prompt.keyHint'),
+    unknown: m.t('prompt.keyUnknown'),
+    theme,
+  };
+}
+
 export function inputConfig(q: InputQuestion, theme: Theme) {
   return {
     message: q.message,
@@ -140,11 +159,12 @@ export function confirmConfig(q: ConfirmQuestion, theme: Theme) {
   return { message: q.message, default: q.default ?? true, theme };
 }
 
-export function checkboxConfig<V>(q: CheckboxQuestion<V>, theme: Theme, separator: (s: string) => unknown) {
+export function checkboxConfig<V>(q: CheckboxQuestion<V>, theme: Theme, separator: (s: string) => unknown, rows?: number) {
   return {
     message: q.message,
     choices: q.choices.map((c) => (isSeparator(c) ? separator(c.separator) : c)) as (Choice<V> & { checked?: boolean })[],
-    pageSize: q.pageSize ?? Math.min(24, q.choices.length + 4),
+    // on a short screen the list scrolls, so what was said above it (a new id) stays in sight
+    pageSize: Math.min(q.pageSize ?? Math.min(24, q.choices.length + 4), rows ? Math.max(5, rows - 16) : Infinity),
     loop: false,
     theme,
   };
@@ -152,7 +172,7 @@ export function checkboxConfig<V>(q: CheckboxQuestion<V>, theme: Theme, separato
 
 export interface PromptOptions {
   /** Named in the refusal when there is no terminal. */
-  command: 'start' | 'resume';
+  command: 'start' | 'resume' | 'init' | 'close';
   /** Streams for tests; without them the terminal is required. */
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
@@ -192,6 +212,10 @@ export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
   };
   return {
     async select<V>(q: SelectQuestion<V>) {
+      if (isKeyed(q)) {
+        const [{ keyedSelect }, { Separator }] = await Promise.all([import('./keyed-select.js'), lib()]);
+        return held((c) => keyedSelect(keyedConfig(ctx.messages, q, theme, (s) => new Separator(s), ctx.columns) as never, c) as Promise<V>);
+      }
       const { select, Separator } = await lib();
       return held((c) => select(selectConfig(q, theme, (s) => new Separator(s)), c) as Promise<V>);
     },
@@ -212,8 +236,9 @@ export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
     },
     async checkbox<V>(q: CheckboxQuestion<V>) {
       const { checkbox, Separator } = await lib();
-      // ticks are the responder's work, as typed text is: kept
-      return held((c) => checkbox(checkboxConfig(q, theme, (s) => new Separator(s)), c) as Promise<V[]>, () => false);
+      // ticks are the responder's work, as typed text is: kept; as tall as the screen allows
+      const rows = (streams.output as NodeJS.WriteStream | undefined)?.rows ?? ctx.rows;
+      return held((c) => checkbox(checkboxConfig(q, theme, (s) => new Separator(s), rows), c) as Promise<V[]>, () => false);
     },
     giveWay() {
       if (!open?.yields()) return false;

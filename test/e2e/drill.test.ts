@@ -80,9 +80,20 @@ describe('example drills', () => {
         const file = join(out, lang, `${doc.incident}.md`);
         expect(cli(['report', doc.incident, '--db', db, '--lang', lang, '--out', file]).code).toBe(0);
         // a drill graded from a monitoring export also has its xychart, in the grading section
-        const gantt = readGantt(mermaidBlocks(parseMarkdown(readFileSync(file, 'utf8'))).find((b) => b.startsWith('gantt'))!);
+        const text = readFileSync(file, 'utf8');
+        const gantt = readGantt(mermaidBlocks(parseMarkdown(text)).find((b) => b.startsWith('gantt'))!);
         expect(gantt.problems, `${doc.scenario} (${lang})`).toEqual([]);
         expect(gantt.tasks).toHaveLength(doc.steps.length);
+        // no stray characters; a legend; each state its own look (issue 16)
+        expect(gantt.tasks.filter((t) => t.name.includes('·'))).toEqual([]);
+        expect(text).toContain(lang === 'en' ? 'Legend: done on time' : '图例：按时完成');
+        const look: Record<string, string> = { done: 'done', pending: 'active', skipped: '', withdrawn: 'milestone' };
+        for (const step of doc.steps) {
+          const task = gantt.tasks.find((t) => t.name.endsWith(`(${step.id.replace('#', '＃')})`));
+          expect(task, step.id).toBeDefined();
+          expect(task!.tags.filter((tag) => tag !== 'crit').join(''), `${step.id} ${step.status}`).toBe(look[step.status]);
+          expect(task!.tags.includes('crit'), step.id).toBe(step.late);
+        }
       }
     }
   }, 120_000);
@@ -112,7 +123,7 @@ describe('verdicts and bad scenarios', () => {
   it('a wrong expectation exits 1 and names it', () => {
     const r = run(['drill', scenario(`${BASE}timeline:\n  - {at: 1h, recover: true}\nexpect:\n  tier: critical\n  direction: B\n`)]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ tier: final tier critical: was moderate/);
+    expect(r.stdout).toMatch(/✗ tier: final tier: expected critical, was moderate/);
     expect(r.stdout).toMatch(/✓ direction/);
     const doc = json(run(['drill', scenario(`${BASE}expect: {tier: critical}\n`), '--json']));
     expect(doc.passed).toBe(false);

@@ -158,7 +158,7 @@ describe('drills with decisions (SPEC §7)', () => {
   it('a failed decisions expectation reads "expected X, was Y" and fails the drill (exit 1)', () => {
     const r = cli(['drill', join(LIBRARY, 'wrong-expectation.yaml'), '--db', db], { env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('✗ decisions: decisions expected reportable=no: were reportable=yes');
+    expect(r.stdout).toContain('✗ decisions: decisions: expected reportable=no, were reportable=yes');
   });
 
   it('a decide entry naming an unknown option is bad input with file:line:col (exit 2)', () => {

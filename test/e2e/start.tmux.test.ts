@@ -24,17 +24,22 @@ class Terminal {
     return r.stdout;
   }
 
-  start(args: string[], columns = 120): void {
+  start(args: string[], columns = 120, rows = 40): void {
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}' SEC_INCIDENT_PLAYBOOKS='${PLAYBOOKS}' SEC_INCIDENT_TEMPLATES='${TEMPLATES}'`;
     // the pane stays after the CLI exits, so the exit code can be read from the screen
     const command = `${env} '${process.execPath}' '${BIN}' ${quoted}; echo "[exit $?]"; sleep 600`;
-    this.tmux('new-session', '-d', '-x', String(columns), '-y', '40', '-c', this.dir, command);
+    this.tmux('new-session', '-d', '-x', String(columns), '-y', String(rows), '-c', this.dir, command);
   }
 
   /** The visible screen, wrapped lines joined. */
   screen(): string {
     return this.tmux('capture-pane', '-p', '-J');
+  }
+
+  /** The visible screen as the terminal drew it: a wrapped line stays two lines. */
+  rawScreen(): string {
+    return this.tmux('capture-pane', '-p');
   }
 
   /** Everything printed so far, scrollback included. */
@@ -74,13 +79,17 @@ class Terminal {
     await this.waitFor(() => this.answered(question) > before, `an answer to "${question}"`);
   }
 
-  /** Picks a choice by its label: types the number the menu shows for it, then Enter. */
+  /** Picks a choice by its label: types the number or the letter the menu shows for it, then Enter. */
   async choose(question: string, label: string): Promise<void> {
     await this.waitFor(() => this.activeQuestion().startsWith(`? ${question}`), `the question "${question}"`);
-    const line = this.screen()
+    // a numbered choice starts its line; a lettered one may stand in the menu's second column
+    const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^[ ❯]+(\\d+)\\. ${escaped}|(?:^|\\s)([a-z])\\) ${escaped}`);
+    const match = this.screen()
       .split('\n')
-      .find((l) => new RegExp(`^[ ❯]+\\d+\\. ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(l));
-    const n = line ? /(\d+)\./.exec(line)![1]! : undefined;
+      .map((l) => pattern.exec(l))
+      .find(Boolean);
+    const n = match ? (match[1] ?? match[2]) : undefined;
     if (!n) throw new Error(`no choice "${label}" for "${question}"; the screen shows:\n${this.screen()}`);
     await this.answer(question, { text: n });
   }
@@ -297,6 +306,72 @@ describe('sec-incident start in a real terminal (tmux)', () => {
       expect(shown).toContain(args[0] === 'playbooks' ? 'holding-statement' : id);
     }
   }, 30_000);
+
+  describe.each([
+    {
+      lang: 'en_US.UTF-8',
+      tier: 'Tier',
+      accept: 'Accept tier moderate',
+      began: 'When did the fault begin?',
+      learnt: 'When did we learn of it?',
+      reach: 'Who did you reach?',
+      action: 'What now?',
+      opened: 'Opened',
+      indicators: ['Event level', 'Impact scope', 'Propagation', 'Duration and trend'],
+      unknown: '"9" is not one of the letters',
+      hint: 'Type a letter (',
+    },
+    {
+      lang: 'zh_CN.UTF-8',
+      tier: '舆情级别',
+      accept: '确认级别：中度',
+      began: '故障何时开始？',
+      learnt: '我们何时发现？',
+      reach: '已联系到哪些人？',
+      action: '下一步？',
+      opened: '已创建',
+      indicators: ['事件等级', '影响范围', '传播范围', '持续时间 / 态势'],
+      unknown: '“9”不是可选的字母',
+      hint: '输入字母（',
+    },
+  ])('at 80×24 in $lang', (l) => {
+    it('the grading table has a line per indicator; the opening screen shows the id and the resume hint whole; a stray digit then Enter records nothing', async () => {
+      const t = terminal(l.lang);
+      t.start([...MODERATE, '--indicator', 'impactScope=3', '--var', 'cause=', '--var', 'measures=', '--var', 'compensation=', '--var', 'channels='], 80, 24);
+      await t.waitFor(() => t.activeQuestion().startsWith(`? ${l.tier}`), 'the tier question');
+      const table = t.rawScreen().split('\n');
+      for (const name of l.indicators) {
+        // drawn on one terminal line, the level right after the name
+        expect(table.filter((line) => line.startsWith(name)), name).toHaveLength(1);
+        expect(table.find((line) => line.startsWith(name)), name).toMatch(/^\S.*?\s{2,}\d\s{2,}/);
+      }
+      await t.choose(l.tier, l.accept);
+      await t.answer(l.began, {});
+      await t.answer(l.learnt, {});
+      await t.waitFor(() => t.activeQuestion().startsWith(`? ${l.reach}`), 'who was reached');
+      const opening = t.rawScreen();
+      const id = new RegExp(`${l.opened} (INC-\\d{8}-\\d{3})`).exec(opening)?.[1];
+      expect(id, opening).toMatch(/^INC-\d{8}-\d{3}$/);
+      // the resume command on a line of its own, with the database, uncut
+      expect(opening.split('\n').map((line) => line.trim())).toContain(`sec-incident resume ${id} --db ${t.db}`);
+      await t.answer(l.reach, { keys: ['a', 'Enter'] });
+
+      await t.waitFor(() => t.activeQuestion().startsWith(`? ${l.action}`) && t.currentStep() === 'confirm-grading', 'the first card');
+      t.tmux('send-keys', '-l', '9');
+      t.tmux('send-keys', 'Enter');
+      await t.waitForText(l.unknown);
+      t.tmux('send-keys', 'Enter');
+      await t.waitFor(() => t.screen().includes(l.hint), 'the hint');
+      const s = status(t, id!);
+      expect(s.steps.find((x) => x.id === 'confirm-grading')?.status).toBe('pending');
+      expect(s.steps.filter((x) => x.status !== 'pending')).toEqual([]);
+      t.tmux('send-keys', '-l', 'p');
+      t.tmux('send-keys', 'Enter');
+      expect(await t.waitForText('[exit 0]')).toContain(`sec-incident resume ${id}`);
+      const log = cli(['log', id!, '--json'], { env: { SEC_INCIDENT_DB: t.db } });
+      expect(json<{ type: string }[]>(log).map((e) => e.type).filter((type) => type.startsWith('step.'))).toEqual([]);
+    }, 30_000);
+  });
 });
 
 describe('working together: what another responder records while the menu is open (issue 13)', () => {

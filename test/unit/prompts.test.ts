@@ -14,13 +14,17 @@ import {
   createPrompter,
   inputConfig,
   PromptGaveWay,
+  isKeyed,
+  keyedConfig,
   promptTheme,
   selectConfig,
   type CheckboxQuestion,
   type InputQuestion,
   type SelectQuestion,
 } from '../../src/ui/prompts.js';
+import { keyedSelect } from '../../src/ui/keyed-select.js';
 import {
+  ACTION_KEYS,
   actionQuestion,
   impactQuestion,
   indicatorQuestion,
@@ -53,6 +57,10 @@ async function settled<R extends { answer: Promise<unknown> }>(rendered: Promise
 const renderSelect = <V>(q: SelectQuestion<V>) => settled(render(select<V>, selectConfig(q, theme, sep) as never));
 const renderInput = (q: InputQuestion) => settled(render(input, inputConfig(q, theme)));
 const renderCheckbox = <V>(q: CheckboxQuestion<V>) => settled(render(checkbox<V>, checkboxConfig(q, theme, sep) as never));
+const renderKeyed = <V>(q: SelectQuestion<V>, said = m) => {
+  expect(isKeyed(q)).toBe(true);
+  return settled(render(keyedSelect, keyedConfig(said, q, theme, sep) as never)) as unknown as ReturnType<typeof renderSelect<V>>;
+};
 
 const grading = loadGrading(PLAYBOOKS);
 
@@ -179,15 +187,53 @@ describe('the action menu', () => {
   );
 
   it('offers the statement only for a step with a template, and says when a note is needed', async () => {
-    const withTemplate = await renderSelect(actionQuestion(m, h.state, h.step('holding'), 1));
-    expect(withTemplate.getScreen()).toContain('Show the statement (holding-statement)');
-    expect(withTemplate.getScreen()).toContain('1. Done');
-    const needsNote = await renderSelect(actionQuestion(m, h.state, h.step('evidence'), 1));
+    const withTemplate = await renderKeyed(actionQuestion(m, h.state, h.step('holding'), 1));
+    expect(withTemplate.getScreen()).toContain('t) Show the statement (holding-statement)');
+    expect(withTemplate.getScreen()).toContain('d) Done');
+    const needsNote = await renderKeyed(actionQuestion(m, h.state, h.step('evidence'), 1));
     expect(needsNote.getScreen()).not.toContain('Show the statement');
-    expect(needsNote.getScreen()).toContain('Done (with a note as evidence)');
-    needsNote.events.type('2');
+    expect(needsNote.getScreen()).toContain('d) Done (with a note as evidence)');
+    needsNote.events.type('s');
     needsNote.events.keypress('enter');
     await expect(needsNote.answer).resolves.toBe('skip');
+  });
+
+  it('every action has the same letter on every card and in both languages', () => {
+    const letters = (lang: 'en' | 'zh', step: string, others: number) => {
+      return Object.fromEntries(actionQuestion(messages(lang), h.state, h.step(step), others, 'x#1').choices.map((c) => [(c as { value: string }).value, (c as { key?: string }).key]));
+    };
+    const all = [letters('en', 'holding', 1), letters('zh', 'holding', 1), letters('en', 'evidence', 0), letters('zh', 'evidence', 0)];
+    for (const menu of all) for (const [action, key] of Object.entries(menu)) expect(key, action).toBe(ACTION_KEYS[action as keyof typeof ACTION_KEYS]);
+    expect(new Set(Object.values(ACTION_KEYS)).size).toBe(Object.keys(ACTION_KEYS).length);
+    expect(Object.values(all[0]!)).toEqual(expect.arrayContaining(['d', 's', 'n', 't', 'r', 'i', 'j', 'v', 'c', 'm', 'u', 'p']));
+  });
+
+  it('Enter alone, a stray digit, or a letter that means nothing chooses nothing and says how to choose', async () => {
+    const menu = await renderKeyed(actionQuestion(m, h.state, h.step('evidence'), 1));
+    menu.events.keypress('enter');
+    expect(menu.getScreen()).toContain('Type a letter (d s n r i j v c m p) and Enter');
+    menu.events.type('9');
+    menu.events.keypress('enter');
+    expect(menu.getScreen()).toContain('"9" is not one of the letters (d s n r i j v c m p): nothing was chosen');
+    menu.events.type('git status');
+    menu.events.keypress('enter');
+    expect(menu.getScreen()).toContain('"git status" is not one of the letters');
+    // still waiting: the next real choice is the one taken
+    menu.events.keypress('down');
+    menu.events.keypress('down');
+    expect(menu.getScreen()).toContain('❯ s) Skip');
+    menu.events.keypress('enter');
+    await expect(menu.answer).resolves.toBe('skip');
+  });
+
+  it('in Chinese the letters are the same and the hint is Chinese', async () => {
+    const menu = await renderKeyed(actionQuestion(zh, h.state, h.step('evidence'), 1), zh);
+    expect(menu.getScreen()).toMatch(/d\) .*\n\s+s\) /);
+    menu.events.keypress('enter');
+    expect(menu.getScreen()).toContain('输入字母（d s n r i j v c m p）后回车');
+    menu.events.type('P');
+    menu.events.keypress('enter');
+    await expect(menu.answer).resolves.toBe('pause');
   });
 
   it('offers recovery until the incident is recovered, and a jump only when other steps are pending', async () => {

@@ -9,6 +9,7 @@ import type { Playbook } from '../../src/playbook/schema.js';
 import { PHASES } from '../../src/playbook/vocabulary.js';
 import { code, codeBlock, md, mermaidText, oneLine } from '../../src/report/escape.js';
 import { renderJson } from '../../src/report/json.js';
+import { ganttSpan, ganttTags } from '../../src/report/gantt.js';
 import { renderMarkdown, renderMarkdownTo } from '../../src/report/markdown.js';
 import { describeEvent } from '../../src/report/describe.js';
 import { buildReport, type ReportModel } from '../../src/report/model.js';
@@ -303,10 +304,33 @@ describe('report model and Markdown (SPEC §8)', () => {
     steps.forEach((s, i) => {
       const task = gantt.tasks[i]!;
       expect(task.name).toBe(mermaidText(`${s.title} (${s.id})`));
-      expect(task.start).toBe(local(s.applicableAt));
+      // a withdrawn step is a diamond where it stopped applying; the others run from applicable to done
+      expect(task.start).toBe(local(s.status === 'withdrawn' ? s.withdrawnAt! : Math.min(s.startsAt ?? model.asOf, s.completedAt ?? model.asOf)));
       expect(task.end).toBe(local(s.completedAt ?? s.withdrawnAt ?? model.asOf));
       expect(task.tags.includes('crit')).toBe(s.late);
     });
+    // a step counted from the recovery is drawn from the recovery, not from the opening
+    const afterRecovery = steps.filter((s) => s.startsAt !== null && s.startsAt > s.applicableAt);
+    expect(afterRecovery.length).toBeGreaterThan(0);
+    for (const s of afterRecovery) expect(gantt.tasks[steps.indexOf(s)]!.start).toBe(local(model.cover.recoveredAt!));
+    // each state its own look, named in the legend under the chart
+    const look = (status: string) => [...new Set(steps.flatMap((s, i) => (s.status === status ? [gantt.tasks[i]!.tags.filter((t) => t !== 'crit').join('+')] : [])))];
+    expect(look('done')).toEqual(['done']);
+    expect(look('withdrawn')).toEqual(['milestone']);
+    for (const status of ['pending', 'skipped']) expect(look(status)).toEqual(steps.some((s) => s.status === status) ? [status === 'pending' ? 'active' : ''] : []);
+    expect(markdownOf(model)).toContain('Legend: done on time');
+  });
+
+  it('draws a step counted from the recovery from the recovery, and waits at the judging time before it', () => {
+    expect(ganttSpan({ status: 'pending', startsAt: null, completedAt: null } as never, T0 + HOUR)).toEqual([T0 + HOUR, T0 + HOUR]);
+    expect(ganttSpan({ status: 'done', startsAt: T0 + 2 * HOUR, completedAt: T0 + 3 * HOUR } as never, T0 + 5 * HOUR)).toEqual([T0 + 2 * HOUR, T0 + 3 * HOUR]);
+    expect(ganttTags({ status: 'skipped', late: true })).toEqual(['crit']);
+    expect(ganttTags({ status: 'withdrawn', late: false })).toEqual(['milestone']);
+  });
+
+  it('a name that starts like a Mermaid keyword is kept from the lexer by nothing visible', () => {
+    expect(mermaidText('Call back registered clients')).toBe('\u200bCall back registered clients');
+    expect(mermaidText('Call back registered clients')).not.toContain('·');
   });
 
   it('keeps the gantt valid when the playbook titles look like Mermaid syntax', () => {

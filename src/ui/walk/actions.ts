@@ -5,6 +5,8 @@ import { definitionOf, type IncidentState, type StepInstance } from '../../engin
 import { WorkError } from '../../errors.js';
 import { formatShort } from '../../time/zone.js';
 import { dueText, renderStatus } from '../status-view.js';
+import { terminalSafe } from '../format.js';
+import { taller, throughPager } from '../pager.js';
 import { stepLine } from './card.js';
 import { describeChanges } from './changes.js';
 import {
@@ -106,7 +108,10 @@ export async function jump(w: Walk, state: IncidentState, agenda: StepInstance[]
 }
 
 export function showStatus(w: Walk, state: IncidentState): void {
-  w.ctx.out(`\n${renderStatus(w.ctx.messages, state, w.ctx.now(), w.ctx.color, w.ctx.columns)}`);
+  const shown = `\n${renderStatus(w.ctx.messages, state, w.ctx.now(), w.ctx.color, w.ctx.columns)}`;
+  // taller than the screen: paged, so its top is not scrolled away (issue 16)
+  if (w.ctx.stdoutIsTTY && taller(shown, w.ctx.rows) && throughPager(terminalSafe(shown, w.ctx.color), w.ctx.env)) return;
+  w.ctx.out(shown);
 }
 
 export async function markRecovered(w: Walk, state: IncidentState): Promise<IncidentState> {

@@ -1,11 +1,10 @@
 // The end of the walk: close when nothing required is pending, then offer the report file.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { closeIncident } from '../../engine/decide.js';
 import type { IncidentState } from '../../engine/fold.js';
 import { CliError } from '../../errors.js';
 import { formatShort } from '../../time/zone.js';
-import { confirmQuestion, fileQuestion, optionalTextQuestion } from './questions.js';
+import { writeToAskedFile } from './file-target.js';
+import { confirmQuestion, optionalTextQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
 import { withSpinner } from './spinner.js';
 
@@ -15,17 +14,17 @@ async function offerReport(w: Walk): Promise<void> {
     w.ctx.out(t('walk.reportLater', { id: w.id }));
     return;
   }
-  const target = resolve(w.ctx.cwd, (await w.ask.input(fileQuestion(w.ctx.messages, 'report.file', t('ask.reportFile'), `${w.id}-report.md`))).trim());
-  const force = existsSync(target) && (await w.ask.confirm(confirmQuestion('report.overwrite', t('ask.overwrite', { file: target }), false)));
-  if (existsSync(target) && !force) {
-    w.ctx.out(t('walk.reportLater', { id: w.id }));
-    return;
-  }
   try {
     const { writeReport } = await import('../../app/report-file.js');
-    const result = await withSpinner(w.ctx, t('walk.reportWriting'), () => writeReport(w.ctx, w.id, { out: target, format: 'md', force }));
-    for (const warning of result.warnings ?? []) w.ctx.err(warning);
-    w.ctx.out(t('walk.reportWritten', { file: result.file ?? target }));
+    const written = await writeToAskedFile(w, 'report.file', t('ask.reportFile'), `${w.id}-report.md`, (target, force) =>
+      withSpinner(w.ctx, t('walk.reportWriting'), () => writeReport(w.ctx, w.id, { out: target, format: 'md', force })),
+    );
+    if (!written) {
+      w.ctx.out(t('walk.reportLater', { id: w.id }));
+      return;
+    }
+    for (const warning of written.result.warnings ?? []) w.ctx.err(warning);
+    w.ctx.out(t('walk.reportWritten', { file: written.result.file ?? written.target }));
   } catch (error) {
     // the incident is closed already; a report that could not be written can be retried
     if (!(error instanceof CliError)) throw error;

@@ -1,13 +1,14 @@
 // The two ways into the walk: `start` asks the opening questions and opens the incident;
 // `resume` picks an open one up where it stands.
 import { actorOf } from '../../app/flags.js';
-import { incidents, openStore, storeExists } from '../../app/incidents.js';
+import { incidents, openStore, storeExists, warnIfNotReady } from '../../app/incidents.js';
 import { isPostgresUrl } from '../../store/open.js';
 import { deliverAsYouGo } from '../../notify/flush.js';
 import { resumeTarget } from '../../config.js';
 import type { Context } from '../../context.js';
 import { lifecycle } from '../../engine/fold.js';
 import { InputError, WorkError } from '../../errors.js';
+import { fitToWidth } from '../table.js';
 import type { Prompter } from '../prompts.js';
 import { AuditStore } from '../../store/store.js';
 import { askOpening, type StartFlags } from './intake.js';
@@ -21,6 +22,7 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
   if (isPostgresUrl(ctx.db)) await (await openStore(ctx)).close();
   else AuditStore.preflight(ctx.db);
   const request = await askOpening(ctx, ask, flags);
+  if (request.mode === 'real') warnIfNotReady(ctx, request.teams);
   const service = await incidents(ctx);
   const sending = deliverAsYouGo(ctx, service);
   try {
@@ -28,8 +30,9 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
     const at = ctx.now();
     const state = await service.open(request, at, actor);
     ask.resumable(resumeTarget(ctx, state.id));
-    ctx.out(`\n${t('walk.opened', { id: state.id, title: state.opened.title })}`);
-    ctx.out(t('walk.resumeHint', { id: resumeTarget(ctx, state.id) }));
+    // wrapped between words: an id is never cut in two (issue 16)
+    ctx.out(fitToWidth(`\n${t('walk.opened', { id: state.id, title: state.opened.title })}`, ctx.columns));
+    ctx.out(fitToWidth(t('walk.resumeHint', { id: resumeTarget(ctx, state.id) }), ctx.columns));
     const w: Walk = { ctx, ask, service, id: state.id, actor };
     await activate(w, state);
     return await walk(w);

@@ -79,7 +79,7 @@ export async function askOpening(ctx: Context, ask: Prompter, flags: StartFlags)
   if (flagged.impact === undefined) change = { ...change, impact: await askImpact(ctx.messages, ask) };
 
   const inputs = mergeInputs(EMPTY_INPUTS, change);
-  const decision = await decideTier(ctx.messages, ask, ctx.out, grade(inputs, grading), grading, ctx.color);
+  const decision = await decideTier(ctx.messages, ask, ctx.out, grade(inputs, grading), grading, ctx.color, ctx.columns);
 
   // when the fault began and when the firm learnt of it: statements and regulatory clocks use them
   const zone = ctx.timezone;

@@ -20,7 +20,7 @@ const STAYS_ON_CARD = new Set<WalkAction>(['note', 'statement', 'facts', 'status
 
 function paused(w: Walk): number {
   const { t } = w.ctx.messages;
-  w.ctx.out(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }));
+  w.ctx.out(fitToWidth(t('walk.paused', { id: resumeTarget(w.ctx, w.id) }), w.ctx.columns));
   return 0;
 }
 

@@ -174,6 +174,29 @@ export function statedTimeQuestion(m: Messages, key: string, message: string, va
   return { key, message, default: m.t('ask.now'), validate: valid };
 }
 
+/**
+ * Each action's letter: the same on every card and in both languages (issue 16), so a hand that
+ * learnt `d` for done never finds another action there.
+ */
+export const ACTION_KEYS: Record<WalkAction | IdleAction, string> = {
+  done: 'd',
+  skip: 's',
+  note: 'n',
+  statement: 't',
+  facts: 'f',
+  regrade: 'r',
+  signals: 'i',
+  jump: 'j',
+  status: 'v',
+  recover: 'c',
+  teams: 'm',
+  undo: 'u',
+  pause: 'p',
+  close: 'x',
+};
+
+const keyed = <A extends WalkAction | IdleAction>(choices: Choice<A>[]): Choice<A>[] => choices.map((c) => ({ ...c, key: ACTION_KEYS[c.value] }));
+
 export function actionQuestion(m: Messages, state: IncidentState, step: StepInstance, others: number, undo?: string): SelectQuestion<WalkAction> {
   const { t } = m;
   const def = definitionOf(state, step.stepId);
@@ -193,7 +216,7 @@ export function actionQuestion(m: Messages, state: IncidentState, step: StepInst
     ...(undo ? [{ value: 'undo' as const, name: t('act.undo', { step: undo }) }] : []),
     { value: 'pause', name: t('act.pause') },
   ];
-  return { key: 'action', message: t('ask.action'), choices: actions };
+  return { key: 'action', message: t('ask.action'), choices: keyed(actions) };
 }
 
 /** When nothing is pending: close, or keep going. */
@@ -204,7 +227,7 @@ export function idleQuestion(m: Messages, undo?: string): SelectQuestion<IdleAct
   return {
     key: 'idle',
     message: t('ask.idle'),
-    choices: [
+    choices: keyed<IdleAction>([
       { value: 'close', name: t('act.close') },
       { value: 'note', name: t('act.incidentNote') },
       { value: 'regrade', name: t('act.regrade') },
@@ -212,7 +235,7 @@ export function idleQuestion(m: Messages, undo?: string): SelectQuestion<IdleAct
       { value: 'status', name: t('act.status') },
       ...(undo ? [{ value: 'undo' as const, name: t('act.undo', { step: undo }) }] : []),
       { value: 'pause', name: t('act.pause') },
-    ],
+    ]),
   };
 }
 

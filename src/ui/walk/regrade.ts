@@ -32,7 +32,7 @@ export async function regradeWalk(w: Walk, state: IncidentState): Promise<Incide
     const more = choice === 'impact' ? { impact: await askImpact(w.ctx.messages, w.ask, preview.impact) } : await askIndicator(w.ctx.messages, w.ask, grading, choice, preview.levels[choice]);
     change = mergeChange(change, more);
   }
-  const decision = await decideTier(w.ctx.messages, w.ask, w.ctx.out, grade(mergeInputs(state.inputs, change), grading), grading, w.ctx.color);
+  const decision = await decideTier(w.ctx.messages, w.ask, w.ctx.out, grade(mergeInputs(state.inputs, change), grading), grading, w.ctx.color, w.ctx.columns);
   const reason = decision.override ? undefined : (await w.ask.input(optionalTextQuestion('regrade.reason', t('ask.regradeReason')))).trim();
   const after = await record(w, (s, at, actor, time) =>
     regrade(s, { change, ...(decision.override ? { override: decision.override } : {}), ...(reason ? { reason } : {}) }, at, actor, time),

@@ -66,9 +66,10 @@ export async function decideTier(
   result: GradingResult,
   grading: GradingConfig,
   color: boolean,
+  width?: number,
 ): Promise<TierDecision> {
   const { t } = m;
-  out(`\n${renderGrading(m, result, grading, color)}\n`);
+  out(`\n${renderGrading(m, result, grading, color, { width })}\n`);
   if ((await ask.select(tierDecisionQuestion(m, result.tier))) === 'accept') return {};
   const tier = await ask.select(overrideTierQuestion(m, result.tier));
   const reason = await ask.input(reasonQuestion(m, 'tier.reason', t('ask.overrideReason')));

@@ -1,13 +1,13 @@
 // A step's statement: rendered from its template with what the incident knows, shown, saved on
 // request, and recorded (the rendered text is an event).
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { renderedStatement } from '../../engine/decide.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { readTemplate } from '../../playbook/library.js';
 import { renderStatement } from '../../report/statement.js';
 import { painter } from '../style.js';
-import { confirmQuestion, fileQuestion } from './questions.js';
+import { writeToAskedFile } from './file-target.js';
+import { confirmQuestion } from './questions.js';
 import { record, type Walk } from './session.js';
 
 export async function showStatement(w: Walk, state: IncidentState, step: StepInstance): Promise<IncidentState> {
@@ -22,14 +22,13 @@ export async function showStatement(w: Walk, state: IncidentState, step: StepIns
 
   let file: string | undefined;
   if (await w.ask.confirm(confirmQuestion('statement.save', t('ask.saveStatement'), false))) {
-    const answer = await w.ask.input(fileQuestion(w.ctx.messages, 'statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`));
-    const target = resolve(w.ctx.cwd, answer.trim());
-    const overwrite = !existsSync(target) || (await w.ask.confirm(confirmQuestion('statement.overwrite', t('ask.overwrite', { file: target }), false)));
-    if (overwrite) {
-      // like the report: what is said to clients before it is published is not for every reader
-      writeFileSync(target, body.endsWith('\n') ? body : `${body}\n`, { mode: 0o600 });
-      file = target;
-      w.ctx.out(t('walk.statementSaved', { file: target }));
+    // like the report: what is said to clients before it is published is not for every reader
+    const saved = await writeToAskedFile(w, 'statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`, (target) =>
+      writeFileSync(target, body.endsWith('\n') ? body : `${body}\n`, { mode: 0o600 }),
+    );
+    if (saved) {
+      file = saved.target;
+      w.ctx.out(t('walk.statementSaved', { file: saved.target }));
     }
   }
   const after = await record(w, (s, at, actor) =>

@@ -4,6 +4,7 @@ import type { IncidentState } from '../../engine/fold.js';
 import type { Team } from '../../playbook/schema.js';
 import { formatShort } from '../../time/zone.js';
 import { painter } from '../style.js';
+import { fitToWidth } from '../table.js';
 import { confirmQuestion, reachedQuestion, type Contact } from './questions.js';
 import { record, type Walk } from './session.js';
 import type { Messages } from '../../i18n/messages.js';
@@ -76,17 +77,30 @@ export async function confirmReached(w: Walk, state: IncidentState, teams: Team[
   );
   if (events.length === 0) return state;
   const after = await record(w, (s, at, actor) => events.flatMap((r) => teamReached(s, r, at, actor)));
-  w.ctx.out(t('walk.reachedRecorded', { reached: events.filter((e) => e.reached).length, total: events.length }));
+  w.ctx.out(t('walk.reachedRecorded', { reached: events.filter((e) => e.reached).length, total: contacts }));
   return after;
 }
 
-/** Shows newly activated teams and asks who was reached. */
+/** One line a team, with how many contacts and duties: the full list is the `teams` action's. */
+export function renderTeamsCollapsed(m: Messages, teams: Team[], color: boolean): string {
+  const { t, text } = m;
+  const c = painter(color);
+  const lines = teams.map(
+    (team) => `  ${t('walk.teamLine', { name: c.bold(text(team.name)), id: team.id, members: team.members.length, duties: team.duties.length })}`,
+  );
+  return [...lines, c.dim(t('walk.teamsExpand'))].join('\n');
+}
+
+/**
+ * Shows newly activated teams and asks who was reached. Collapsed to a line a team, so that the
+ * new id and the resume hint above stay on a 24-line screen (issue 16); the checklist names everyone.
+ */
 export async function activate(w: Walk, state: IncidentState): Promise<IncidentState> {
   const { t } = w.ctx.messages;
   const teams = unsettledTeams(state);
   if (teams.length === 0) return state;
   w.ctx.out(`\n${t('walk.teamsIntro', { tier: t(`tier.${state.tier}`), count: teams.length })}`);
-  w.ctx.out(renderTeams(w.ctx.messages, state, teams, w.ctx.color));
+  w.ctx.out(fitToWidth(renderTeamsCollapsed(w.ctx.messages, teams, w.ctx.color), w.ctx.columns));
   return confirmReached(w, state, teams, true);
 }
 
