@@ -12,9 +12,7 @@ import type { EventDraft, IncidentEvent, OpenedPayload } from '../engine/events.
 import { cloneState, evolve, fold, type IncidentState } from '../engine/fold.js';
 import { planNotices } from '../notify/outbox.js';
 import { loadCalendar, sha256 } from '../playbook/library.js';
-import type { Team } from '../playbook/schema.js';
-import { maskDb } from '../setup/config-file.js';
-import { readinessGaps } from '../setup/readiness.js';
+import { maskDb } from './config-file.js';
 import { auditKey } from '../store/hash.js';
 import { isPostgresUrl, openIncidentStore } from '../store/open.js';
 import type { IncidentStore, StoreReader, StoreTransaction } from '../store/port.js';
@@ -241,12 +239,4 @@ export function announceDb(ctx: Context): void {
       ? ctx.messages.t('db.noFolderConfig', { db: maskDb(ctx.db) })
       : ctx.messages.t('db.elsewhere', { db: maskDb(ctx.db), folder: maskDb(ctx.folderDb) }),
   );
-}
-
-/** A real incident opened on a set-up that is not ready: said once, briefly, before anything else. */
-export function warnIfNotReady(ctx: Context, teams: readonly Team[]): void {
-  const gaps = readinessGaps(ctx.firm, teams);
-  if (gaps.length === 0) return;
-  const { t, lang } = ctx.messages;
-  ctx.err(t('ready.warning', { gaps: gaps.map((g) => t(`ready.gap.${g}`)).join(lang === 'zh' ? '；' : '; ') }));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { userConfigFile } from '../config.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
-import { settingRows, type SettingRow } from '../setup/config-file.js';
+import { settingRows, type SettingRow } from '../app/config-file.js';
 import type { Messages } from '../i18n/messages.js';
 import { painter } from '../ui/style.js';
 import { displayWidth } from '../ui/table.js';

@@ -7,7 +7,7 @@ import { BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, defaultDbPath } from '../config.j
 import type { Context } from '../context.js';
 import { InputError, message, type Message } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
-import { configDocument, urlHasPassword, type InitAnswers } from '../setup/config-file.js';
+import { configDocument, urlHasPassword, type InitAnswers } from '../app/config-file.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { createPrompter, type Prompter } from '../ui/prompts.js';
 

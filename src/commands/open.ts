@@ -1,5 +1,6 @@
 import { actorOf, faultTimes, parseVars, type OpenFlags } from '../app/flags.js';
-import { incidents, warnIfNotReady, withIncidents } from '../app/incidents.js';
+import { incidents, withIncidents } from '../app/incidents.js';
+import { warnIfNotReady } from '../app/readiness.js';
 import { assembleRequest, loadLibrary } from '../app/library.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';

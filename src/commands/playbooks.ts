@@ -6,7 +6,7 @@ import { validateLibrary } from '../playbook/validate.js';
 import { parseFile } from '../playbook/library.js';
 import { teamsFileSchema } from '../playbook/schema.js';
 import { locate } from '../playbook/yaml.js';
-import { exampleMembers } from '../setup/readiness.js';
+import { exampleMembers } from '../app/readiness.js';
 import { message, type Message, type Problem } from '../errors.js';
 import { join } from 'node:path';
 import { localDate, toLocal } from '../time/zone.js';

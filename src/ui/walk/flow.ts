@@ -1,7 +1,8 @@
 // The two ways into the walk: `start` asks the opening questions and opens the incident;
 // `resume` picks an open one up where it stands.
 import { actorOf } from '../../app/flags.js';
-import { incidents, openStore, storeExists, warnIfNotReady } from '../../app/incidents.js';
+import { incidents, openStore, storeExists } from '../../app/incidents.js';
+import { warnIfNotReady } from '../../app/readiness.js';
 import { isPostgresUrl } from '../../store/open.js';
 import { deliverAsYouGo } from '../../notify/flush.js';
 import { resumeTarget } from '../../config.js';

@@ -1,5 +1,6 @@
 // Is this set-up ready for a real incident? The firm's name and hotline go into every statement,
 // and teams.yaml's members are who the walk offers to call: the bundled examples are nobody.
+import type { Context } from '../context.js';
 import type { Firm } from '../playbook/schema.js';
 import type { Team } from '../playbook/schema.js';
 
@@ -27,4 +28,12 @@ export function readinessGaps(firm: Firm, teams: readonly Team[]): ReadinessGap[
     ...(firm.hotline?.trim() ? [] : ['firm.hotline' as const]),
     ...(exampleMembers(teams).length > 0 ? ['teams' as const] : []),
   ];
+}
+
+/** A real incident opened on a set-up that is not ready: said once, briefly, before anything else. */
+export function warnIfNotReady(ctx: Context, teams: readonly Team[]): void {
+  const gaps = readinessGaps(ctx.firm, teams);
+  if (gaps.length === 0) return;
+  const { t, lang } = ctx.messages;
+  ctx.err(t('ready.warning', { gaps: gaps.map((g) => t(`ready.gap.${g}`)).join(lang === 'zh' ? '；' : '; ') }));
 }
