@@ -675,7 +675,8 @@ async function whileOpen(r: Run): Promise<void> {
   const taken: { step?: string } = {};
   script.handler = answers(r, [...OPENING, ['teams.reached', []], ['teams.noneReached', true], ['action', waitWhile(desk(r, taken))], ['action', 'pause']]) as never;
   expect(await run(r.ctx, [], FLAGS)).toBe(0);
-  expect(r.errors).toEqual([]);
+  // the fixture's teams are the bundled example members: the readiness warning is theirs (issue 16)
+  expect(r.errors.filter((e) => !e.includes('teams.yaml lists the example members'))).toEqual([]);
   expect(script.gaveWay).toBe(1);
   const output = r.output.join('\n');
   expect(output.match(deskLine(taken.step!))).toHaveLength(1);
@@ -706,7 +707,7 @@ describe('start: what others record while a prompt is open', () => {
     ]) as never;
     expect(await run(r.ctx, [], FLAGS)).toBe(0);
     expect(script.gaveWay).toBe(0);
-    expect(r.errors).toEqual([]);
+    expect(r.errors.filter((e) => !e.includes('teams.yaml lists the example members'))).toEqual([]);
     const output = r.output.join('\n');
     expect(output.match(deskLine(taken.step!))).toHaveLength(1);
     const state = await load(r, openedId(r));
