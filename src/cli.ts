@@ -168,6 +168,28 @@ function buildProgram(run: Run): Command {
     .option('--json', t('help.json'))
     .action(action(run, () => import('./commands/step.js')));
   program
+    .command('statement <id> <step-id> <action>')
+    .description(t('cmd.statement'))
+    .option('--file <file>', t('help.statementFile'))
+    .option('--draft <n>', t('help.draftNo'))
+    .option('--reason <text>', t('help.reason'))
+    .option('--actor <name>', t('help.actor'))
+    .option('--json', t('help.json'))
+    .action(action(run, () => import('./commands/statement.js')));
+  program
+    .command('approve <id> <request>')
+    .description(t('cmd.approve'))
+    .option('--actor <name>', t('help.actor'))
+    .option('--json', t('help.json'))
+    .action(action(run, () => import('./commands/approve.js')));
+  program
+    .command('refuse <id> <request>')
+    .description(t('cmd.refuse'))
+    .option('--reason <text>', t('help.reason'))
+    .option('--actor <name>', t('help.actor'))
+    .option('--json', t('help.json'))
+    .action(action(run, () => import('./commands/approve.js').then((m) => ({ run: m.refuse }))));
+  program
     .command('decide <id> <decision> <option>')
     .description(t('cmd.decide'))
     .option('--reason <text>', t('help.reason'))

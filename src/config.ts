@@ -1,5 +1,6 @@
 // Where settings come from: flags, then environment, then sec-incident.yaml, then defaults (SPEC §4).
 import { existsSync } from 'node:fs';
+import { DEFAULT_APPROVALS, type ApprovalPolicy } from './engine/approvals.js';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from './paths.js';
@@ -37,6 +38,8 @@ export interface Settings {
   templatesDir: string;
   timezone: string;
   firm: Firm;
+  /** Which actions need a second person (SPEC §9): each on unless the file turns it off. */
+  approvals?: ApprovalPolicy;
   configFile?: string;
   /** How long before a step's due time its owner is reminded (SPEC §9 `notify.lead`; default 10m). */
   notifyLead?: string;
@@ -154,6 +157,7 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
     timezone,
     firm,
     notifyLead: file.notify?.lead ?? '10m',
+    approvals: { ...DEFAULT_APPROVALS, ...file.approvals },
     configFile: found ? configFile : undefined,
     sources,
     folderDb: readFile ? await folderDb(cwd, configFile, file, env) : undefined,

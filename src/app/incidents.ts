@@ -4,6 +4,7 @@
 // command's store is opened and closed.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Writer } from '../engine/approvals.js';
 import { defaultActor } from '../config.js';
 import type { Context } from '../context.js';
 import { CliError, DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
@@ -239,4 +240,15 @@ export function announceDb(ctx: Context): void {
       ? ctx.messages.t('db.noFolderConfig', { db: maskDb(ctx.db) })
       : ctx.messages.t('db.elsewhere', { db: maskDb(ctx.db), folder: maskDb(ctx.folderDb) }),
   );
+}
+
+/**
+ * Who signs (SPEC §9): the claimed actor, and who the store knows them as when it vouches for it
+ * (PostgreSQL's session user, which every event's recorded_by must equal). The SQLite file cannot
+ * tell people apart, so there the claim is all there is.
+ */
+export function writerFor(service: Incidents, actor: string): Writer {
+  const store = service.store;
+  const sessionUser = 'sessionUser' in store && typeof store.sessionUser === 'string' ? store.sessionUser : undefined;
+  return store.recorderVerified && sessionUser ? { actor, recordedBy: sessionUser, verified: true } : { actor, verified: false };
 }

@@ -48,6 +48,7 @@ export function assembleRequest(
     timezone: ctx.timezone,
     lang: ctx.lang,
     firm: ctx.firm,
+    approvals: ctx.approvals,
     ...fields,
   };
 }

@@ -22,15 +22,19 @@ async function confirmForce(ctx: Context, service: Incidents, id: string): Promi
   const ask = createPrompter(ctx, { command: 'close' });
   if (!(await ask.confirm({ key: 'close.force', message: t('close.confirmForce', { id }), default: false }))) throw new WorkError('close.notClosed', { id });
 }
+import { requestNotice } from '../ui/signoff-view.js';
 
 export async function run(ctx: Context, [id]: string[], opts: { summary?: string; force?: boolean; reason?: string; actor?: string }): Promise<number> {
   const { t } = ctx.messages;
   const at = ctx.now();
-  const state = await withIncidents(existingIncidents(ctx, id!), async (service) => {
+  const { earlier, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => {
     if (opts.force && opts.reason?.trim() && ctx.stdinIsTTY && ctx.stdoutIsTTY && !ctx.json) await confirmForce(ctx, service, id!);
-    return service.act(id!, (s) => closeIncident(s, { summary: opts.summary, force: opts.force, reason: opts.reason }, at, actorOf(ctx, opts)));
+    return {
+      earlier: await service.load(id!),
+      state: await service.act(id!, (s) => closeIncident(s, { summary: opts.summary, force: opts.force, reason: opts.reason }, at, actorOf(ctx, opts))),
+    };
   });
   if (ctx.json) printJson(ctx, statusJson(state, at));
-  else ctx.out(t('close.done', { id: id!, at: formatShort(at, state.opened.timezone) }));
+  else ctx.out(requestNotice(ctx.messages, earlier, state) ?? t('close.done', { id: id!, at: formatShort(at, state.opened.timezone) }));
   return 0;
 }

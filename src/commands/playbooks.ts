@@ -1,3 +1,4 @@
+import { approvalNeeds } from '../engine/approvals.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { loadPlaybook, loadTeams, playbookIds } from '../playbook/library.js';
@@ -80,6 +81,7 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
       ...Object.entries(s.when ?? {}).map(([k, v]) => (typeof v === 'number' ? `${k} ≥ ${v}` : `${k} ∈ {${([] as string[]).concat(v).join(', ')}}`)),
       ...(s.decision ? [t('pb.show.decides', { id: s.decision.id, options: s.decision.options.map((o) => o.id).join(' / ') })] : []),
       ...(s.basis ? [t('pb.show.basis', { basis: text(s.basis) })] : []),
+      ...(s.approval ? [t('pb.show.approval', { teams: approvalNeeds(s.approval).map((n) => (n.count > 1 ? `${n.team} ×${n.count}` : n.team)).join(' + ') })] : []),
     ];
     return parts.length ? fitted(`  ${s.id}: ${parts.join(' · ')}`) : [];
   });

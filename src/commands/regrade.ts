@@ -5,12 +5,13 @@ import { statusJson } from '../engine/views.js';
 import { inputsFromFlags, parseTier, type GradingFlags } from '../grading/inputs.js';
 import { actorOf } from '../app/flags.js';
 import { existingIncidents, withIncidents } from '../app/incidents.js';
+import { requestNotice } from '../ui/signoff-view.js';
 
 export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { tier?: string; reason?: string; actor?: string }): Promise<number> {
   const { t } = ctx.messages;
   const at = ctx.now();
-  const { before, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => ({
-    before: (await service.load(id!)).tier,
+  const { earlier, state } = await withIncidents(existingIncidents(ctx, id!), async (service) => ({
+    earlier: await service.load(id!),
     state: await service.act(id!, (s, time) =>
     regrade(
       s,
@@ -26,6 +27,6 @@ export async function run(ctx: Context, [id]: string[], opts: GradingFlags & { t
     ),
   }));
   if (ctx.json) printJson(ctx, statusJson(state, at));
-  else ctx.out(t('regrade.done', { id: id!, from: t(`tier.${before}`), to: t(`tier.${state.tier}`), direction: state.direction }));
+  else ctx.out(requestNotice(ctx.messages, earlier, state) ?? t('regrade.done', { id: id!, from: t(`tier.${earlier.tier}`), to: t(`tier.${state.tier}`), direction: state.direction }));
   return 0;
 }

@@ -23,6 +23,7 @@ export function drillJson(outcome: DrillOutcome, scenarioFile: string) {
     recoveredAt: status.recoveredAt,
     endedAt: formatInZone(endAt, tz),
     steps: status.steps,
+    approvals: status.approvals,
     expectations: outcome.expectations,
   };
 }

@@ -26,12 +26,17 @@ export function nextResponderAction(
   policy: ResponderPolicy,
   mentioned: ReadonlySet<string>,
   now: number,
+  /** The earliest the responder may act on a step (a statement's approval to come); Infinity: not at all. */
+  notBefore: (step: StepInstance) => number | undefined = () => undefined,
 ): { at: number; step: StepInstance } | undefined {
   if (lifecycle(state) === 'closed') return undefined;
   let best: { at: number; step: StepInstance } | undefined;
   for (const step of orderedSteps(state)) {
     if (mentioned.has(step.stepId)) continue;
-    const at = responderTime(step, waitsForRecovery(state, step), policy, now);
+    const earliest = notBefore(step);
+    if (earliest === Infinity) continue;
+    const found = responderTime(step, waitsForRecovery(state, step), policy, now);
+    const at = found === undefined || earliest === undefined ? found : Math.max(found, earliest);
     if (at !== undefined && (!best || at < best.at)) best = { at, step };
   }
   return best;

@@ -1,7 +1,7 @@
 // Replays a scenario on a virtual clock through the same engine calls as a real incident.
 import { CliError, WorkError } from '../errors.js';
 import type { Incidents } from '../app/incidents.js';
-import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, type OpenRequest, type StatementSource } from '../engine/decide.js';
+import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, resolveStep, type OpenRequest, type StatementSource } from '../engine/decide.js';
 import { cloneState, definitionOf, evolve as evolveState, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { EventDraft } from '../engine/events.js';
 import type { DecisionDefinition } from '../playbook/schema.js';
@@ -15,6 +15,9 @@ import { importedPayload } from '../signals/payload.js';
 import { gradingChange } from '../signals/tally.js';
 import { nextResponderAction } from './responder.js';
 import type { DrillSignals } from './signals.js';
+import { needsSignoff, pendingRequests, statementStatus } from '../engine/approvals.js';
+import { approveStatement, draftStatement, rejectStatement } from '../engine/signoff.js';
+import { drillDraft, drillWriter, grantPending, policyApprovals } from './signoff.js';
 import { entryAction, type Scenario, type TimelineEntry } from './scenario.js';
 import { judge, type Expectation } from './verdict.js';
 
@@ -71,12 +74,35 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
   const id = state.id;
   let next = 0;
   let clock = start; // the drill's virtual now: nothing is recorded before it
+  /** When the responder policy approves a draft: at the request, or ten minutes after (late). */
+  const approveAt = new Map<string, number>();
+  // a statement the scenario signs itself (`approve:`/`reject:` still to come) waits for it
+  const signedByScenario = (stepId: string, instance: string) =>
+    entries.slice(next).some(({ entry: e }) => [e.approve, e.reject].some((x) => x === stepId || x === instance));
+  const notBefore = (step: { id: string; stepId: string }) =>
+    signedByScenario(step.stepId, step.id) ? Infinity : approveAt.get(step.id);
   for (let actions = 0; ; ) {
     const entry = entries[next];
-    const responder = nextResponderAction(state, scenario.responder, mentioned, clock);
+    const responder = nextResponderAction(state, scenario.responder, mentioned, clock, notBefore);
     if (responder && responder.at <= endAt && (!entry || responder.at < entry.at)) {
       if (++actions > MAX_RESPONDER_ACTIONS) throw new WorkError('drill.noProgress', { limit: MAX_RESPONDER_ACTIONS });
       const def = definitionOf(state, responder.step.stepId);
+      if (needsSignoff(state, def)) {
+        // the responder drafts when it would do the step; its policy approves at the request or later
+        const status = statementStatus(state, def, responder.step.id);
+        clock = responder.at;
+        if (!status.draft || status.rejection) {
+          state = await service.act(id, (s) => draftStatement(s, responder.step.id, drillDraft(s, responder.step, statements), responder.at, actor));
+          approveAt.set(responder.step.id, responder.at + (scenario.responder === 'late' ? 10 * 60_000 : 0));
+          continue;
+        }
+        if (!status.approved) {
+          const before = state.events;
+          state = await service.act(id, (s, time) => policyApprovals(s, responder.step.id, responder.at, time));
+          if (state.events === before) mentioned.add(responder.step.stepId); // nobody can sign: the responder gives up on it
+          continue;
+        }
+      }
       const note = def.requires.includes('note') ? t('drill.autoNote', { policy: scenario.responder }) : undefined;
       const outcome = def.decision ? responderOutcome(scenario, def.decision) : undefined;
       state = await service.act(id, (s, time) => recordStep(s, responder.step.id, 'done', { note, outcome, statements }, responder.at, actor, time));
@@ -97,7 +123,16 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
           case 'complete': {
             const d = s.opened.definition.steps.find((x) => x.id === action.step.split('#')[0])?.decision;
             const outcome = d ? (e.outcome ?? responderOutcome(scenario, d)) : undefined;
-            return recordStep(s, action.step, 'done', { note: e.note, outcome, statements }, at, actor, time);
+            // a completion the timeline scripts had its statement drafted and approved by then
+            const signed = signedNow(s, action.step, at, time);
+            return [...signed.drafts, ...recordStep(signed.state, action.step, 'done', { note: e.note, outcome, statements }, at, actor, time)];
+          }
+          case 'approve':
+          case 'reject': {
+            const drafted = draftedNow(s, action.step, at, time);
+            const writer = drillWriter(e.by!);
+            const made = action.kind === 'approve' ? approveStatement(drafted.state, action.step, {}, at, writer) : rejectStatement(drafted.state, action.step, { reason: e.reason }, at, writer);
+            return [...drafted.drafts, ...made];
           }
           case 'skip':
             return recordStep(s, action.step, 'skip', { reason: e.reason }, at, actor, time);
@@ -127,6 +162,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
           }
         }
       });
+      if (pendingRequests(state).length > 0) state = await service.act(id, (s, time) => grantPending(s, actor, at, time));
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       const when = formatOffset(at - start);
@@ -140,6 +176,25 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
       if (lifecycle(state) !== 'closed') state = await service.act(id, (s) => addNote(s, failure.detail, at, actor));
     }
   }
+  /** The step's latest draft, written now by the drill if it has none (or only a rejected one). */
+  function draftedNow(s: IncidentState, ref: string, at: number, time: TimeContext) {
+    const instance = resolveStep(s, ref);
+    const def = definitionOf(s, instance.stepId);
+    const status = statementStatus(s, def, instance.id);
+    if (status.draft && !status.rejection) return { state: s, drafts: [] as EventDraft[] };
+    const drafts = draftStatement(s, instance.id, drillDraft(s, instance, statements), at, actor);
+    return { state: foldAll(s, drafts, time), drafts };
+  }
+  /** A step under sign-off, drafted and approved by the drill at this moment if it is not yet. */
+  function signedNow(s: IncidentState, ref: string, at: number, time: TimeContext) {
+    const instance = resolveStep(s, ref);
+    const def = definitionOf(s, instance.stepId);
+    if (instance.status !== 'pending' || !needsSignoff(s, def) || statementStatus(s, def, instance.id).approved) return { state: s, drafts: [] as EventDraft[] };
+    const drafted = draftedNow(s, instance.id, at, time);
+    const approvals = policyApprovals(drafted.state, instance.id, at, time);
+    return { state: foldAll(drafted.state, approvals, time), drafts: [...drafted.drafts, ...approvals] };
+  }
+
   const expectations = [...failures, ...judge(m, scenario.expect, state, endAt)];
   return { state, endAt, expectations, passed: expectations.every((x) => x.passed) };
 }

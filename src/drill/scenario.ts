@@ -37,6 +37,10 @@ const entrySchema = z.strictObject({
   signals: z.string().min(1).optional(),
   map: z.record(z.string(), z.string()).optional(),
   encoding: z.enum(['utf-8', 'gbk']).optional(),
+  /** a member's approval or rejection of a step's latest draft (SPEC §7, §9) */
+  approve: z.string().optional(),
+  reject: z.string().optional(),
+  by: z.string().optional(),
 });
 export type TimelineEntry = z.infer<typeof entrySchema>;
 
@@ -64,6 +68,8 @@ export const scenarioSchema = z.strictObject({
       late: z.array(z.string()).optional(),
       onTime: z.number().min(0).max(1).optional(),
       decisions: z.record(z.string(), optionSchema).optional(),
+      /** who approved each step's published statement (SPEC §9) */
+      approvedBy: z.record(z.string(), z.string()).optional(),
     })
     .default({}),
 });
@@ -77,7 +83,9 @@ export type EntryAction =
   | { kind: 'recover' }
   | { kind: 'close' }
   | { kind: 'decide' }
-  | { kind: 'signals'; file: string };
+  | { kind: 'signals'; file: string }
+  | { kind: 'approve'; step: string }
+  | { kind: 'reject'; step: string };
 
 /** What one timeline entry does; undefined when it does nothing or more than one thing. */
 export function entryAction(e: TimelineEntry): EntryAction | undefined {
@@ -91,11 +99,13 @@ export function entryAction(e: TimelineEntry): EntryAction | undefined {
   if (e.close) actions.push({ kind: 'close' });
   if (e.decide) actions.push({ kind: 'decide' });
   if (e.signals !== undefined) actions.push({ kind: 'signals', file: e.signals });
+  if (e.approve !== undefined) actions.push({ kind: 'approve', step: e.approve });
+  if (e.reject !== undefined) actions.push({ kind: 'reject', step: e.reject });
   return actions.length === 1 ? actions[0] : undefined;
 }
 
 function actionNames(e: TimelineEntry): string {
-  return ['metrics', 'indicators', 'impact', 'tier', 'complete', 'skip', 'recover', 'close', 'decide', 'signals']
+  return ['metrics', 'indicators', 'impact', 'tier', 'complete', 'skip', 'recover', 'close', 'decide', 'signals', 'approve', 'reject']
     .filter((k) => e[k as keyof TimelineEntry] !== undefined)
     .join(', ');
 }
@@ -190,6 +200,13 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
       if (!step?.decision) at([...path, 'outcome'], message('drill.outcomeNoDecision'));
       else checkDecision(step.decision.id, e.outcome, [...path, 'outcome']);
     }
+    if (action.kind === 'approve' || action.kind === 'reject') {
+      const key = action.kind;
+      if (!knownStep(action.step)) at([...path, key], stepProblem(action.step)!);
+      else if (!steps.get(action.step.split('#')[0]!)!.approval) at([...path, key], message('approval.notRequired', { step: action.step }));
+      if (!e.by?.trim()) at(path, message('drill.byRequired', { what: key }));
+      if (key === 'reject' && !e.reason?.trim()) at(path, message('drill.reasonRequired', { what: 'reject' }));
+    }
     if (action.kind === 'decide') {
       for (const [id, option] of Object.entries(e.decide!)) checkDecision(id, option, [...path, 'decide', id]);
     }
@@ -197,6 +214,9 @@ export function checkScenario(s: Scenario, source: YamlSource, playbook: Playboo
     if (action.kind === 'close' && e.force && !e.reason?.trim()) at(path, message('drill.reasonRequired', { what: 'force' }));
   });
 
+  for (const id of Object.keys(s.expect.approvedBy ?? {})) {
+    if (!knownStep(id)) at(['expect', 'approvedBy', id], stepProblem(id)!, id);
+  }
   for (const key of ['includes', 'excludes', 'late'] as const) {
     (s.expect[key] ?? []).forEach((id, i) => {
       if (!knownStep(id)) at(['expect', key, i], stepProblem(id)!);

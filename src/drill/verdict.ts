@@ -73,6 +73,23 @@ export function judge(m: Messages, expect: Scenario['expect'], state: IncidentSt
       detail: t('drill.exp.decisions', { expected: show(wanted), actual: show(wanted.map(([id]) => [id, state.decisions[id]])) }),
     });
   }
+  if (expect.approvedBy) {
+    // who approved the draft each step published (its first occurrence unless named #N)
+    const approvers = (id: string) => {
+      const published = state.statements.find((x) => x.step === occurrence(id) && x.draft !== undefined);
+      return state.signoffs.filter((x) => x.step === occurrence(id) && x.verdict === 'approved' && x.draft === published?.draft).map((x) => x.member);
+    };
+    const wanted = Object.entries(expect.approvedBy);
+    const passed = wanted.every(([id, name]) => approvers(id).includes(name));
+    out.push({
+      name: 'approvedBy',
+      passed,
+      detail: t('drill.exp.approvedBy', {
+        expected: wanted.map(([id, name]) => `${id}=${name}`).join(', '),
+        actual: wanted.map(([id]) => `${id}=${approvers(id).join('+') || '—'}`).join(', '),
+      }),
+    });
+  }
   if (expect.onTime !== undefined) {
     const { share, done, total } = onTimeShare(state, asOf);
     out.push({

@@ -7,6 +7,7 @@ import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { closest } from './suggest.js';
 import type { EventDraft, OpenedPayload, SignalsImportedPayload, StatementPayload } from './events.js';
+import { DEFAULT_APPROVALS, needsSignoff, policyOf, statementStatus, type ApprovalPolicy, type RequestDetail, type StatementStatus } from './approvals.js';
 import { cloneState, definitionOf, evolve, fold, lifecycle, type IncidentState, type StepInstance } from './fold.js';
 
 export interface OpenRequest {
@@ -26,6 +27,8 @@ export interface OpenRequest {
   /** When the fault began and when the firm learnt of it (epoch ms), if stated (SPEC §4.2). */
   startedAt?: number;
   discoveredAt?: number;
+  /** Which actions need a second person (SPEC §9); every one unless the configuration says otherwise. */
+  approvals?: ApprovalPolicy;
 }
 
 /**
@@ -121,6 +124,7 @@ export function openIncident(id: string, req: OpenRequest, at: number, actor: st
       ...(req.drill ? { drill: req.drill } : {}),
       ...(req.startedAt !== undefined ? { startedAt: new Date(req.startedAt).toISOString() } : {}),
       ...(req.discoveredAt !== undefined ? { discoveredAt: new Date(req.discoveredAt).toISOString() } : {}),
+      approvals: req.approvals ?? DEFAULT_APPROVALS,
     },
   };
   const result = grade(req.inputs, req.grading);
@@ -145,7 +149,7 @@ function ensureOpen(state: IncidentState): void {
 }
 
 /** After the close, steps may not change; notes and facts still may (follow-ups, rectification). */
-function ensureStepsOpen(state: IncidentState): void {
+export function ensureStepsOpen(state: IncidentState): void {
   if (lifecycle(state) === 'closed') throw new WorkError('step.closedNoSteps', { id: state.id });
 }
 
@@ -155,7 +159,8 @@ export interface RegradeRequest {
   reason?: string;
 }
 
-export function regrade(state: IncidentState, req: RegradeRequest, at: number, actor: string, time: TimeContext): EventDraft[] {
+/** `granted`: a second person approved it (SPEC §9), so it is done, not requested. */
+export function regrade(state: IncidentState, req: RegradeRequest, at: number, actor: string, time: TimeContext, granted = false): EventDraft[] {
   ensureOpen(state);
   // a regrade with nothing in it would record "no input changed": a slip, not a decision
   const { indicators = {}, metrics = {}, impact } = req.change;
@@ -178,7 +183,41 @@ export function regrade(state: IncidentState, req: RegradeRequest, at: number, a
       ...(reason ? { reason } : {}),
     },
   };
-  return withConsequences(state, [graded], time);
+  const drafts = withConsequences(state, [graded], time);
+  if (granted) return drafts;
+  const policy = policyOf(state);
+  const withdraws = withdrawnDuties(state, drafts);
+  const down = req.override !== undefined && TIER_ORDER.indexOf(req.override.tier) < TIER_ORDER.indexOf(state.tier);
+  if ((down && policy.downgrade) || (withdraws.length > 0 && policy.withdrawDuty)) {
+    const detail: RequestDetail = {
+      action: 'regrade',
+      change: req.change,
+      ...(req.override ? { override: req.override } : {}),
+      ...(req.reason ? { reason: req.reason } : {}),
+      from: state.tier,
+      to: graded.payload.tier,
+      withdraws,
+    };
+    return requestApproval(state, down && policy.downgrade ? 'downgrade' : 'withdraw-duty', detail, at, actor);
+  }
+  return drafts;
+}
+
+const TIER_ORDER: Tier[] = ['mild', 'moderate', 'severe', 'critical'];
+
+/** Pending steps carrying a `basis:` (a regulatory duty) that these events would withdraw (SPEC §9). */
+function withdrawnDuties(before: IncidentState, drafts: EventDraft[]): string[] {
+  return drafts.flatMap((d) =>
+    d.type === 'step.withdrawn' && d.payload.cause === 'not-applicable' && definitionOf(before, d.payload.step.split('#')[0]!).basis !== undefined
+      ? [d.payload.step]
+      : [],
+  );
+}
+
+/** An action that waits for a second person instead of happening (SPEC §9); any activated team's member may grant it. */
+function requestApproval(state: IncidentState, kind: 'close-force' | 'downgrade' | 'withdraw-duty', detail: RequestDetail, at: number, actor: string): EventDraft[] {
+  const teams = [...new Set(state.teams.map((x) => x.team))];
+  return [{ type: 'approval.requested', at, actor, payload: { request: `R${state.requests.length + 1}`, kind, detail, teams } }];
 }
 
 /**
@@ -254,6 +293,8 @@ export function recordStep(
   }
   if (outcome === 'done') {
     if (def.requires.includes('note') && !detail.note?.trim()) throw new InputError('step.noteRequired', { step: instance.id });
+    const signoff = needsSignoff(state, def) ? statementStatus(state, def, instance.id) : undefined;
+    if (signoff && !signoff.approved) throw unapproved(instance.id, signoff);
     if (def.decision) checkOption(def.decision, detail.outcome, () => message('step.outcomeRequired', { step: instance.id, decision: def.decision!.id, known: optionList(def.decision!) }));
     const completed: EventDraft = {
       type: 'step.completed',
@@ -261,10 +302,26 @@ export function recordStep(
       actor,
       payload: { step: instance.id, ...(detail.note ? { note: detail.note } : {}), ...(def.decision ? { outcome: detail.outcome! } : {}) },
     };
-    return withConsequences(state, [completed, ...(detail.statements ? statementOf(state, instance, detail.statements, at, actor) : [])], time);
+    const statement = signoff ? published(def.template, signoff, at, actor) : detail.statements ? statementOf(state, instance, detail.statements, at, actor) : [];
+    return withConsequences(state, [completed, ...statement], time);
   }
   if (!detail.reason?.trim()) throw new InputError('step.reasonRequired', { step: instance.id });
   return withConsequences(state, [{ type: 'step.skipped', at, actor, payload: { step: instance.id, reason: detail.reason } }], time);
+}
+
+/** Why a step under sign-off cannot be done yet: no draft, its latest draft rejected, or approvals missing. */
+function unapproved(step: string, s: StatementStatus): WorkError {
+  if (!s.draft) return new WorkError('approval.noDraft', { step });
+  if (s.rejection) return new WorkError('approval.isRejected', { step, draft: s.draft.draft, member: s.rejection.member });
+  const missing = s.needs.filter((n) => n.by.length < n.count).map((n) => `${n.team} ${n.by.length}/${n.count}`);
+  return new WorkError('approval.awaiting', { step, draft: s.draft.draft, teams: missing.join(', ') });
+}
+
+/** The approved draft, recorded as the statement the step published, with its hash (SPEC §9). */
+function published(template: string | undefined, s: StatementStatus, at: number, actor: string): EventDraft[] {
+  const d = s.draft!;
+  const statement = { step: d.step, template: template ?? '', lang: d.lang, text: d.text, draft: d.draft, sha256: d.sha256, ...(d.file ? { file: d.file } : {}) };
+  return [{ type: 'statement.rendered', at, actor, payload: statement }];
 }
 
 const optionList = (d: DecisionDefinition) => d.options.map((o) => o.id).join(', ');
@@ -293,13 +350,17 @@ export function decide(
   at: number,
   actor: string,
   time?: TimeContext,
+  granted = false,
 ): EventDraft[] {
   ensureStepsOpen(state);
   const d = decisionOf(state, req.decision);
   checkOption(d, req.outcome, () => message('decide.badOption', { decision: d.id, option: '', known: optionList(d) }));
   if (!req.reason?.trim()) throw new InputError('decide.reason');
   const previous = state.decisions[d.id] ?? null;
-  return withConsequences(state, [{ type: 'decision.made', at, actor, payload: { decision: d.id, outcome: req.outcome, previous, reason: req.reason } }], time);
+  const drafts = withConsequences(state, [{ type: 'decision.made', at, actor, payload: { decision: d.id, outcome: req.outcome, previous, reason: req.reason } }], time);
+  const withdraws = granted || !policyOf(state).withdrawDuty ? [] : withdrawnDuties(state, drafts);
+  if (withdraws.length === 0) return drafts;
+  return requestApproval(state, 'withdraw-duty', { action: 'decide', decision: d.id, outcome: req.outcome, previous, reason: req.reason, withdraws }, at, actor);
 }
 
 /**
@@ -374,6 +435,7 @@ export function closeIncident(
   req: { summary?: string; force?: boolean; reason?: string },
   at: number,
   actor: string,
+  granted = false,
 ): EventDraft[] {
   ensureOpen(state);
   const ending = pendingSteps(state).filter((s) => untilClose(state, s));
@@ -382,6 +444,9 @@ export function closeIncident(
     throw new WorkError('close.pending', { id: state.id, count: pending.length, steps: pending.join(', ') });
   }
   if (req.force && pending.length > 0 && !req.reason?.trim()) throw new InputError('close.forceReason');
+  if (pending.length > 0 && !granted && policyOf(state).forcedClose) {
+    return requestApproval(state, 'close-force', { action: 'close', reason: req.reason!, pending, ...(req.summary ? { summary: req.summary } : {}) }, at, actor);
+  }
   return [
     ...ending.map((s): EventDraft => ({ type: 'step.withdrawn', at, actor, payload: { step: s.id, cause: 'closed' } })),
     {

@@ -1,6 +1,7 @@
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { QueuedPayload, SuppressedPayload } from '../notify/outbox.js';
 import type { Firm, GradingConfig, Lang, Playbook, Team, Tier } from '../playbook/schema.js';
+import type { ApprovalPolicy, RequestDetail } from './approvals.js';
 
 export type IncidentMode = 'real' | 'drill';
 
@@ -28,6 +29,8 @@ export interface OpenedPayload {
   /** When the fault began and when the firm learnt of it (ISO 8601), if stated (SPEC §4.2). */
   startedAt?: string;
   discoveredAt?: string;
+  /** Which actions need a second person (SPEC §9), as configured when it was opened. */
+  approvals?: ApprovalPolicy;
 }
 
 /** Why an occurrence was withdrawn: it stopped applying, or its `until` came (SPEC §4). */
@@ -84,13 +87,17 @@ export interface StatementPayload {
   lang: Lang;
   text: string;
   file?: string;
+  /** The approved draft a step done published, and its text's hash (SPEC §9). */
+  draft?: number;
+  sha256?: string;
 }
 
 export type EventPayloads = {
   'incident.opened': OpenedPayload;
   'incident.graded': GradedPayload;
   /** `step`: the step whose duty brought the team in, when its tier alone would not (SPEC §4). */
-  'team.activated': { team: string; tier: Tier; step?: string };
+  /** `approval`: brought in to sign off `step`'s statement or a request, not for a duty (SPEC §9). */
+  'team.activated': { team: string; tier: Tier; step?: string; approval?: true };
   'team.reached': { team: string; member: string; reached: boolean; note?: string };
   /** `outcome`: the option a decision step records (SPEC §4.1). */
   'step.completed': { step: string; note?: string; outcome?: string };
@@ -105,6 +112,14 @@ export type EventPayloads = {
   'vars.updated': { vars: Record<string, string> };
   'statement.rendered': StatementPayload;
   'signals.imported': SignalsImportedPayload;
+  /** Four-eyes sign-off (SPEC §9): a statement's drafts, numbered per step occurrence, and verdicts on one. */
+  'statement.drafted': { step: string; draft: number; text: string; sha256: string; lang: Lang; template?: string; file?: string };
+  'statement.approved': { step: string; draft: number; sha256: string; team: string; member: string; claimed?: true; drill?: true };
+  'statement.rejected': { step: string; draft: number; sha256: string; member: string; reason: string; claimed?: true; drill?: true };
+  /** An action waiting for a second person; granted, its own events follow in the same append. */
+  'approval.requested': { request: string; kind: 'close-force' | 'downgrade' | 'withdraw-duty'; detail: RequestDetail; teams: string[] };
+  'approval.granted': { request: string; member: string; claimed?: true; drill?: true };
+  'approval.refused': { request: string; member: string; reason: string; claimed?: true; drill?: true };
   /** `recoveredAt`: when service really came back (ISO 8601), if stated earlier than recorded. */
   'incident.recovered': { note?: string; recoveredAt?: string };
   'incident.closed': { summary?: string; forced: boolean; reason?: string; pending: string[] };

@@ -7,6 +7,7 @@ import { toLocal } from '../time/zone.js';
 import { DamagedLogError, message } from '../errors.js';
 import type { EventDraft, OpenedPayload, PinnedPlaybook, SignalsImportedPayload, StatementPayload, WithdrawCause } from './events.js';
 export type { WithdrawCause } from './events.js';
+import { evolveSignoff, type DraftRecord, type RequestRecord, type SignoffRecord } from './approvals.js';
 import { applies, dueFrom, earlier, isLate, repeatAfter, untilOf } from './rules.js';
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
@@ -86,11 +87,15 @@ export interface IncidentState {
   tierHistory: { at: number; tier: Tier }[];
   maxTier: Tier;
   steps: StepInstance[];
-  teams: { team: string; at: number; tier: Tier; step?: string }[];
+  teams: { team: string; at: number; tier: Tier; step?: string; approval?: true }[];
   reached: { team: string; member: string; reached: boolean; at: number; actor: string; note?: string }[];
   reopened: { at: number; actor: string; step: string; reason: string }[];
   notes: { at: number; actor: string; text: string; step?: string }[];
   statements: (StatementPayload & { at: number; actor: string })[];
+  /** Four-eyes sign-off (SPEC §9): statement drafts, verdicts on them, requests awaiting a second person. */
+  drafts: DraftRecord[];
+  signoffs: SignoffRecord[];
+  requests: RequestRecord[];
   /** The playbook's variables as they stand: those given at the opening, then each update. */
   vars: Record<string, string>;
   /** Monitoring exports imported and graded on, oldest first. */
@@ -271,9 +276,11 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
       reconcile(state, at, actor, previousTier !== null && previousTier !== p.tier, time);
       break;
     }
-    case 'team.activated':
-      state.teams.push({ team: event.payload.team, at, tier: event.payload.tier, ...(event.payload.step ? { step: event.payload.step } : {}) });
+    case 'team.activated': {
+      const p = event.payload;
+      state.teams.push({ team: p.team, at, tier: p.tier, ...(p.step ? { step: p.step } : {}), ...(p.approval ? { approval: true as const } : {}) });
       break;
+    }
     case 'team.reached':
       state.reached.push({ ...event.payload, at, actor });
       break;
@@ -352,6 +359,15 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
       }
       break;
     }
+    case 'statement.drafted':
+    case 'statement.approved':
+    case 'statement.rejected':
+    case 'approval.requested':
+    case 'approval.granted':
+    case 'approval.refused':
+    case 'db.imported':
+      evolveSignoff(state, event);
+      break;
     case 'incident.closed':
       state.closedAt = at;
       state.closed = event.payload;
@@ -395,6 +411,9 @@ function initial(id: string, opened: EventDraft & { type: 'incident.opened' }, t
     reopened: [],
     notes: [],
     statements: [],
+    drafts: [],
+    signoffs: [],
+    requests: [],
     vars: { ...opened.payload.vars },
     signals: [],
     lastAt: opened.at,
@@ -437,6 +456,9 @@ export function cloneState(state: IncidentState): IncidentState {
     reopened: [...state.reopened],
     notes: [...state.notes],
     statements: [...state.statements],
+    drafts: [...state.drafts],
+    signoffs: [...state.signoffs],
+    requests: [...state.requests],
     vars: { ...state.vars },
     signals: [...state.signals],
   };

@@ -3,6 +3,7 @@ import { PHASES, type Phase } from '../playbook/vocabulary.js';
 import { formatInZone } from '../time/zone.js';
 import { beyondCalendar, lifecycle, type IncidentState, type StepInstance } from './fold.js';
 import { isLate } from './rules.js';
+import { approvalsView } from './approvals.js';
 
 export interface StepView {
   id: string;
@@ -59,6 +60,8 @@ export function statusJson(state: IncidentState, asOf: number) {
     playbook: state.playbook,
     decisions: { ...state.decisions },
     steps: state.steps.map((s) => stepView(s, asOf, tz, beyondCalendar(state, s))),
+    /** Four-eyes sign-off (SPEC §9): statements drafted, and requests awaiting a second person. */
+    approvals: approvalsView(state, (ms) => formatInZone(ms, tz)),
   };
 }
 

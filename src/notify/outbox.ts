@@ -2,6 +2,7 @@
 // queued in the action's own transaction; claims, deliveries and reminders are events too, so two
 // watchers, or a watcher restarted, agree on what is still to do. Pure: no clock, no store.
 import type { EventDraft } from '../engine/events.js';
+import { approvalNeeds } from '../engine/approvals.js';
 import { definitionOf, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { Channel, ChannelType, SecretRef, Team } from '../playbook/schema.js';
 import { buildNotice, type Notice, type NoticeEvent, type NoticeIncident, type NoticeKind } from './notice.js';
@@ -194,6 +195,10 @@ export function planNotices(before: IncidentState | null, after: IncidentState, 
       toldDecisions.add(decision);
       const reason = d.type === 'decision.made' ? d.payload.reason : d.payload.note;
       for (const team of nowActive) send(team, { kind: 'decision', decision, option, ...(previous ? { previous } : {}), ...(reason ? { reason } : {}) });
+    } else if (d.type === 'statement.drafted') {
+      // a draft awaiting approval goes to the approvers (SPEC §9)
+      const def = definitionOf(after, d.payload.step.split('#')[0]!);
+      for (const { team } of approvalNeeds(def.approval)) send(team, { kind: 'approval', step: d.payload.step, title: def.title, author: d.actor });
     } else if (d.type === 'incident.recovered' && before.recoveredAt === null) {
       for (const team of nowActive) send(team, { kind: 'recovered', recoveredAt: after.recoveredAt ?? d.at });
     } else if (d.type === 'incident.closed') {

@@ -201,5 +201,9 @@ export const configSchema = z.strictObject({
   playbooks: z.string().optional(),
   templates: z.string().optional(),
   notify: z.strictObject({ lead: durationSchema.optional() }).optional(),
+  /** Which actions need a second person (SPEC §9); each on unless set to false. */
+  approvals: z
+    .strictObject({ statements: z.boolean().optional(), forcedClose: z.boolean().optional(), downgrade: z.boolean().optional(), withdrawDuty: z.boolean().optional() })
+    .optional(),
 });
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
-import type { Team } from '../playbook/schema.js';
+import type { Team, Tier } from '../playbook/schema.js';
 import type { EventDraft } from '../engine/events.js';
+import type { RequestDetail } from '../engine/approvals.js';
 import type { Messages } from '../i18n/messages.js';
 
 /** One line saying what an event recorded, in the language of `m`; teams by name when `teams` knows them. */
@@ -20,7 +21,9 @@ export function describeEvent(m: Messages, event: EventDraft, teams?: readonly T
           : base;
     }
     case 'team.activated':
-      return event.payload.step
+      return event.payload.approval
+        ? t('ev.activatedForApproval', { team: teamName(teams, event.payload.team), step: event.payload.step ?? '' })
+        : event.payload.step
         ? t('ev.activatedFor', { team: teamName(teams, event.payload.team), step: event.payload.step })
         : t('ev.activated', { team: teamName(teams, event.payload.team) });
     case 'team.reached':
@@ -83,6 +86,24 @@ export function describeEvent(m: Messages, event: EventDraft, teams?: readonly T
     }
     case 'reminder.raised':
       return t(`ev.reminder.${event.payload.kind}`, { step: event.payload.step, due: event.payload.dueAt });
+    case 'statement.drafted':
+      return t('ev.drafted', { step: event.payload.step, draft: event.payload.draft, sha: event.payload.sha256.slice(0, 12) });
+    case 'statement.approved': {
+      const p = event.payload;
+      return t('ev.approved', { step: p.step, draft: p.draft, member: p.member, team: teamName(teams, p.team) }) + signoffMark(m, p);
+    }
+    case 'statement.rejected': {
+      const p = event.payload;
+      return t('ev.rejected', { step: p.step, draft: p.draft, member: p.member, reason: p.reason }) + signoffMark(m, p);
+    }
+    case 'approval.requested': {
+      const p = event.payload;
+      return t('ev.requested', { request: p.request, kind: t(`approval.kind.${p.kind}`), detail: requestDetail(m, p.detail) });
+    }
+    case 'approval.granted':
+      return t('ev.granted', { request: event.payload.request, member: event.payload.member }) + signoffMark(m, event.payload);
+    case 'approval.refused':
+      return t('ev.refused', { request: event.payload.request, member: event.payload.member, reason: event.payload.reason }) + signoffMark(m, event.payload);
     case 'incident.closed':
       return event.payload.forced
         ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })
@@ -91,6 +112,7 @@ export function describeEvent(m: Messages, event: EventDraft, teams?: readonly T
       return t('ev.imported', { source: event.payload.source, events: event.payload.events, head: event.payload.head.slice(0, 12) });
   }
 }
+
 
 /**
  * The first seq whose recorded_by the store vouches for: on a store that checks it (PostgreSQL),
@@ -126,4 +148,18 @@ export function describeStored(m: Messages, event: EventDraft, teams?: readonly 
   } catch {
     return raw();
   }
+}
+
+/** "(claimed, not verified by the store)" or "(drill)" after a signature that is not verified. */
+export function signoffMark(m: Messages, p: { claimed?: boolean; drill?: boolean }): string {
+  return p.drill ? ` (${m.t('approval.drill')})` : p.claimed ? ` (${m.t('approval.claimed')})` : '';
+}
+
+/** What a request would change, in a few words: the steps it abandons or withdraws, the tiers. */
+export function requestDetail(m: Messages, d: RequestDetail): string {
+  if (d.action === 'close') return `${d.pending.join(', ')} — ${d.reason}`;
+  const withdraws = d.withdraws.length ? ` − ${d.withdraws.join(', ')}` : '';
+  if (d.action === 'decide') return `${d.decision}: ${d.previous ?? '—'} → ${d.outcome}${withdraws}${d.reason ? ` — ${d.reason}` : ''}`;
+  const reason = d.override?.reason ?? d.reason;
+  return `${m.t(`tier.${d.from as Tier}`)} → ${m.t(`tier.${d.to as Tier}`)}${withdraws}${reason ? ` — ${reason}` : ''}`;
 }

@@ -7,7 +7,7 @@ import type { FieldItem, ReportField } from './appendix.js';
 import { code, codeBlock, md } from './escape.js';
 import { ganttChart } from './gantt.js';
 import { mentionsChart } from './signals.js';
-import type { ReportModel, ReportStatement, ReportStep } from './model.js';
+import type { ReportModel, ReportStatement, ReportStep, StatementSignoff } from './model.js';
 
 /** Lines are handed on in chunks of about this many, so a long timeline is never held twice. */
 const CHUNK_LINES = 2000;
@@ -260,7 +260,21 @@ class Renderer {
   statement(s: ReportStatement): void {
     this.para(`**${md(this.t('rep.statement', { template: s.template, lang: s.lang, at: this.when(s.at), actor: s.actor }))}**`);
     this.para(codeBlock(s.text));
+    if (s.signoff) this.signoff(s.signoff);
   }
+
+  /** Who drafted, rejected and approved, and the hash of the text that went out (SPEC §9). */
+  signoff(so: StatementSignoff): void {
+    const t = this.t;
+    const mark = (h: StatementSignoff['history'][number]) => (h.drill ? ` (${t('approval.drill')})` : h.claimed ? ` (${t('approval.claimed')})` : '');
+    this.list([
+      this.item(t('rep.signoff.approvedText'), `${md(t('rep.signoff.draft', { draft: so.draft }))} · sha256 ${code(so.sha256)}`),
+      ...so.history.map((h) =>
+        `- ${md(`${this.when(h.at)} ${t(`rep.signoff.${h.what}`, { draft: h.draft, by: h.by, team: h.team ? (this.m.teams.find((x) => x.team === h.team)?.name ?? h.team) : '' })}${h.reason ? `: ${h.reason}` : ''}${mark(h)}`)}`,
+      ),
+    ]);
+  }
+
 
   dueText(s: ReportStep): string {
     if (s.dueAt !== null) return this.when(s.dueAt);

@@ -48,8 +48,34 @@ export interface ReportInput {
   outbox?: Outbox;
 }
 
-/** A statement as recorded (the event's payload), with when and by whom. */
-export type ReportStatement = StatementPayload & { at: number; actor: string };
+/** A statement as recorded (the event's payload), with when and by whom; under four-eyes sign-off (SPEC §9), its drafts and verdicts. */
+export type ReportStatement = StatementPayload & { at: number; actor: string; signoff?: StatementSignoff };
+
+export interface StatementSignoff {
+  draft: number;
+  sha256: string;
+  history: { at: number; what: 'drafted' | 'approved' | 'rejected'; draft: number; by: string; team?: string; claimed?: true; drill?: true; reason?: string }[];
+}
+
+/** The drafts and verdicts behind a published statement, oldest first. */
+function signoffOf(state: IncidentState, step: string, draft: number, sha256: string): StatementSignoff {
+  const history: StatementSignoff['history'] = [
+    ...state.drafts.filter((d) => d.step === step).map((d) => ({ at: d.at, what: 'drafted' as const, draft: d.draft, by: d.actor })),
+    ...state.signoffs
+      .filter((x) => x.step === step)
+      .map((x) => ({
+        at: x.at,
+        what: x.verdict,
+        draft: x.draft,
+        by: x.member,
+        ...(x.verdict === 'approved' ? { team: x.team } : { reason: x.reason }),
+        ...(x.claimed ? { claimed: true as const } : {}),
+        ...(x.drill ? { drill: true as const } : {}),
+      })),
+  ];
+  // stable: a draft before the verdicts on it at the same moment
+  return { draft, sha256, history: history.map((h, i) => ({ h, i })).sort((a, b) => a.h.at - b.h.at || a.i - b.i).map(({ h }) => h) };
+}
 
 export interface ReportStep {
   id: string;
@@ -243,7 +269,10 @@ export function timelineRow(m: Messages, event: IncidentEvent, teams?: readonly 
 export function buildReport({ state, events, timeline, chain, asOf, generatedAt, drift, messages: m, foldedThrough, verifyCommand, outbox }: ReportInput): ReportModel {
   const { text, lang } = m;
   const tz = state.opened.timezone;
-  const statements: ReportStatement[] = state.statements.map((s) => ({ ...s }));
+  const statements: ReportStatement[] = state.statements.map((s) => ({
+    ...s,
+    ...(s.step !== undefined && s.draft !== undefined && s.sha256 !== undefined ? { signoff: signoffOf(state, s.step, s.draft, s.sha256) } : {}),
+  }));
   const steps = orderedSteps(state).map((s) => reportStep(m, state, s, asOf, statements));
   const stepIds = new Set(steps.map((s) => s.id));
   const count = (status: StepStatus) => steps.filter((s) => s.status === status).length;

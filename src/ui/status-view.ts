@@ -1,4 +1,5 @@
 import type { IncidentState, StepInstance } from '../engine/fold.js';
+import { approvalLines } from './signoff-view.js';
 import { beyondCalendar, definitionOf, lifecycle, waitsForRecovery } from '../engine/fold.js';
 import { isLate } from '../engine/rules.js';
 import { groupByPhase, orderedSteps } from '../engine/views.js';
@@ -57,6 +58,8 @@ export function renderStatus(m: Messages, state: IncidentState, now: number, col
   ];
   const decisions = Object.entries(state.decisions);
   if (decisions.length) lines.splice(lines.length - 1, 0, t('status.decisions', { list: decisions.map(([k, v]) => `${k}=${v}`).join(', ') }));
+  const awaiting = approvalLines(m, state);
+  if (awaiting.length) lines.splice(lines.length - 1, 0, c.yellow(t('status.approvals')), ...awaiting.map((l) => `  ${l}`));
   const horizon = steps.filter((s) => s.status === 'pending' && beyondCalendar(state, s)).map((s) => s.id);
   const after = horizon.length && state.calendarLastYear !== null ? `\n${fitToWidth(c.yellow(horizonWarning(m, state.calendarLastYear, horizon)), width)}` : '';
   // the header lines (a long title) wrap like the rest; the steps table fits itself

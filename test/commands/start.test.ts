@@ -1,6 +1,6 @@
 // Command tests of `start`/`resume`: the real walk, engine and store on a temporary database, with
 // the prompt module replaced by scripted answers.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { incidents } from '../../src/app/incidents.js';
@@ -546,7 +546,8 @@ describe('start: the walk', () => {
     // meanwhile someone closes the incident from a script: the walk's `done` is refused
     const closeFromScript = async () => {
       const service = await incidents(r.ctx);
-      await service.act(openedId(r), (s) => closeIncident(s, { force: true, reason: 'closed from the desk' }, r.clock.now, 'desk'));
+      // a forced close that a second person has granted (SPEC §9): it happens at once
+      await service.act(openedId(r), (s) => closeIncident(s, { force: true, reason: 'closed from the desk' }, r.clock.now, 'desk', true));
       await service.store.close();
       return '';
     };
@@ -907,5 +908,89 @@ describe('start on a shared PostgreSQL store', () => {
     expect(state.steps.find((s) => s.id === JSON.parse(completions[0]!.payload).step)).toMatchObject({ status: 'done' });
     expect(await store.verify(state.id, undefined)).toMatchObject({ ok: true });
     await store.close();
+  });
+});
+
+describe('the walk signs off (SPEC §9)', () => {
+  it('a forced close asked from a script awaits a second person: their walk asks first, and granting it closes the incident', async () => {
+    const r = setup();
+    const library = join(FIXTURES, 'approvals');
+    Object.assign(r.ctx, { playbooksDir: join(library, 'playbooks'), templatesDir: join(library, 'templates') });
+    const { run: open } = await import('../../src/commands/open.js');
+    await open({ ...r.ctx, json: true }, [], { type: 'outage', title: 'Orders stuck', var: ['systems=the mobile app'] } as never);
+    const id = (JSON.parse(r.output.join('')) as { id: string }).id;
+    const service = await incidents(r.ctx);
+    await service.act(id, (s) => closeIncident(s, { force: true, reason: 'exercise over' }, r.clock.now, '钱七'));
+    await service.store.close();
+    expect((await load(r, id)).closedAt).toBeNull();
+
+    r.output.length = 0;
+    script.handler = answers(r, [
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['request.R1', 'grant'],
+    ]) as never;
+    expect(await resume(r.ctx, [id], { actor: '孙八' })).toBe(0);
+    expect(r.output.join('\n')).toMatch(/R1 \(forced close, by 钱七\) awaits a second person/);
+    const state = await load(r, id);
+    expect(state.closed).toMatchObject({ forced: true, reason: 'exercise over' });
+    expect(state.requests[0]).toMatchObject({ status: 'granted', decided: { member: '孙八', claimed: true } });
+  });
+
+
+  it('a draft written in $EDITOR awaits approval on the card; another member\'s walk approves it; the author\'s walk then does the step', async () => {
+    const r = setup();
+    const library = join(FIXTURES, 'approvals');
+    Object.assign(r.ctx, { playbooksDir: join(library, 'playbooks'), templatesDir: join(library, 'templates') });
+    // the editor: a script that adds a line to the rendered text, as an author would
+    const tools = tempDir();
+    const editor = join(tools, 'editor.sh');
+    writeFileSync(editor, `#!/bin/sh\nstat -c %a "$1" > ${join(tools, 'mode')}\nprintf "We will say more at 11:00.\\n" >> "$1"\n`, { mode: 0o755 });
+    r.ctx.env = { EDITOR: editor };
+    const { run: open } = await import('../../src/commands/open.js');
+    await open({ ...r.ctx, json: true }, [], { type: 'outage', title: 'Orders stuck', var: ['systems=the mobile app'] } as never);
+    const id = (JSON.parse(r.output.join('')) as { id: string }).id;
+
+    r.output.length = 0;
+    script.handler = answers(r, [
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['action', 'done'], // confirm-grading, due first
+      ['done.note', ''],
+      ['action', 'draft'], // holding-statement: $EDITOR, and the same card again
+      ['action', 'pause'],
+    ]) as never;
+    expect(await resume(r.ctx, [id], { actor: '张三' })).toBe(0);
+    expect(r.output.join('\n')).toMatch(/Awaiting approval: Emergency leadership group \(draft 1, by 张三 \d\d:\d\d\)/);
+    expect(readFileSync(join(tools, 'mode'), 'utf8').trim()).toBe('600'); // what is said to clients is private until published
+    const drafted = (await load(r, id)).drafts;
+    expect(drafted).toHaveLength(1);
+    expect(drafted[0]!.text).toMatch(/the mobile app has been failing[\s\S]*We will say more at 11:00/);
+    // the author's own walk offers no approval of their draft
+    const offered = script.asked.filter((q) => q.key === 'action').at(-1)!.choices as { value: string }[];
+    expect(offered.map((c) => c.value)).not.toContain('approve');
+
+    r.output.length = 0;
+    script.handler = answers(r, [
+      // leadership came in with the draft: this walk asks who was reached
+      ['teams.reached', [{ team: 'leadership', member: '李四' }]],
+      ['action', 'approve'],
+      ['action', 'pause'],
+    ]) as never;
+    expect(await resume(r.ctx, [id], { actor: '李四' })).toBe(0);
+    expect(r.output.join('\n')).toContain('Awaiting your approval: holding-statement');
+    expect(r.output.join('\n')).toMatch(/Approved by 李四 \(draft 1, by 张三/);
+
+    script.handler = answers(r, [
+      ['action', 'done'],
+      ['done.note', ''],
+      ['close.confirm', false],
+      ['idle', 'pause'],
+    ]) as never;
+    expect(await resume(r.ctx, [id], { actor: '张三' })).toBe(0);
+    const state = await load(r, id);
+    expect(state.steps.find((s) => s.id === 'holding-statement')!.status).toBe('done');
+    expect(state.statements.at(-1)).toMatchObject({ step: 'holding-statement', draft: 1, sha256: drafted[0]!.sha256 });
+    expect(state.signoffs).toEqual([expect.objectContaining({ member: '李四', claimed: true })]);
   });
 });

@@ -100,7 +100,8 @@ describe('example drills', () => {
 
   it('is deterministic: the same scenario twice gives the same JSON but for the id', () => {
     const file = join(DRILLS, examples[1]!);
-    const strip = (doc: any) => ({ ...doc, incident: undefined });
+    // a statement naming the incident hashes differently with each id: the hash of the approved text goes too
+    const strip = (doc: any) => ({ ...doc, incident: undefined, approvals: doc.approvals.map((a: any) => ({ ...a, sha256: undefined })) });
     expect(strip(json(run(['drill', file, '--json'])))).toEqual(strip(json(run(['drill', file, '--json']))));
   });
 });

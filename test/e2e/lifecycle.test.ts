@@ -62,14 +62,16 @@ describe('open → step → regrade → recover → close via the CLI', () => {
 
     const forced = run('close', id, '--force');
     expect(forced.code).toBe(2);
-    expect(json(run('close', id, '--force', '--reason', 'exercise ends', '--summary', 'done', '--json')).state).toBe('closed');
+    // a forced close waits for a second person (SPEC §9): another member grants it
+    expect(json(run('close', id, '--force', '--reason', 'exercise ends', '--summary', 'done', '--json')).state).toBe('recovered');
+    expect(json(cli(['approve', id, 'R1', '--db', db, '--actor', '张三', '--json'])).state).toBe('closed');
     // after the close, notes (follow-ups) may still be added; steps may not change (SPEC §4)
     expect(run('step', id, 'media-qa', 'note', '--note', 'late note').code).toBe(0);
     expect(run('step', id, 'media-qa', 'done').code).toBe(1);
 
     const log = json<any[]>(run('log', id, '--json'));
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
-    expect(log.every((e) => e.actor === 'oncall')).toBe(true);
+    expect(log.filter((e) => e.actor !== 'oncall').map((e) => e.type)).toEqual(['approval.granted', 'incident.closed']);
     expect(log.at(-2)).toMatchObject({ type: 'incident.closed', payload: { forced: true, reason: 'exercise ends' } });
     expect(log.at(-1)).toMatchObject({ type: 'note.added', payload: { step: 'media-qa', text: 'late note' } });
     expect(json(run('list', '--json'))).toEqual([expect.objectContaining({ id, state: 'closed', tier: 'critical' })]);

@@ -64,8 +64,12 @@ describe('a quiet outage at CSRC 重大: the lane runs whatever the opinion tier
     expectUsageError(run('decide', id, 'escalate', 'yes', '--reason', 'x'), /not a decision of playbook outage/);
   });
 
-  it('decide … no withdraws the lane; the change is recorded with the previous outcome', () => {
-    const s = json(run('decide', id, 'reportable', 'no', '--reason', 'the bureau confirmed: not reportable', '--json'));
+  it('decide … no withdraws the lane, once a second person grants it; the change is recorded with the previous outcome', () => {
+    // withdrawing duties with a basis waits for four eyes (SPEC §9): nothing changes until granted
+    const asked = json(run('decide', id, 'reportable', 'no', '--reason', 'the bureau confirmed: not reportable', '--json'));
+    expect(step(asked, 'phone-report').status).toBe('pending');
+    expect(asked.approvals).toContainEqual(expect.objectContaining({ kind: 'withdraw-duty', request: 'R1', status: 'pending' }));
+    const s = json(run('approve', id, 'R1', '--actor', '郑一', '--json'));
     for (const duty of ['phone-report', 'written-report', 'progress-report', 'summary-report', 'cac-report']) expect(step(s, duty).status).toBe('withdrawn');
     const last = json<any[]>(run('log', id, '--json')).find((e) => e.type === 'decision.made' && e.payload.outcome === 'no');
     expect(last.payload).toMatchObject({ decision: 'reportable', previous: 'yes', reason: 'the bureau confirmed: not reportable' });

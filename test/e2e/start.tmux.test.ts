@@ -1,10 +1,10 @@
 // The built CLI in a real terminal: tmux runs `sec-incident start`/`resume`, the test reads the
 // screen and presses keys like a responder would. Run `npm run build` first.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cli, json, PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
+import { BIN, cli, FIXTURES, json, PLAYBOOKS, TEMPLATES, tempDir } from '../helpers.js';
 import { pgSchemas, pgUrl } from '../support/pg.js';
 
 let sockets = 0;
@@ -16,6 +16,8 @@ class Terminal {
     readonly dir: string,
     readonly db: string,
     readonly lang = 'en_US.UTF-8',
+    /** More of the environment (a library of its own, $EDITOR), as VAR=value. */
+    readonly extra: Record<string, string> = {},
   ) {}
 
   tmux(...args: string[]): string {
@@ -26,7 +28,7 @@ class Terminal {
 
   start(args: string[], columns = 120, rows = 40): void {
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}' SEC_INCIDENT_PLAYBOOKS='${PLAYBOOKS}' SEC_INCIDENT_TEMPLATES='${TEMPLATES}'`;
+    const env = `env -i PATH="$PATH" TERM="$TERM" HOME='${this.dir}' NO_COLOR=1 LANG='${this.lang}' SEC_INCIDENT_DB='${this.db}' SEC_INCIDENT_PLAYBOOKS='${PLAYBOOKS}' SEC_INCIDENT_TEMPLATES='${TEMPLATES}'${Object.entries(this.extra).map(([k, v]) => ` ${k}='${v}'`).join('')}`;
     // the pane stays after the CLI exits, so the exit code can be read from the screen
     const command = `${env} '${process.execPath}' '${BIN}' ${quoted}; echo "[exit $?]"; sleep 600`;
     this.tmux('new-session', '-d', '-x', String(columns), '-y', String(rows), '-c', this.dir, command);
@@ -112,9 +114,9 @@ afterEach(() => {
   for (const t of terminals.splice(0)) t.kill();
 });
 
-function terminal(lang?: string): Terminal {
+function terminal(lang?: string, db?: string, extra?: Record<string, string>): Terminal {
   const dir = tempDir();
-  const t = new Terminal(dir, join(dir, 'audit.db'), lang);
+  const t = new Terminal(dir, db ?? join(dir, 'audit.db'), lang, extra);
   terminals.push(t);
   return t;
 }
@@ -423,4 +425,48 @@ describe('working together: what another responder records while the menu is ope
     terminals.push(t);
     await others(t);
   }, 30_000);
+});
+
+describe('sign-off in two terminals (SPEC §9)', () => {
+  it('the author drafts in $EDITOR and sees it await approval; another member approves in their walk; the author picks it up and publishes', async () => {
+    const library = join(FIXTURES, 'approvals');
+    const tools = tempDir();
+    const editor = join(tools, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nprintf "We will say more at 11:00.\\n" >> "$1"\n', { mode: 0o755 });
+    const db = join(tools, 'audit.db');
+    const extra = { SEC_INCIDENT_PLAYBOOKS: join(library, 'playbooks'), SEC_INCIDENT_TEMPLATES: join(library, 'templates'), EDITOR: editor };
+    const opened = cli(['open', '--type', 'outage', '--title', 'Orders stuck', '--var', 'systems=the mobile app', '--json', '--db', db], { env: extra });
+    const id = json(opened).id as string;
+
+    const author = terminal(undefined, db, extra);
+    author.start(['resume', id, '--actor', '张三']);
+    await author.answer('Who did you reach?', { keys: ['a', 'Enter'] });
+    await author.choose('What now?', 'Done'); // confirm-grading, due first
+    await author.answer('Note', {});
+    await author.waitFor(() => author.currentStep() === 'holding-statement', 'the statement card');
+    await author.choose('What now?', 'Draft the statement (opens $EDITOR)');
+    await author.waitForText(/Awaiting approval: Emergency leadership group \(draft 1, by 张三 \d\d:\d\d\)/);
+
+    const approver = terminal(undefined, db, extra);
+    approver.start(['resume', id, '--actor', '李四']);
+    await approver.answer('Who did you reach?', { keys: ['a', 'Enter'] });
+    await approver.waitForText('Awaiting your approval: holding-statement');
+    await approver.waitForText('We will say more at 11:00.'); // the draft is shown before it is signed
+    await approver.choose('What now?', 'Approve draft 1');
+    await approver.waitForText(/Approved by 李四 \(draft 1, by 张三/);
+    await approver.choose('What now?', 'Pause (resume later)');
+    await approver.waitForText('[exit 0]');
+
+    // the author's walk reads the log again at its next card: the approval is there
+    await author.choose('What now?', 'Show status');
+    await author.waitFor((s) => /Approved by 李四 \(draft 1, by 张三/.test(s), 'the approval on the author\'s card');
+    await author.choose('What now?', 'Done');
+    await author.answer('Note', {});
+    await author.answer('Close the incident now?', { text: 'n' });
+    await author.choose('Nothing is pending. What now?', 'Pause (resume later)');
+    await author.waitForText('[exit 0]');
+    const s = status(author, id);
+    expect(s.steps.find((x) => x.id === 'holding-statement')?.status).toBe('done');
+    expect((s as any).approvals[0]).toMatchObject({ step: 'holding-statement', status: 'published', author: '张三', approvals: [expect.objectContaining({ member: '李四', claimed: true })] });
+  }, 60_000);
 });

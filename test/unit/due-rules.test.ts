@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closeIncident, recordStep, recover, regrade } from '../../src/engine/decide.js';
+import { DEFAULT_APPROVALS } from '../../src/engine/approvals.js';
 import { isLate } from '../../src/engine/rules.js';
 import { loadCalendar } from '../../src/playbook/library.js';
 import { parseInstant } from '../../src/time/zone.js';
@@ -130,7 +131,8 @@ describe('step outcomes and closing', () => {
   });
 
   it('close is refused while a step is pending, unless forced with a reason that is recorded', () => {
-    const h = new Harness(pb, inputs('moderate'));
+    // without four eyes on a forced close (approvals.test.ts has it with them)
+    const h = new Harness(pb, inputs('moderate'), undefined, { approvals: { ...DEFAULT_APPROVALS, forcedClose: false } });
     let refused: unknown;
     try {
       closeIncident(h.state, {}, T0 + HOUR, 'tester');

@@ -1,6 +1,7 @@
 // The outbox in the log: queued in the action's transaction, claimed by one sender at a time,
 // never sent again once acknowledged; reminders raised once. Real store, real HTTP to 127.0.0.1.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { draftStatement } from '../../src/engine/signoff.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -104,6 +105,16 @@ describe('the outbox in the log', () => {
     const told = (await queuedOf(svc, state.id)).filter((p) => p.kind === 'decision' && p.channel.type === 'wecom');
     expect(told.map((p) => p.notice.title)).toEqual([expect.stringMatching(/decision reportable: yes$/), expect.stringMatching(/decision reportable: no$/)]);
     expect(told[1]!.notice.lines).toEqual(expect.arrayContaining(['Changed from yes', 'Reason: fewer than thought']));
+  });
+
+  it('a draft awaiting approval is told to the approving team, which it activates (SPEC §9)', async () => {
+    const svc = service(fresh());
+    const pb = playbook([{ id: 'apology', template: 'apology', approval: 'leadership', due: '2h' }]);
+    const state = await svc.open(request(pb, inputs('mild'), { teams: TEAMS }), Date.now(), 'tester');
+    await svc.act(state.id, (s) => draftStatement(s, 'apology', { text: 'We apologise.', lang: 'en' }, Date.now(), '钱七'));
+    const told = (await queuedOf(svc, state.id)).filter((p) => p.kind === 'approval');
+    expect(told.map((p) => p.team)).toEqual(['leadership']);
+    expect(told[0]!.notice.lines.join('\n')).toContain('钱七');
   });
 
   it('delivers each once: a second pass finds nothing to send', async () => {

@@ -265,7 +265,8 @@ describe('the engine: an import recorded with its regrade', () => {
 
   it('is refused on a closed incident', () => {
     const h = new Harness(pb, inputs('mild'));
-    h.apply((s) => closeIncident(s, { force: true, reason: 'drill over' }, T0 + MIN, 'x'));
+    // forced and granted by a second person (SPEC §9): closed at once
+    h.apply((s) => closeIncident(s, { force: true, reason: 'drill over' }, T0 + MIN, 'x', true));
     expect(refusal(() => importSignals(h.state, payload, signalsReason(h.state, payload), T0 + HOUR, 'analyst', h.time))).toMatch(/closed/);
   });
 });

@@ -6,6 +6,7 @@ import { formatShort } from '../../time/zone.js';
 import { dueText, horizonWarning } from '../status-view.js';
 import { painter, paintTier } from '../style.js';
 import type { Messages } from '../../i18n/messages.js';
+import { signoffLine } from '../signoff-view.js';
 
 /** `INC-… · tier moderate · direction B · 12 pending · 1 late` */
 export function headerLine(m: Messages, state: IncidentState, now: number, color: boolean): string {
@@ -51,6 +52,8 @@ export function renderCard(m: Messages, state: IncidentState, step: StepInstance
   ].filter(Boolean);
   if (flags.length) lines.push(c.dim(flags.join(' · ')));
   if (def.basis) lines.push(c.dim(t('walk.basis', { basis: text(def.basis) })));
+  const signoff = signoffLine(m, state, step);
+  if (signoff) lines.push(c.yellow(signoff));
   if (beyondCalendar(state, step) && state.calendarLastYear !== null) lines.push(c.yellow(horizonWarning(m, state.calendarLastYear, [step.id])));
   if (def.detail) lines.push('', text(def.detail));
   if (def.checklist.length) {

@@ -1,7 +1,9 @@
 // The walk itself: the next pending step, what the responder does with it, again, until the
 // incident can be closed or the responder pauses.
 import { resumeTarget } from '../../config.js';
-import { lifecycle } from '../../engine/fold.js';
+import { definitionOf, lifecycle } from '../../engine/fold.js';
+import { needsSignoff, statementStatus } from '../../engine/approvals.js';
+import { approveDraft, awaitsMe, draftInEditor, rejectDraft, reviewRequests, showDraft, walkWriter } from './signoff.js';
 import { agenda } from '../../engine/next.js';
 import { CliError, InterruptedError } from '../../errors.js';
 import { incidentNote, jump, markDone, markRecovered, ownLastCompletion, showStatus, skip, stepNote, undoLast, updateFacts } from './actions.js';
@@ -16,7 +18,7 @@ import type { Walk } from './session.js';
 import { showStatement } from './statement.js';
 import { reviewTeams } from './teams.js';
 
-const STAYS_ON_CARD = new Set<WalkAction>(['note', 'statement', 'facts', 'status', 'teams']);
+const STAYS_ON_CARD = new Set<WalkAction>(['note', 'statement', 'draft', 'approve', 'reject', 'facts', 'status', 'teams']);
 
 function paused(w: Walk): number {
   const { t } = w.ctx.messages;
@@ -69,9 +71,12 @@ async function walkOn(w: Walk, seenNow: () => number, saw: (n: number) => void):
   const { t } = w.ctx.messages;
   let focus: string | undefined;
   let closeOffered = false;
+  const later = new Set<string>();
+  const writer = walkWriter(w);
+  let listed = false;
   for (;;) {
     const seen = seenNow();
-    const state = await w.service.load(w.id);
+    let state = await w.service.load(w.id);
     for (const event of await w.service.othersSince(w.id, seen)) {
       if (event.seq <= state.events) w.ctx.out(fitToWidth(othersLine(w.ctx.messages, state, event, w.service.store.recorderVerified), w.ctx.columns));
     }
@@ -81,8 +86,19 @@ async function walkOn(w: Walk, seenNow: () => number, saw: (n: number) => void):
       return 0;
     }
     const now = w.ctx.now();
+    // an approver's walk shows what awaits them first: the requests, then the drafts
+    try {
+      state = await reviewRequests(w, state, later);
+    } catch (error) {
+      if (!(error instanceof CliError) || error instanceof InterruptedError) throw error;
+      w.ctx.err(w.ctx.messages.error(error));
+    }
+    if (lifecycle(state) === 'closed') continue;
     const order = agenda(state, now);
-    const step = order.find((s) => s.id === focus) ?? order[0];
+    const mine = order.filter((s) => awaitsMe(state, s, writer));
+    if (!listed && mine.length) w.ctx.out(t('walk.awaitingYou', { steps: mine.map((s) => s.id).join(', ') }));
+    listed = true;
+    const step = order.find((s) => s.id === focus) ?? mine[0] ?? order[0];
     focus = undefined;
     const undo = ownLastCompletion(state, w.actor)?.id;
     try {
@@ -120,7 +136,10 @@ async function walkOn(w: Walk, seenNow: () => number, saw: (n: number) => void):
         continue;
       }
       w.ctx.out(fitToWidth(renderCard(w.ctx.messages, state, step, now, w.ctx.color), w.ctx.columns));
-      const action = await w.ask.select(actionQuestion(w.ctx.messages, state, step, order.length - 1, undo));
+      const def = definitionOf(state, step.stepId);
+      const signoff = needsSignoff(state, def) ? { draft: statementStatus(state, def, step.id).draft?.draft, mine: awaitsMe(state, step, writer) } : undefined;
+      if (signoff?.mine) showDraft(w, state, step);
+      const action = await w.ask.select(actionQuestion(w.ctx.messages, state, step, order.length - 1, undo, signoff));
       // after these the same card comes back: none of them ends the step (also one jumped to)
       if (STAYS_ON_CARD.has(action)) focus = step.id;
       switch (action) {
@@ -135,6 +154,15 @@ async function walkOn(w: Walk, seenNow: () => number, saw: (n: number) => void):
           break;
         case 'statement':
           await showStatement(w, state, step);
+          break;
+        case 'draft':
+          await draftInEditor(w, state, step);
+          break;
+        case 'approve':
+          await approveDraft(w, state, step);
+          break;
+        case 'reject':
+          await rejectDraft(w, state, step);
           break;
         case 'facts':
           await updateFacts(w, state);

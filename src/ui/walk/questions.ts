@@ -162,7 +162,23 @@ export function reachedQuestion(m: Messages, groups: { team: string; teamName: s
   };
 }
 
-export type WalkAction = 'done' | 'skip' | 'note' | 'statement' | 'facts' | 'regrade' | 'signals' | 'jump' | 'status' | 'recover' | 'teams' | 'undo' | 'pause';
+export type WalkAction =
+  | 'done'
+  | 'skip'
+  | 'note'
+  | 'statement'
+  | 'draft'
+  | 'approve'
+  | 'reject'
+  | 'facts'
+  | 'regrade'
+  | 'signals'
+  | 'jump'
+  | 'status'
+  | 'recover'
+  | 'teams'
+  | 'undo'
+  | 'pause';
 
 /** A decision step's outcome, asked with the options' own words (SPEC §4.1). */
 export function outcomeQuestion(m: Messages, decision: DecisionDefinition): SelectQuestion<string> {
@@ -193,18 +209,36 @@ export const ACTION_KEYS: Record<WalkAction | IdleAction, string> = {
   undo: 'u',
   pause: 'p',
   close: 'x',
+  draft: 'w',
+  approve: 'a',
+  reject: 'e',
 };
 
 const keyed = <A extends WalkAction | IdleAction>(choices: Choice<A>[]): Choice<A>[] => choices.map((c) => ({ ...c, key: ACTION_KEYS[c.value] }));
 
-export function actionQuestion(m: Messages, state: IncidentState, step: StepInstance, others: number, undo?: string): SelectQuestion<WalkAction> {
+/** `signoff`: the step is under sign-off (draft in $EDITOR), and its latest draft awaits this walker. */
+export function actionQuestion(
+  m: Messages,
+  state: IncidentState,
+  step: StepInstance,
+  others: number,
+  undo?: string,
+  signoff?: { draft?: number; mine: boolean },
+): SelectQuestion<WalkAction> {
   const { t } = m;
   const def = definitionOf(state, step.stepId);
   const actions: Choice<WalkAction>[] = [
+    ...(signoff?.mine
+      ? [
+          { value: 'approve' as const, name: t('act.approve', { draft: signoff.draft ?? 0 }) },
+          { value: 'reject' as const, name: t('act.reject', { draft: signoff.draft ?? 0 }) },
+        ]
+      : []),
     { value: 'done', name: def.requires.includes('note') ? t('act.doneNote') : t('act.done') },
     { value: 'skip', name: t('act.skip') },
     { value: 'note', name: t('act.note') },
-    ...(def.template ? [{ value: 'statement' as const, name: t('act.statement', { template: def.template }) }] : []),
+    ...(signoff ? [{ value: 'draft' as const, name: t(signoff.draft ? 'act.redraft' : 'act.draft') }] : []),
+    ...(def.template && !signoff ? [{ value: 'statement' as const, name: t('act.statement', { template: def.template }) }] : []),
     // on a statement's card: the cause or the measures may be known by now
     ...(def.template && state.opened.definition.vars.length > 0 ? [{ value: 'facts' as const, name: t('act.facts') }] : []),
     { value: 'regrade', name: t('act.regrade') },
