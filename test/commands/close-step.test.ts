@@ -34,6 +34,9 @@ function context(tty: boolean): Context & { errors: string[]; output: string[] }
     templatesDir: TEMPLATES,
     timezone: 'Asia/Shanghai',
     firm: { name: 'Test Securities', hotline: '95500' },
+    // what is tested here is the confirmation; a second person's grant of a forced close is
+    // tested with the approvals (test/unit/approvals.test.ts, test/e2e/approvals.test.ts)
+    approvals: { statements: true, forcedClose: false, downgrade: true, withdrawDuty: true },
     json: false,
     out: (text) => output.push(text),
     err: (text) => errors.push(text),
