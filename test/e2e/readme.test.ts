@@ -75,7 +75,7 @@ describe('README.md runs as written', () => {
   it('every shell block, in order: each command exits as the README says', () => {
     const { commands, skipped } = readmeCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
     expect(commands.length).toBeGreaterThan(20);
-    expect(skipped).toBeLessThanOrEqual(2);
+    expect(skipped).toBeLessThanOrEqual(3); // the install line, the monitoring export, the sign-off forms
     const dir = tempDir('sec-incident-readme-');
     const bin = join(dir, 'bin');
     const work = join(dir, 'work');
