@@ -14,7 +14,7 @@ import { renderMarkdown, renderMarkdownTo } from '../report/markdown.js';
 import { buildReport, timelineRow, type TimelineRow } from '../report/model.js';
 import { auditKey } from '../store/hash.js';
 import { rowToEvent, storedEvent } from '../store/store.js';
-import type { ChainReport } from '../store/verify.js';
+import { checkChain, isKeyProblem, type ChainReport } from '../store/verify.js';
 import { isPostgresUrl, maskUrl } from '../store/postgres/target.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../shell.js';
@@ -92,7 +92,8 @@ async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Prom
     let failure: unknown;
     const timeline: TimelineRow[] = [];
     const outbox = emptyOutbox();
-    const chain = await service.store.verify(id, auditKey(ctx.env), (row) => {
+    const key = auditKey(ctx.env);
+    const chain = await checkChain(service.store, id, key, await service.store.keyVerdict(key), (row) => {
       const event = storedEvent(row);
       if (!time) {
         const opened = event.payload as Partial<OpenedPayload>;
@@ -150,7 +151,8 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
   const warnings: string[] = [];
   if (!chain.ok) {
     const problem = chain.problem ? t(`verify.problem.${chain.problem}`) : '';
-    warnings.push(t('rep.brokenChain', { seq: chain.firstBadSeq ?? '?', problem, command: verifyCommand }));
+    if (isKeyProblem(chain.problem)) warnings.push(t('rep.keyUnchecked', { problem, command: verifyCommand }));
+    else warnings.push(t('rep.brokenChain', { seq: chain.firstBadSeq ?? '?', problem, command: verifyCommand }));
   }
   if (drift) warnings.push(ctx.messages.say(drift));
   if (!opts.out) return { content: opts.format === 'json' ? renderJson(model) : renderMarkdown(model, m), warnings };

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import type { EventDraft } from '../engine/events.js';
 import { InputError } from '../errors.js';
 import { auditKey, type EventRow } from '../store/hash.js';
+import { refuseUnlessWritable } from '../store/keycheck.js';
 import { openIncidentStore } from '../store/open.js';
 import type { IncidentStore } from '../store/port.js';
 import { isPostgresUrl, parsePgTarget } from '../store/postgres/target.js';
@@ -17,7 +18,7 @@ export async function init(ctx: Context, _args: string[], opts: { role?: string 
   if (!isPostgresUrl(ctx.db)) throw new InputError('db.init.sqlite', { file: ctx.db });
   const target = parsePgTarget(ctx.db, ctx.env);
   const { initSchema } = await import('../store/postgres/store.js');
-  const { from, to, grants } = await initSchema(target, opts.role ?? 'sec_incident_responder');
+  const { from, to, grants } = await initSchema(target, opts.role ?? 'sec_incident_responder', auditKey(ctx.env));
   ctx.err(t('db.init.done', { url: target.shown, schema: target.schema, from, to }));
   ctx.err(t('db.init.grants'));
   ctx.out(grants.join('\n'));
@@ -56,11 +57,15 @@ export async function copy(ctx: Context, args: (string | string[])[], opts: Copy
   const source = await openIncidentStore(from, { readonly: true, key, recordedBy, env: ctx.env });
   let code = 0;
   try {
+    // the key is part of each chain's identity: a source the key does not open is not copied
+    // (and the target refuses a chain of another keying in its own append: keycheck.ts)
+    refuseUnlessWritable(await source.keyVerdict(key), source.location);
     const known = await source.incidentIds();
     const unknown = ids.filter((id) => !known.includes(id));
     if (unknown.length) throw new InputError('incident.unknown', { id: unknown.join(', '), db: source.location });
     const target = await openIncidentStore(to, { key, recordedBy, env: ctx.env });
     try {
+      refuseUnlessWritable(await target.keyVerdict(key), target.location);
       for (const id of ids.length ? ids : known) {
         const outcome = await copyOne(ctx, source, target, id, key, actor);
         if (outcome === 'broken') code = 3;

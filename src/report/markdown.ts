@@ -8,6 +8,7 @@ import { code, codeBlock, md } from './escape.js';
 import { ganttChart } from './gantt.js';
 import { mentionsChart } from './signals.js';
 import type { ReportModel, ReportStatement, ReportStep, StatementSignoff } from './model.js';
+import { isKeyProblem } from '../store/verify.js';
 
 /** Lines are handed on in chunks of about this many, so a long timeline is never held twice. */
 const CHUNK_LINES = 2000;
@@ -66,7 +67,10 @@ class Renderer {
     const { integrity, cover } = this.m;
     if (!integrity.ok) {
       const problem = integrity.problem ? this.t(`verify.problem.${integrity.problem}`) : '';
-      this.para(`> **${md(this.t('rep.warning'))}**${this.t('rep.sep')}${md(this.t('rep.brokenChain', { seq: integrity.firstBadSeq ?? '?', problem, command: integrity.command }))}`);
+      const said = isKeyProblem(integrity.problem)
+        ? this.t('rep.keyUnchecked', { problem, command: integrity.command })
+        : this.t('rep.brokenChain', { seq: integrity.firstBadSeq ?? '?', problem, command: integrity.command });
+      this.para(`> **${md(this.t('rep.warning'))}**${this.t('rep.sep')}${md(said)}`);
     }
     if (integrity.foldedThrough !== null) this.para(`> ${md(this.t('rep.partialFold', { last: integrity.foldedThrough }))}`);
     this.heading(1, cover.mode === 'drill' ? 'rep.titleDrill' : 'rep.title', { title: cover.title });

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -48,12 +49,46 @@ export function chainHash(prevHash: string, canonical: string, key: string | und
 }
 
 /**
- * The HMAC key, when one is set. Set but empty is refused: a key lost to an empty variable would
- * silently switch new chains to plain SHA-256, and keyed ones would no longer verify.
+ * The HMAC key, when one is set: SEC_INCIDENT_AUDIT_KEY, or the first line of the file
+ * SEC_INCIDENT_AUDIT_KEY_FILE names. Set but empty is refused: a key lost to an empty variable
+ * would silently switch new chains to plain SHA-256, and keyed ones would no longer verify.
  */
 export function auditKey(env: NodeJS.ProcessEnv): string | undefined {
-  const key = env.SEC_INCIDENT_AUDIT_KEY;
+  const file = env.SEC_INCIDENT_AUDIT_KEY_FILE;
+  const direct = env.SEC_INCIDENT_AUDIT_KEY;
+  if (file !== undefined && direct !== undefined) throw new InputError(t('key.both'));
+  const key = file !== undefined ? readKeyFile(file) : direct;
   if (key === undefined) return undefined;
   if (key.trim() === '') throw new InputError('key.empty');
   return key;
+}
+
+/** Largest key file read: a key is a line, not a document. */
+const KEY_FILE_MAX = 4096;
+
+/**
+ * The key from a file the firm keeps: a regular file, readable by its owner alone (like ssh's
+ * private keys), bounded in size. Its first line is the key; the file is never echoed.
+ */
+function readKeyFile(file: string): string {
+  if (file === '') throw new InputError(t('key.fileEmptyName'));
+  let fd: number;
+  try {
+    // non-blocking: a FIFO named as the key file must not hang the command
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new InputError(t('key.fileUnreadable', { file, code: (error as { code?: string }).code ?? 'EIO' }));
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new InputError(t('key.fileNotRegular', { file }));
+    if ((stat.mode & 0o077) !== 0) throw new InputError(t('key.fileMode', { file, mode: (stat.mode & 0o777).toString(8).padStart(4, '0') }));
+    if (stat.size > KEY_FILE_MAX) throw new InputError(t('key.fileTooBig', { file, max: KEY_FILE_MAX }));
+    const buffer = Buffer.alloc(KEY_FILE_MAX + 1);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    if (n > KEY_FILE_MAX) throw new InputError(t('key.fileTooBig', { file, max: KEY_FILE_MAX }));
+    return buffer.subarray(0, n).toString('utf8').split(/\r?\n/)[0]!;
+  } finally {
+    closeSync(fd);
+  }
 }

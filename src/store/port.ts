@@ -2,6 +2,7 @@
 // embedded default (sqlite.ts), and PostgreSQL, shared by a team (postgres/store.ts).
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import type { EventRow } from './hash.js';
+import type { KeyVerdict } from './keycheck.js';
 import type { IncidentSummary } from './store.js';
 import type { ChainReport } from './verify.js';
 
@@ -61,8 +62,10 @@ export interface IncidentStore extends StoreReader {
   list(filter: ListFilter): Promise<IncidentSummary[]>;
   /** The same list as a JSON document (`list --json`). */
   listJson(filter: ListFilter): Promise<string>;
+  /** How an audit key (or none) meets the key check value the store records (keycheck.ts). */
+  keyVerdict(key: string | undefined): Promise<KeyVerdict>;
   /** Checks one chain; `visit` sees every row as it is checked. */
-  verify(incidentId: string, key: string | undefined, visit?: (row: EventRow) => void): Promise<ChainReport>;
+  verify(incidentId: string, key: string | undefined | null, visit?: (row: EventRow) => void): Promise<ChainReport>;
   /**
    * Calls onChange (at most about once a second on SQLite, which is polled; at once on
    * PostgreSQL, which LISTENs) when the incident's chain has grown, by anyone. Returns the stop.

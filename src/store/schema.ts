@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * One incident's entry of `list --json`, pretty-printed and indented as an element of the array,
@@ -63,6 +63,14 @@ const MIGRATIONS: string[] = [
   // who the store knows wrote each event (SPEC §6); older events keep NULL and their recipe
   `
   ALTER TABLE events ADD COLUMN recorded_by TEXT;
+  `,
+  // the store's identity (issue 17): the key check value, written once by the first writer
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta
+    BEGIN SELECT RAISE(ABORT, 'the store''s identity is written once: UPDATE refused'); END;
+  CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta
+    BEGIN SELECT RAISE(ABORT, 'the store''s identity is written once: DELETE refused'); END;
   `,
 ];
 

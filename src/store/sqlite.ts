@@ -113,7 +113,11 @@ export class SqliteStore implements IncidentStore {
     return this.audit.listJson(filter);
   }
 
-  async verify(id: string, key: string | undefined, visit?: (row: EventRow) => void) {
+  async keyVerdict(key: string | undefined) {
+    return this.audit.keyVerdict(key);
+  }
+
+  async verify(id: string, key: string | undefined | null, visit?: (row: EventRow) => void) {
     return verifyIncident(this.audit, id, key, visit);
   }
 

@@ -8,6 +8,7 @@ import { makeDirs } from '../fsutil.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { formatInZone } from '../time/zone.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from './hash.js';
+import { inferKey, judgeKey, recordFor, refuseUnlessWritable, type KeyVerdict } from './keycheck.js';
 import { listedEntry, migrate, SCHEMA_VERSION } from './schema.js';
 
 export interface IncidentSummary {
@@ -80,10 +81,15 @@ export class AuditStore {
    * Before a responder answers a single question: will this database take the incident? Fails as
    * opening it would (exit 2 with the reason). Creates the folder, never the file.
    */
-  static preflight(file: string): void {
+  static preflight(file: string, key?: string): void {
     try {
       if (existsSync(file)) {
-        AuditStore.open(file).close();
+        const store = AuditStore.open(file, { key });
+        try {
+          refuseUnlessWritable(store.keyVerdict(), file);
+        } finally {
+          store.close();
+        }
         return;
       }
       const dir = dirname(file);
@@ -151,11 +157,40 @@ export class AuditStore {
     return `${stem}${String((row.n ?? 0) + 1).padStart(3, '0')}`;
   }
 
+  /** The key check value the store records, or UNKEYED; undefined before the first writer. */
+  keyRecord(): string | undefined {
+    if (this.version < 4) return undefined;
+    const row = this.statement("SELECT value FROM meta WHERE key = 'key_check'").get() as { value: string } | undefined;
+    return row?.value;
+  }
+
+  /** How the key in use meets this store (keycheck.ts); a store from before the record is judged by its first event. */
+  keyVerdict(key: string | undefined = this.key): KeyVerdict {
+    if (this.isEmpty) return 'undecided';
+    const recorded = this.keyRecord();
+    if (recorded !== undefined) return judgeKey(recorded, key);
+    const first = this.db.prepare('SELECT * FROM events WHERE seq = 1 ORDER BY incident_id LIMIT 1').get() as EventRow | undefined;
+    return first ? inferKey(first, key).verdict : 'undecided';
+  }
+
+  private keyChecked = false;
+
+  /** Before the first append: the key must be the store's; a store without a record gets one. Inside transact(). */
+  private checkKey(): void {
+    if (this.keyChecked) return;
+    refuseUnlessWritable(this.keyVerdict(), this.file);
+    if (this.keyRecord() === undefined) {
+      this.statement("INSERT INTO meta (key, value) VALUES ('key_check', ?)").run(recordFor(this.key));
+    }
+    this.keyChecked = true;
+  }
+
   private headStatement?: Database.Statement<[string], { seq: number; hash: string }>;
   private insertStatement?: Database.Statement<EventRow>;
 
   /** Appends events to an incident's chain. Call inside transact() so the head cannot move. */
   append(incidentId: string, drafts: readonly EventDraft[]): IncidentEvent[] {
+    this.checkKey();
     this.headStatement ??= this.db.prepare('SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1');
     this.insertStatement ??= this.db.prepare(
       'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @recorded_by, @payload, @prev_hash, @hash)',
@@ -220,6 +255,7 @@ export class AuditStore {
    * hashes cannot be recomputed here. Call inside transact(), on an incident this store lacks.
    */
   importRows(rows: readonly EventRow[]): void {
+    this.checkKey();
     const insert = this.statement(
       'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @recorded_by, @payload, @prev_hash, @hash)',
     );

@@ -1,7 +1,15 @@
 import type { AuditStore } from './store.js';
+import type { KeyVerdict } from './keycheck.js';
+import type { IncidentStore } from './port.js';
 import { canonicalEvent, chainHash, GENESIS, type EventRow } from './hash.js';
 
-export type ChainProblem = 'missing' | 'sequence' | 'link' | 'hash' | 'truncated';
+export type ChainProblem = 'missing' | 'sequence' | 'link' | 'hash' | 'truncated' | KeyProblem;
+/** The hashes could not be checked: the links were (keycheck.ts). Not "broken". */
+export type KeyProblem = 'key-missing' | 'key-mismatch' | 'key-unexpected';
+
+export function isKeyProblem(problem: ChainProblem | null): problem is KeyProblem {
+  return problem !== null && problem.startsWith('key-');
+}
 
 export interface ChainReport {
   id: string;
@@ -12,8 +20,11 @@ export interface ChainReport {
   head: string | null;
 }
 
-/** Walks one incident's chain in order; the first event that does not check out is named. */
-export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | undefined, expectedEvents?: number): ChainReport {
+/**
+ * Walks one incident's chain in order; the first event that does not check out is named. A `null`
+ * key checks sequence and links only: the hashes need a key the caller does not have.
+ */
+export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | undefined | null, expectedEvents?: number): ChainReport {
   let expected = 1;
   let prev = GENESIS;
   let count = 0;
@@ -23,7 +34,7 @@ export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | u
     if (bad) continue;
     if (row.seq !== expected) bad = { seq: Math.min(expected, row.seq), problem: row.seq > expected ? 'missing' : 'sequence' };
     else if (row.prev_hash !== prev) bad = { seq: row.seq, problem: 'link' };
-    else if (chainHash(prev, canonicalEvent(row), key) !== row.hash) bad = { seq: row.seq, problem: 'hash' };
+    else if (key !== null && chainHash(prev, canonicalEvent(row), key) !== row.hash) bad = { seq: row.seq, problem: 'hash' };
     prev = row.hash;
     expected++;
   }
@@ -33,7 +44,7 @@ export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | u
 }
 
 /** `visit` sees every row as it is checked, so a reader (the report) needs only one pass over the log. */
-export function verifyIncident(store: AuditStore, id: string, key: string | undefined, visit?: (row: EventRow) => void): ChainReport {
+export function verifyIncident(store: AuditStore, id: string, key: string | undefined | null, visit?: (row: EventRow) => void): ChainReport {
   const rows = store.db.prepare('SELECT * FROM events WHERE incident_id = ? ORDER BY seq').iterate(id) as Iterable<EventRow>;
   const recorded = store.db.prepare('SELECT events FROM incidents WHERE id = ?').get(id) as { events: number } | undefined;
   return verifyRows(id, visit ? tap(rows, visit) : rows, key, recorded?.events);
@@ -44,4 +55,15 @@ function* tap(rows: Iterable<EventRow>, visit: (row: EventRow) => void): Iterabl
     visit(row);
     yield row;
   }
+}
+
+/**
+ * One chain checked with the key in use, given how that key meets the store: a key missing,
+ * different or unexpected checks the links alone and says so — never "broken" for a key problem.
+ */
+export async function checkChain(store: IncidentStore, id: string, key: string | undefined, verdict: KeyVerdict, visit?: (row: EventRow) => void): Promise<ChainReport> {
+  const problem: KeyProblem | null = verdict === 'missing' ? 'key-missing' : verdict === 'mismatch' ? 'key-mismatch' : verdict === 'unexpected' ? 'key-unexpected' : null;
+  if (!problem) return store.verify(id, key, visit);
+  const links = await store.verify(id, null, visit);
+  return links.ok ? { ...links, ok: false, problem } : links;
 }

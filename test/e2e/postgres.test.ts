@@ -11,8 +11,8 @@ import { refusingServer, silentServer } from '../support/fake-pg.js';
 import { ownerQuery, pgSchemas, pgUrl, TEST_PG } from '../support/pg.js';
 
 const pgs = pgSchemas('e2e_pg');
-const schema = pgs.schema();
-const db = pgUrl({ schema });
+let schema = pgs.schema();
+let db = pgUrl({ schema });
 const KEY = 'audit-key-for-the-pg-tests';
 
 const run = (args: string[], env: Record<string, string> = {}) => cli([...args, '--db', db], { env });
@@ -158,6 +158,19 @@ describe('a shared PostgreSQL store through the CLI', () => {
 
     it('with the HMAC key set, a forged event with a recomputed plain SHA-256', () => {
       const env = { SEC_INCIDENT_AUDIT_KEY: KEY };
+      // a keyed store of its own: the key is part of a store's identity (issue 17)
+      const unkeyed = [schema, db] as const;
+      schema = pgs.schema();
+      db = pgUrl({ schema });
+      expect(run(['db', 'init'], env).code).toBe(0);
+      try {
+        forgedUnderKey(env);
+      } finally {
+        [schema, db] = unkeyed;
+      }
+    });
+
+    function forgedUnderKey(env: Record<string, string>): void {
       const id = withNotes(1, env);
       expect(verifyJson(id, env).code).toBe(0);
       const [seq, hash, at] = psql(`SELECT seq, hash, at FROM events WHERE incident_id = '${id}' ORDER BY seq DESC LIMIT 1`).trim().split('|');
@@ -179,7 +192,7 @@ describe('a shared PostgreSQL store through the CLI', () => {
       expect(verifyJson(id, env)).toMatchObject({ code: 3, report: { ok: false, firstBadSeq: row.seq, problem: 'hash' } });
       const all = run(['verify', '--json'], env);
       expect(all.code).toBe(3);
-    });
+    }
   });
 });
 

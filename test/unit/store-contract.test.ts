@@ -323,7 +323,7 @@ describe('migrations', () => {
     for (const { recorded_by: _, ...row } of chainOf('INC-20260316-001', [opened('old')])) insert.run(row);
     raw.close();
     const store = SqliteStore.open(file, { recordedBy: 'os-user' });
-    expect(store.audit.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(store.audit.db.pragma('user_version', { simple: true })).toBe(4);
     await store.transact((tx) => tx.append('INC-20260316-001', [note('new')]));
     expect((await store.rows('INC-20260316-001')).map((r) => r.recorded_by)).toEqual([null, 'os-user']);
     expect(await store.verify('INC-20260316-001', undefined)).toMatchObject({ ok: true, events: 2 });

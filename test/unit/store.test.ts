@@ -82,7 +82,7 @@ describe('audit store', () => {
     expect(refusal(() => AuditStore.open(lookalike, { readonly: true }))).toMatch(/not a sec-incident one/);
     expect(refusal(() => AuditStore.open(lookalike))).toMatch(/not a sec-incident one/);
     const fresh = AuditStore.open(join(dir, 'fresh.db'));
-    expect(fresh.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(fresh.db.pragma('user_version', { simple: true })).toBe(4);
     fresh.close();
   });
 });
@@ -122,7 +122,7 @@ describe('listJson', () => {
     const expected = store.listJson('all');
     store.close();
     const raw = new Database(file);
-    raw.exec('ALTER TABLE events DROP COLUMN recorded_by; ALTER TABLE incidents DROP COLUMN listed; DROP TRIGGER events_no_replace; PRAGMA user_version = 1');
+    raw.exec('DROP TABLE meta; ALTER TABLE events DROP COLUMN recorded_by; ALTER TABLE incidents DROP COLUMN listed; DROP TRIGGER events_no_replace; PRAGMA user_version = 1');
     raw.close();
 
     const reader = AuditStore.open(file, { readonly: true });
@@ -131,7 +131,7 @@ describe('listJson', () => {
     reader.close();
 
     const writer = AuditStore.open(file);
-    expect(writer.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(writer.db.pragma('user_version', { simple: true })).toBe(4);
     expect(writer.listJson('all')).toBe(expected);
     writer.close();
   });

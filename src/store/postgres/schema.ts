@@ -4,7 +4,7 @@
 // Responders hold SELECT, INSERT on events and EXECUTE on the two functions below, nothing
 // else: the listing and the id counters are written only by functions owned by the owner.
 
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 /** The channel every append is announced on (migration 2), payload `incident_id:seq`. */
 export const CHANGE_CHANNEL = 'sec_incident_events';
@@ -185,6 +185,26 @@ export function migrations(schema: string): string[] {
       FOR EACH ROW EXECUTE PROCEDURE ${s}.notify_event();
     REVOKE ALL ON FUNCTION ${s}.notify_event() FROM PUBLIC;
     `,
+    // 3: the store's identity (issue 17): the key check value, recorded once by the first writer
+    // (or by db init with the key set); responders may record it, nobody may change it
+    `
+    CREATE FUNCTION ${s}.record_key_check(v text) RETURNS text LANGUAGE plpgsql ${definer} AS $$
+    DECLARE
+      v_now text;
+    BEGIN
+      IF v !~ '^([0-9a-f]{64}|none)$' THEN
+        RAISE EXCEPTION 'not a key check value' USING ERRCODE = '22023';
+      END IF;
+      LOCK TABLE ${s}.meta IN SHARE ROW EXCLUSIVE MODE;
+      SELECT value INTO v_now FROM ${s}.meta WHERE key = 'key_check';
+      IF v_now IS NULL THEN
+        INSERT INTO ${s}.meta (key, value) VALUES ('key_check', v);
+        v_now := v;
+      END IF;
+      RETURN v_now;
+    END $$;
+    REVOKE ALL ON FUNCTION ${s}.record_key_check(text) FROM PUBLIC;
+    `,
   ];
 }
 
@@ -196,6 +216,6 @@ export function responderGrants(schema: string, role: string): string[] {
     `GRANT USAGE ON SCHEMA ${s} TO ${r};`,
     `GRANT SELECT ON ${s}.events, ${s}.incidents, ${s}.meta TO ${r};`,
     `GRANT INSERT ON ${s}.events TO ${r};`,
-    `GRANT EXECUTE ON FUNCTION ${s}.next_incident_id(text, text), ${s}.import_events(text) TO ${r};`,
+    `GRANT EXECUTE ON FUNCTION ${s}.next_incident_id(text, text), ${s}.import_events(text), ${s}.record_key_check(text) TO ${r};`,
   ];
 }

@@ -15,13 +15,15 @@ import { connect, LOCK_SPACE, MAX_ATTEMPTS, RETRYABLE, sqlState, translatePg, ty
 import { CHANGE_CHANNEL, ident, migrations, PG_SCHEMA_VERSION, responderGrants } from './schema.js';
 import type { PgTarget } from './target.js';
 import { PgTransaction, readHead, readRows } from './transaction.js';
+import { checkKeyOn, keyVerdictOn } from './keycheck.js';
+import { judgeKey, recordFor, refuseUnlessWritable, type KeyVerdict } from '../keycheck.js';
 
 
 /**
  * `db init`: the schema, its tables, triggers and functions, migrated forward in one transaction
  * (idempotent; a newer version is refused). Returns the version before and after, and the GRANTs.
  */
-export async function initSchema(target: PgTarget, role: string): Promise<{ from: number; to: number; grants: string[] }> {
+export async function initSchema(target: PgTarget, role: string, key?: string): Promise<{ from: number; to: number; grants: string[] }> {
   const client = await connect(target);
   const s = ident(target.schema);
   try {
@@ -36,6 +38,12 @@ export async function initSchema(target: PgTarget, role: string): Promise<{ from
     for (let v = from; v < PG_SCHEMA_VERSION; v++) await client.query(steps[v]!);
     await client.query(`DELETE FROM ${s}.meta WHERE key = 'schema_version'`);
     await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [String(PG_SCHEMA_VERSION)]);
+    // with the key set, the store is keyed from the start (a store with events keeps what they say)
+    const hasEvents = (await client.query(`SELECT 1 FROM ${s}.events LIMIT 1`)).rows.length > 0;
+    if (key && !hasEvents) {
+      const now = (await client.query(`SELECT ${s}.record_key_check($1) AS v`, [recordFor(key)])).rows[0].v as string;
+      refuseUnlessWritable(judgeKey(now, key), target.shown);
+    }
     await client.query('COMMIT');
     return { from, to: PG_SCHEMA_VERSION, grants: responderGrants(target.schema, role) };
   } catch (error) {
@@ -152,7 +160,19 @@ export class PgStore implements IncidentStore {
 
   /** For the transaction: the schema-qualified table names, the key and the server's user. */
   get internals() {
-    return { s: this.s, key: this.key, sessionUser: this.sessionUser };
+    return { s: this.s, key: this.key, sessionUser: this.sessionUser, checkKey: (q: Query) => this.checkKey(q) };
+  }
+
+  keyVerdict(key: string | undefined): Promise<KeyVerdict> {
+    return this.use((q) => keyVerdictOn(q, this.s, key));
+  }
+
+  private keyChecked = false;
+
+  /** Before an append (keycheck.ts); remembered once the record is seen committed. */
+  private async checkKey(q: Query): Promise<void> {
+    if (this.keyChecked) return;
+    this.keyChecked = await checkKeyOn(q, this.s, this.key, this.location);
   }
 
   headSeq(id: string): Promise<number> {
@@ -211,7 +231,7 @@ export class PgStore implements IncidentStore {
     return rows.length === 0 ? '[]' : JSON.stringify(rows, null, 2);
   }
 
-  async verify(id: string, key: string | undefined, visit?: (row: EventRow) => void): Promise<ChainReport> {
+  async verify(id: string, key: string | undefined | null, visit?: (row: EventRow) => void): Promise<ChainReport> {
     const { rows, recorded } = await this.use(async (q) => ({
       rows: await readRows(q, this.s, id, 0),
       recorded: (await q(`SELECT events FROM ${this.s}.incidents WHERE id = $1`, [id])).rows[0]?.events as number | undefined,

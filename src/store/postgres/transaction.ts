@@ -11,6 +11,8 @@ export interface TransactionContext {
   s: string;
   key: string | undefined;
   sessionUser: string;
+  /** Before an append: the key must be the store's (keycheck.ts). */
+  checkKey: (q: Query) => Promise<void>;
 }
 
 export async function readHead(q: Query, s: string, id: string): Promise<{ seq: number; hash: string; at: string } | undefined> {
@@ -120,6 +122,7 @@ export class PgTransaction implements StoreTransaction {
 
   async append(id: string, drafts: readonly EventDraft[], options: AppendOptions = {}): Promise<IncidentEvent[]> {
     if (drafts.length === 0) return [];
+    await this.context.checkKey(this.q);
     await this.lock(id);
     const { head, now } = await this.headAndClock(id);
     const rows = this.chain(id, head, drafts, now, Boolean(options.virtualClock));
@@ -130,6 +133,7 @@ export class PgTransaction implements StoreTransaction {
 
   async importIncident(rows: readonly EventRow[], marker: EventDraft): Promise<IncidentEvent> {
     const id = rows[0]!.incident_id;
+    await this.context.checkKey(this.q);
     await this.lock(id);
     const last = rows[rows.length - 1]!;
     const [stamped] = this.chain(id, last, [marker], (await this.headAndClock(id)).now, false);

@@ -12,6 +12,8 @@ import { InputError, WorkError } from '../../errors.js';
 import { fitToWidth } from '../table.js';
 import type { Prompter } from '../prompts.js';
 import { AuditStore } from '../../store/store.js';
+import { auditKey } from '../../store/hash.js';
+import { refuseUnlessWritable } from '../../store/keycheck.js';
 import { askOpening, type StartFlags } from './intake.js';
 import { walk } from './loop.js';
 import type { Walk } from './session.js';
@@ -20,8 +22,15 @@ import { activate } from './teams.js';
 export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags): Promise<number> {
   const { t } = ctx.messages;
   // a database that will refuse the incident is said before the questions
-  if (isPostgresUrl(ctx.db)) await (await openStore(ctx)).close();
-  else AuditStore.preflight(ctx.db);
+  const key = auditKey(ctx.env);
+  if (isPostgresUrl(ctx.db)) {
+    const store = await openStore(ctx);
+    try {
+      refuseUnlessWritable(await store.keyVerdict(key), store.location);
+    } finally {
+      await store.close();
+    }
+  } else AuditStore.preflight(ctx.db, key);
   const request = await askOpening(ctx, ask, flags);
   if (request.mode === 'real') warnIfNotReady(ctx, request.teams);
   const service = await incidents(ctx);
