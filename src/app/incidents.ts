@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { CliError, DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
 import { openIncident, type OpenRequest } from '../engine/decide.js';
 import type { EventDraft, IncidentEvent, OpenedPayload } from '../engine/events.js';
+import { malformedEvent } from '../engine/payload-shape.js';
 import { cloneState, evolve, fold, type IncidentState } from '../engine/fold.js';
 import { planNotices } from '../notify/outbox.js';
 import { loadCalendar, sha256 } from '../playbook/library.js';
@@ -96,11 +97,14 @@ export class Incidents {
     if (cached && cached.events < head) {
       state = cloneState(cached);
       const time = this.time(state.opened.timezone);
-      for (const event of await reader.eventsAfter(id, cached.events)) evolve(state, event, time);
+      const events = await reader.eventsAfter(id, cached.events);
+      refuseMalformed(id, events);
+      for (const event of events) evolve(state, event, time);
     } else {
       try {
         const events = await reader.events(id);
         if (events.length === 0) throw await unknownIncident(this.store, id);
+        refuseMalformed(id, events);
         state = fold(id, events, this.time((events[0]!.payload as OpenedPayload).timezone));
       } catch (error) {
         if (error instanceof CliError) throw error;
@@ -164,6 +168,14 @@ export class Incidents {
     // read once the events are in: an action of ours that committed meanwhile is ours, not news
     const mine = this.appended.get(id);
     return after.filter((e) => !mine?.has(e.seq));
+  }
+}
+
+/** An event whose shape is not as the tool writes it is named, before the fold trusts it. */
+function refuseMalformed(id: string, events: readonly IncidentEvent[]): void {
+  for (const event of events) {
+    const field = malformedEvent(event);
+    if (field) throw new WorkError('incident.damaged', { id, detail: message('event.malformed', { seq: event.seq, type: event.type, field }) });
   }
 }
 

@@ -4,9 +4,10 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, s
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
-import { InputError, verbatim, WorkError } from '../errors.js';
+import { DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
-import type { OpenedPayload } from '../engine/events.js';
+import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
+import { malformedEvent } from '../engine/payload-shape.js';
 import { evolve, fold, judgedAt, type IncidentState } from '../engine/fold.js';
 import { messages, type Lang, type Messages } from '../i18n/messages.js';
 import { renderJson } from '../report/json.js';
@@ -18,6 +19,7 @@ import { checkChain, isKeyProblem, type ChainReport } from '../store/verify.js';
 import { isPostgresUrl, maskUrl } from '../store/postgres/target.js';
 import type { TimeContext } from '../time/duration.js';
 import { shellWord } from '../shell.js';
+import { isValidTimeZone } from '../time/zone.js';
 import { emptyOutbox, foldOutbox, type Outbox } from '../notify/outbox.js';
 import { recorderNote, verifiedFrom } from '../report/describe.js';
 import { damage, playbookDrift, unknownIncident, withIncidents, incidentsForReading } from './incidents.js';
@@ -75,6 +77,20 @@ interface ReadLog {
   m: Messages;
   foldedThrough?: number;
   outbox: Outbox;
+  /** The first event the fold could not take, and why. */
+  unreadable?: { seq: number; detail: Message };
+}
+
+/** A timeline row for any stored event: one that cannot even be described is shown as stored. */
+function safeTimelineRow(m: Messages, event: IncidentEvent, teams: IncidentState['opened']['teams'] | undefined): TimelineRow {
+  try {
+    const row = timelineRow(m, event, Array.isArray(teams) ? teams : undefined);
+    if (typeof row.detail === 'string') return row;
+  } catch {
+    // described below, as stored
+  }
+  const payload = typeof event.payload === 'string' ? event.payload : JSON.stringify(event.payload) ?? 'null';
+  return { seq: event.seq, at: event.at, type: String(event.type), actor: String(event.actor), detail: m.t('log.undescribable', { payload }) };
 }
 
 /**
@@ -93,22 +109,33 @@ async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Prom
     const timeline: TimelineRow[] = [];
     const outbox = emptyOutbox();
     const key = auditKey(ctx.env);
+    let failedAt: number | undefined;
     const chain = await checkChain(service.store, id, key, await service.store.keyVerdict(key), (row) => {
       const event = storedEvent(row);
       if (!time) {
-        const opened = event.payload as Partial<OpenedPayload>;
-        time = service.time(opened.timezone ?? ctx.timezone);
+        const opened = (typeof event.payload === 'object' && event.payload !== null ? event.payload : {}) as Partial<OpenedPayload>;
+        time = service.time(typeof opened.timezone === 'string' && isValidTimeZone(opened.timezone) ? opened.timezone : ctx.timezone);
         m = messages(chosen ?? (opened.lang === 'zh' || opened.lang === 'en' ? opened.lang : ctx.lang));
       }
       if (failure === undefined) {
         try {
+          // a payload not as the tool writes it stops the fold here: the state is what came before
+          const field = malformedEvent(event);
+          if (field) throw new DamagedLogError(message('event.malformed', { seq: event.seq, type: event.type, field }));
           state = state ? evolve(state, event, time) : fold(id, [event], time);
         } catch (error) {
           failure = error;
+          failedAt = event.seq;
         }
       }
-      timeline.push(timelineRow(m, event, state?.opened.teams));
-      if (event.type.startsWith('notification.')) foldOutbox([event], outbox);
+      timeline.push(safeTimelineRow(m, event, state?.opened.teams));
+      if (typeof event.type === 'string' && event.type.startsWith('notification.')) {
+        try {
+          foldOutbox([event], outbox);
+        } catch {
+          // an altered notification is shown in the timeline as stored; the outbox goes without it
+        }
+      }
     });
     // who wrote each event, beside its actor where they differ: known only once the whole log is read
     const from = verifiedFrom(timeline, service.store.recorderVerified);
@@ -118,10 +145,12 @@ async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Prom
     }
     if (failure === undefined && state) return { state, timeline, chain, m, outbox };
     const detail = failure === undefined ? verbatim('') : damage(failure);
-    if (chain.ok || chain.firstBadSeq === null || chain.firstBadSeq <= 1) throw new WorkError('rep.unfoldable', { id, detail });
-    const good = (await service.store.rows(id)).filter((r) => r.seq < chain.firstBadSeq!).map(rowToEvent);
+    // fold what comes before the first event that could not be read, or the first broken one
+    const stop = Math.min(failedAt ?? Infinity, chain.ok || chain.firstBadSeq === null ? Infinity : chain.firstBadSeq);
+    if (!Number.isFinite(stop) || stop <= 1) throw new WorkError('rep.unfoldable', { id, detail });
+    const good = (await service.store.rows(id)).filter((r) => r.seq < stop).map(rowToEvent);
     try {
-      return { state: fold(id, good, time!), timeline, chain, m, outbox, foldedThrough: good[good.length - 1]!.seq };
+      return { state: fold(id, good, time!), timeline, chain, m, outbox, foldedThrough: good[good.length - 1]!.seq, unreadable: { seq: stop, detail } };
     } catch {
       throw new WorkError('rep.unfoldable', { id, detail });
     }
@@ -129,7 +158,7 @@ async function readLog(ctx: Context, id: string, chosen: Lang | undefined): Prom
 }
 
 export async function writeReport(ctx: Context, id: string, opts: ReportOptions = {}): Promise<WrittenReport> {
-  const { state, timeline, chain, m, foldedThrough, outbox } = await readLog(ctx, id, opts.lang);
+  const { state, timeline, chain, m, foldedThrough, outbox, unreadable } = await readLog(ctx, id, opts.lang);
   const { t } = ctx.messages;
   const now = ctx.now();
   const drift = playbookDrift(state);
@@ -154,6 +183,7 @@ export async function writeReport(ctx: Context, id: string, opts: ReportOptions 
     if (isKeyProblem(chain.problem)) warnings.push(t('rep.keyUnchecked', { problem, command: verifyCommand }));
     else warnings.push(t('rep.brokenChain', { seq: chain.firstBadSeq ?? '?', problem, command: verifyCommand }));
   }
+  if (unreadable) warnings.push(t('rep.unreadable', { seq: unreadable.seq, detail: unreadable.detail }));
   if (drift) warnings.push(ctx.messages.say(drift));
   if (!opts.out) return { content: opts.format === 'json' ? renderJson(model) : renderMarkdown(model, m), warnings };
   const file = resolve(ctx.cwd, opts.out);

@@ -3,7 +3,8 @@ import { printJson } from '../context.js';
 import { describeStored, recorderNote, verifiedFrom } from '../report/describe.js';
 import type { OpenedPayload } from '../engine/events.js';
 import { storedEvent } from '../store/store.js';
-import { formatInZone, formatShort } from '../time/zone.js';
+import { formatInZone, formatShort, isValidTimeZone } from '../time/zone.js';
+import { malformedEvent } from '../engine/payload-shape.js';
 import { fitToWidth, renderTable } from '../ui/table.js';
 import { unknownIncident } from '../app/incidents.js';
 import { incidentsForReading, withIncidents } from '../app/incidents.js';
@@ -18,8 +19,8 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
   if (gone) throw gone;
   // the trail is shown whatever state it is in; a log that does not begin with its opening says so
   const first = events[0]!;
-  const opened = first.type === 'incident.opened' && typeof first.payload === 'object' && first.payload ? (first.payload as OpenedPayload) : undefined;
-  const tz = opened?.timezone ?? ctx.timezone;
+  const opened = first.type === 'incident.opened' && !malformedEvent(first) ? (first.payload as OpenedPayload) : undefined;
+  const tz = opened && isValidTimeZone(opened.timezone) ? opened.timezone : ctx.timezone;
   const from = verifiedFrom(events, verifies);
   if (ctx.json) {
     printJson(

@@ -699,6 +699,8 @@ export const en = {
   'verify.problem.key-mismatch': "keyed: key does not match, hashes not checked",
   'verify.problem.key-unexpected': "the database is not keyed: unset the key to check its hashes",
   'rep.keyUnchecked': "the audit log's links were checked but not its hashes ({problem}). Re-check with: {command}",
+  'event.malformed': "event {seq} ({type}): {field} is not as sec-incident writes it",
+  'rep.unreadable': "Event {seq} could not be read: {detail}.",
   'key.empty': "SEC_INCIDENT_AUDIT_KEY is set but empty: set the key, or unset the variable for plain SHA-256 chains",
   'help.forceReport': "overwrite an existing report file",
   'statement.notRecorded': "the statement of template {template} was not recorded: {detail}",

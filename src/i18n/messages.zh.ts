@@ -701,6 +701,8 @@ export const zh: Record<MessageKey, string> = {
   'verify.problem.key-mismatch': "使用密钥：密钥不匹配，未校验哈希",
   'verify.problem.key-unexpected': "该数据库未使用密钥：取消密钥后才能校验哈希",
   'rep.keyUnchecked': "审计日志的链接已校验，但哈希未校验（{problem}）。重新校验：{command}",
+  'event.malformed': "第 {seq} 条记录（{type}）：{field} 与 sec-incident 写入的格式不符",
+  'rep.unreadable': "第 {seq} 条记录无法读取：{detail}。",
   'key.empty': "SEC_INCIDENT_AUDIT_KEY 已设置但为空：请设置密钥，或取消该变量以使用普通 SHA-256 哈希链",
   'help.forceReport': "覆盖已有的报告文件",
   'statement.notRecorded': "模板 {template} 的声明未能记录：{detail}",
