@@ -246,8 +246,15 @@ function buildProgram(run: Run): Command {
   program
     .command('verify [id]')
     .description(t('cmd.verify'))
+    .option('--anchors <file>', t('help.anchors'))
     .option('--json', t('help.json'))
     .action(action(run, () => import('./commands/verify.js')));
+  program
+    .command('anchor')
+    .description(t('cmd.anchor'))
+    .option('--out <file>', t('help.anchorOut'))
+    .option('--json', t('help.json'))
+    .action(action(run, () => import('./commands/anchor.js')));
   program
     .command('report <id>')
     .description(t('cmd.report'))
@@ -321,6 +328,7 @@ function buildProgram(run: Run): Command {
   db.command('init')
     .description(t('help.dbInit'))
     .option('--role <role>', t('help.dbRole'), 'sec_incident_responder')
+    .option('--repair', t('help.dbRepair'))
     .action(action(run, () => import('./commands/db.js').then((m) => ({ run: m.init }))));
   db.command('copy [ids...]')
     .description(t('help.dbCopy'))

@@ -13,10 +13,16 @@ import { isPostgresUrl, parsePgTarget } from '../store/postgres/target.js';
 import { actorOf } from '../app/flags.js';
 
 /** Creates or migrates the shared store as its owner, and prints what a responder role needs. */
-export async function init(ctx: Context, _args: string[], opts: { role?: string }): Promise<number> {
+export async function init(ctx: Context, _args: string[], opts: { role?: string; repair?: boolean }): Promise<number> {
   const { t } = ctx.messages;
   if (!isPostgresUrl(ctx.db)) throw new InputError('db.init.sqlite', { file: ctx.db });
   const target = parsePgTarget(ctx.db, ctx.env);
+  if (opts.repair) {
+    const { repairSchema } = await import('../store/postgres/store.js');
+    const { events, recreated } = await repairSchema(target);
+    ctx.err(t('db.repaired', { url: target.shown, events, guards: recreated.length ? recreated.join(', ') : '—' }));
+    return 0;
+  }
   const { initSchema } = await import('../store/postgres/store.js');
   const { from, to, grants } = await initSchema(target, opts.role ?? 'sec_incident_responder', auditKey(ctx.env));
   ctx.err(t('db.init.done', { url: target.shown, schema: target.schema, from, to }));

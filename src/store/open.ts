@@ -11,6 +11,8 @@ export interface StoreOptions {
   /** recorded_by on SQLite (the OS user); PostgreSQL takes the session's user and nothing else. */
   recordedBy?: string;
   env: NodeJS.ProcessEnv;
+  /** Where a writer says what it put right (SQLite: a guard recreated, a listing row rebuilt). */
+  warn?: (text: string) => void;
 }
 
 export { isPostgresUrl };
@@ -21,5 +23,5 @@ export async function openIncidentStore(db: string, options: StoreOptions): Prom
     const { PgStore } = await import('./postgres/store.js');
     return PgStore.open(target, { key: options.key });
   }
-  return SqliteStore.open(db, { readonly: options.readonly, key: options.key, recordedBy: options.recordedBy });
+  return SqliteStore.open(db, { readonly: options.readonly, key: options.key, recordedBy: options.recordedBy, warn: options.warn });
 }

@@ -3,6 +3,7 @@
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import type { EventRow } from './hash.js';
 import type { KeyVerdict } from './keycheck.js';
+import type { ListedFields } from './listing.js';
 import type { IncidentSummary } from './store.js';
 import type { ChainReport } from './verify.js';
 
@@ -62,6 +63,10 @@ export interface IncidentStore extends StoreReader {
   list(filter: ListFilter): Promise<IncidentSummary[]>;
   /** The same list as a JSON document (`list --json`). */
   listJson(filter: ListFilter): Promise<string>;
+  /** The listing's row of an incident (the fields verify compares with the events), if any. */
+  listed(incidentId: string): Promise<Partial<ListedFields> | undefined>;
+  /** The append-only guards (triggers) the store should have and has not, or has disabled. */
+  missingGuards(): Promise<string[]>;
   /** How an audit key (or none) meets the key check value the store records (keycheck.ts). */
   keyVerdict(key: string | undefined): Promise<KeyVerdict>;
   /** Checks one chain; `visit` sees every row as it is checked. */

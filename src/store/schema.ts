@@ -85,3 +85,18 @@ export function migrate(db: Database.Database, from: number, to = MIGRATIONS.len
     }
   }).immediate();
 }
+
+/**
+ * The guards the log depends on, by name, with the schema version that brought each: verify says
+ * which are missing, and the next writer puts them back (issue 17, finding 3).
+ */
+export const GUARD_TRIGGERS: Record<string, { since: number; sql: string }> = {
+  events_no_update: { since: 1, sql: "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END" },
+  events_no_delete: { since: 1, sql: "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END" },
+  events_no_replace: {
+    since: 2,
+    sql: "CREATE TRIGGER events_no_replace BEFORE INSERT ON events WHEN EXISTS (SELECT 1 FROM events WHERE incident_id = NEW.incident_id AND seq = NEW.seq) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: REPLACE refused'); END",
+  },
+  meta_no_update: { since: 4, sql: "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT, 'the store''s identity is written once: UPDATE refused'); END" },
+  meta_no_delete: { since: 4, sql: "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta BEGIN SELECT RAISE(ABORT, 'the store''s identity is written once: DELETE refused'); END" },
+};

@@ -113,6 +113,14 @@ export class SqliteStore implements IncidentStore {
     return this.audit.listJson(filter);
   }
 
+  async listed(id: string) {
+    return this.audit.listed(id);
+  }
+
+  async missingGuards() {
+    return this.audit.missingGuards();
+  }
+
   async keyVerdict(key: string | undefined) {
     return this.audit.keyVerdict(key);
   }

@@ -9,7 +9,8 @@ import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { formatInZone } from '../time/zone.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS, type EventRow } from './hash.js';
 import { inferKey, judgeKey, recordFor, refuseUnlessWritable, type KeyVerdict } from './keycheck.js';
-import { listedEntry, migrate, SCHEMA_VERSION } from './schema.js';
+import { GUARD_TRIGGERS, listedEntry, migrate, SCHEMA_VERSION } from './schema.js';
+import { listingMismatches, listingOf, type ListedFields } from './listing.js';
 
 export interface IncidentSummary {
   id: string;
@@ -29,6 +30,8 @@ export interface OpenOptions {
   key?: string;
   /** recorded_by of the events this store appends: on SQLite the OS user, claimed (SPEC §6). */
   recordedBy?: string;
+  /** Where a writer says what it put right (a guard recreated, a listing row rebuilt). */
+  warn?: (text: string) => void;
 }
 
 /** An SQLite error as the CLI says it (exit 2, naming the file); anything else is thrown as it is. */
@@ -48,6 +51,7 @@ export class AuditStore {
     readonly db: Database.Database,
     private readonly key: string | undefined,
     private readonly recordedBy: string | null = null,
+    private readonly warn: (text: string) => void = () => undefined,
   ) {}
 
   /** The schema version of the file as opened: a read-only open does not migrate an older one. */
@@ -69,7 +73,7 @@ export class AuditStore {
         closeSync(openSync(file, 'wx', 0o600));
       }
       const db = new Database(file, { readonly: Boolean(options.readonly), fileMustExist: true, timeout: 10_000 });
-      const store = new AuditStore(file, db, options.key, options.recordedBy ?? null);
+      const store = new AuditStore(file, db, options.key, options.recordedBy ?? null, options.warn);
       store.prepare(Boolean(options.readonly));
       return store;
     } catch (error) {
@@ -114,6 +118,50 @@ export class AuditStore {
     this.db.pragma('synchronous = FULL');
     if (version < SCHEMA_VERSION) migrate(this.db, version);
     this.version = SCHEMA_VERSION;
+    this.restoreGuards();
+  }
+
+  /** The guard triggers this file's schema should have and has not (dropped by someone with the file). */
+  missingGuards(): string[] {
+    if (this.isEmpty) return [];
+    const present = new Set(this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[]);
+    return Object.entries(GUARD_TRIGGERS)
+      .filter(([name, g]) => g.since <= this.version && !present.has(name))
+      .map(([name]) => name);
+  }
+
+  /** A writer puts dropped guards back, and says so: the log was open to change meanwhile. */
+  private restoreGuards(): void {
+    const missing = this.missingGuards();
+    if (missing.length === 0) return;
+    this.db.transaction(() => {
+      for (const name of missing) this.db.exec(GUARD_TRIGGERS[name]!.sql);
+    }).immediate();
+    this.warn(t('guards.restored', { names: missing.join(', '), file: this.file }));
+  }
+
+  /** The listing's row of an incident, the fields verify compares. */
+  listed(incidentId: string): Partial<ListedFields> | undefined {
+    if (this.isEmpty) return undefined;
+    return this.statement('SELECT mode, type, title, tier, direction, state FROM incidents WHERE id = ?').get(incidentId) as ListedFields | undefined;
+  }
+
+  private readonly listingChecked = new Set<string>();
+
+  /**
+   * Before a writer's first append to an incident: a listing row that disagrees with the events (or
+   * is missing) is rebuilt from them, and said. Inside transact().
+   */
+  private repairListing(incidentId: string): void {
+    if (this.listingChecked.has(incidentId)) return;
+    this.listingChecked.add(incidentId);
+    const rows = this.rows(incidentId);
+    if (rows.length === 0) return;
+    const wrong = listingMismatches(this.listed(incidentId), listingOf(rows));
+    if (wrong.length === 0) return;
+    this.statement('DELETE FROM incidents WHERE id = ?').run(incidentId);
+    this.project(incidentId, rows.map(storedEvent), rows[rows.length - 1]!.seq);
+    this.warn(t('listing.rebuilt', { id: incidentId, fields: wrong.join(', ') }));
   }
 
   private hasAnyTable(): boolean {
@@ -191,6 +239,7 @@ export class AuditStore {
   /** Appends events to an incident's chain. Call inside transact() so the head cannot move. */
   append(incidentId: string, drafts: readonly EventDraft[]): IncidentEvent[] {
     this.checkKey();
+    this.repairListing(incidentId);
     this.headStatement ??= this.db.prepare('SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1');
     this.insertStatement ??= this.db.prepare(
       'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @recorded_by, @payload, @prev_hash, @hash)',

@@ -51,7 +51,7 @@ describe('tamper-evident log (SPEC §6)', () => {
     const id = incidentWithEvents();
     const r = run(['verify', '--json']);
     expect(r.code).toBe(0);
-    expect(json(r)).toEqual({ ok: true, key: 'unkeyed', incidents: [expect.objectContaining({ id, ok: true, firstBadSeq: null })] });
+    expect(json(r)).toEqual({ ok: true, key: 'unkeyed', guards: { missing: [] }, incidents: [expect.objectContaining({ id, ok: true, firstBadSeq: null })] });
   });
 
   const dropTriggers = 'DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;';
@@ -121,7 +121,8 @@ describe('tamper-evident log (SPEC §6)', () => {
 
     // a payload that is no longer JSON, an event type that does not exist
     const garbled = incidentWithEvents();
-    sql(db, `UPDATE events SET payload = 'not json{' WHERE incident_id='${garbled}' AND seq = 5; UPDATE events SET type = 'bogus.type' WHERE incident_id='${garbled}' AND seq = 6;`);
+    // the writes above put the guards back (issue 17): drop them again to alter the log
+    sql(db, `${dropTriggers} UPDATE events SET payload = 'not json{' WHERE incident_id='${garbled}' AND seq = 5; UPDATE events SET type = 'bogus.type' WHERE incident_id='${garbled}' AND seq = 6;`);
     const bad = run(['status', garbled]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`the audit log of ${garbled} cannot be read as an incident`);

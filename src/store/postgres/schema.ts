@@ -219,3 +219,14 @@ export function responderGrants(schema: string, role: string): string[] {
     `GRANT EXECUTE ON FUNCTION ${s}.next_incident_id(text, text), ${s}.import_events(text), ${s}.record_key_check(text) TO ${r};`,
   ];
 }
+
+/** The guard triggers of the events table, as the first migration creates them: `db init --repair` puts back a missing one. */
+export function guardTriggers(schema: string): Record<string, string> {
+  const s = ident(schema);
+  return {
+    events_no_change: `CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON ${s}.events FOR EACH ROW EXECUTE PROCEDURE ${s}.refuse_change()`,
+    events_no_truncate: `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${s}.events FOR EACH STATEMENT EXECUTE PROCEDURE ${s}.refuse_change()`,
+    events_recorder: `CREATE TRIGGER events_recorder BEFORE INSERT ON ${s}.events FOR EACH ROW EXECUTE PROCEDURE ${s}.check_recorder()`,
+    events_project: `CREATE TRIGGER events_project AFTER INSERT ON ${s}.events FOR EACH ROW EXECUTE PROCEDURE ${s}.project_event()`,
+  };
+}

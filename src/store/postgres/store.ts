@@ -12,10 +12,14 @@ import { WATCH_POLL_MS, type IncidentStore, type IncidentSummary, type ListFilte
 import { rowToEvent } from '../store.js';
 import { verifyRows, type ChainReport } from '../verify.js';
 import { connect, LOCK_SPACE, MAX_ATTEMPTS, RETRYABLE, sqlState, translatePg, type Query } from './connection.js';
-import { CHANGE_CHANNEL, ident, migrations, PG_SCHEMA_VERSION, responderGrants } from './schema.js';
+import { CHANGE_CHANNEL, guardTriggers, ident, migrations, PG_SCHEMA_VERSION, responderGrants } from './schema.js';
 import type { PgTarget } from './target.js';
 import { PgTransaction, readHead, readRows } from './transaction.js';
 import { checkKeyOn, keyVerdictOn } from './keycheck.js';
+import type { ListedFields } from '../listing.js';
+
+/** The triggers that keep the shared log append-only, its recorders honest and its listing in step. */
+const PG_GUARDS = ['events_no_change', 'events_no_truncate', 'events_recorder', 'events_project'];
 import { judgeKey, recordFor, refuseUnlessWritable, type KeyVerdict } from '../keycheck.js';
 
 
@@ -46,6 +50,41 @@ export async function initSchema(target: PgTarget, role: string, key?: string): 
     }
     await client.query('COMMIT');
     return { from, to: PG_SCHEMA_VERSION, grants: responderGrants(target.schema, role) };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw translatePg(error, target);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * `db init --repair`, as the schema owner: the guards enabled and any missing one recreated, then
+ * the listing rebuilt from the events (the projections belong to the owner). Returns the events
+ * folded and the guards recreated.
+ */
+export async function repairSchema(target: PgTarget): Promise<{ events: number; recreated: string[] }> {
+  const client = await connect(target);
+  const s = ident(target.schema);
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_SPACE]);
+    await client.query(`ALTER TABLE ${s}.events ENABLE TRIGGER USER`);
+    const found = await client.query(
+      `SELECT t.tgname AS name FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'events' AND NOT t.tgisinternal`,
+      [target.schema],
+    );
+    const present = new Set(found.rows.map((r) => r.name as string));
+    const recreated: string[] = [];
+    for (const [name, sql] of Object.entries(guardTriggers(target.schema))) {
+      if (present.has(name)) continue;
+      await client.query(sql);
+      recreated.push(name);
+    }
+    const events = Number((await client.query(`SELECT ${s}.rebuild_listing() AS n`)).rows[0].n);
+    await client.query('COMMIT');
+    return { events, recreated };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw translatePg(error, target);
@@ -161,6 +200,24 @@ export class PgStore implements IncidentStore {
   /** For the transaction: the schema-qualified table names, the key and the server's user. */
   get internals() {
     return { s: this.s, key: this.key, sessionUser: this.sessionUser, checkKey: (q: Query) => this.checkKey(q) };
+  }
+
+  listed(id: string): Promise<Partial<ListedFields> | undefined> {
+    return this.use(async (q) => (await q(`SELECT mode, type, title, tier, direction, state FROM ${this.s}.incidents WHERE id = $1`, [id])).rows[0]);
+  }
+
+  /** The guard triggers of the events table, present and enabled (an owner may disable them). */
+  missingGuards(): Promise<string[]> {
+    return this.use(async (q) => {
+      const found = await q(
+        `SELECT t.tgname AS name FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relname = 'events' AND NOT t.tgisinternal AND t.tgenabled <> 'D'`,
+        [this.target.schema],
+      );
+      const present = new Set(found.rows.map((r) => r.name as string));
+      return PG_GUARDS.filter((name) => !present.has(name));
+    });
   }
 
   keyVerdict(key: string | undefined): Promise<KeyVerdict> {
