@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { earlyLang, resolveSettings, type GlobalFlags } from './config.js';
 import type { Context } from './context.js';
-import { CliError } from './errors.js';
+import { CliError, InputError } from './errors.js';
 import { localizeCommanderError } from './i18n/commander-messages.js';
 import { messages, type MessageKey, type Messages } from './i18n/messages.js';
 import { packageRoot } from './paths.js';
@@ -38,6 +38,20 @@ export interface CliIo {
   /** Told the language once the settings are read (main.ts says Ctrl-C in it). */
   spoken?: (messages: Messages) => void;
 }
+
+const EMPTY_REFUSED: [string, string][] = [
+  ['db', '--db'],
+  ['out', '--out'],
+  ['lang', '--lang'],
+  ['playbooks', '--playbooks'],
+  ['templates', '--templates'],
+  ['config', '--config'],
+  ['reportDir', '--report-dir'],
+  ['anchors', '--anchors'],
+  ['from', '--from'],
+  ['to', '--to'],
+  ['at', '--at'],
+];
 
 /** commander's own rule for colour in help, read from the run's environment rather than the process's. */
 function helpColours(env: NodeJS.ProcessEnv): boolean | undefined {
@@ -91,6 +105,13 @@ function action(run: Run, load: Loader, { readConfig = true } = {}) {
       typeof a === 'string' && /^(inc|drl)-\d{8}-\d{3,}$/i.test(a) ? a.toUpperCase() : a,
     ) as string[];
     const opts = command.optsWithGlobals() as Record<string, unknown>;
+    // an empty path or language is a slip (an unset shell variable), never "the default" (issue 17)
+    for (const [name, flag] of EMPTY_REFUSED) {
+      if (opts[name] === '') throw new InputError('arg.empty', { flag });
+    }
+    // a value typed in a GBK terminal reaches us as U+FFFD: refused, never stored for ever
+    const values = [...positional, ...Object.values(opts)].flat().filter((v): v is string => typeof v === 'string');
+    if (values.some((v) => v.includes('\uFFFD') || v.includes('\u0000'))) throw new InputError('arg.notUtf8');
     const ctx = await makeContext(run, opts as GlobalFlags & { json?: boolean }, readConfig);
     const { run: runCommand } = await load();
     run.exitCode = (await runCommand(ctx, positional, opts)) ?? 0;

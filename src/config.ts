@@ -1,5 +1,5 @@
 // Where settings come from: flags, then environment, then sec-incident.yaml, then defaults (SPEC §4).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { DEFAULT_APPROVALS, type ApprovalPolicy } from './engine/approvals.js';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { packageRoot } from './paths.js';
 import { InputError, message } from './errors.js';
 import type { Firm, Lang } from './playbook/schema.js';
 import { langFromLocale } from './i18n/messages.js';
+import { LIMITS } from './fsutil.js';
 import { isValidTimeZone } from './time/zone.js';
 import { shellWord } from './shell.js';
 import { isPostgresUrl, maskUrl } from './store/postgres/target.js';
@@ -96,7 +97,7 @@ export function earlyLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang
 async function readConfigFile(configFile: string): Promise<{ file: import('./playbook/schema.js').ConfigFile; source: import('./playbook/yaml.js').YamlSource }> {
   // yaml and zod load only when there is a file to check
   const [{ parseFile }, { configSchema }] = await Promise.all([import('./playbook/library.js'), import('./playbook/schema.js')]);
-  const parsed = parseFile(configFile, configSchema);
+  const parsed = parseFile(configFile, configSchema, LIMITS.config);
   if (!parsed.ok) throw new InputError('config.invalid', {}, parsed.problems);
   return { file: parsed.value, source: parsed.source };
 }
@@ -147,13 +148,19 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
   sources['notify.lead'] = file.notify?.lead ? fromFile : { from: 'default' };
 
   const db = pick('db', flags.db, '--db', 'SEC_INCIDENT_DB', file.db, defaultDbPath(env));
+  const playbooksDir = pick('playbooks', flags.playbooks, '--playbooks', 'SEC_INCIDENT_PLAYBOOKS', file.playbooks, BUNDLED_PLAYBOOKS);
+  const templatesDir = pick('templates', flags.templates, '--templates', 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES);
+  // a file named where a folder belongs is said here, not as ENOTDIR from deep inside a read
+  for (const dir of [playbooksDir, templatesDir]) {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('config.notFolder', { dir });
+  }
   return {
     lang,
     color: flags.color !== false && !env.NO_COLOR,
     // a postgres:// URL names a server, not a path: it is kept as given (SPEC §6)
     db,
-    playbooksDir: pick('playbooks', flags.playbooks, '--playbooks', 'SEC_INCIDENT_PLAYBOOKS', file.playbooks, BUNDLED_PLAYBOOKS),
-    templatesDir: pick('templates', flags.templates, '--templates', 'SEC_INCIDENT_TEMPLATES', file.templates, BUNDLED_TEMPLATES),
+    playbooksDir,
+    templatesDir,
     timezone,
     firm,
     notifyLead: file.notify?.lead ?? '10m',

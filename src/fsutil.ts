@@ -98,19 +98,24 @@ export function readBoundedBytes(file: string, max: number): Buffer {
   }
 }
 
-/** Refuses bytes that are not UTF-8, or hold a NUL, naming file:line:col (and GBK when it looks like it). */
-export function checkText(file: string, bytes: Uint8Array): void {
+/** Where bytes stop being text the firm can have meant: not UTF-8 (GBK named when it looks like it), or a NUL. */
+export function textProblem(file: string, bytes: Uint8Array): { line: number; col: number; message: string } | undefined {
   const bad = invalidUtf8At(bytes);
   if (bad >= 0) {
-    const { line, col } = positionOf(bytes, bad);
-    const hint = looksLikeGbk(bytes) ? t('file.gbkHint', { file }) : '';
-    throw new InputError(`${file}:${line}:${col}: ${t('file.notUtf8')}${hint}`);
+    // judged on the rest of that line: the file around it may be good UTF-8 Chinese
+    const end = bytes.indexOf(0x0a, bad);
+    const hint = looksLikeGbk(bytes.subarray(bad, end < 0 ? bytes.length : end)) ? t('file.gbkHint', { file }) : '';
+    return { ...positionOf(bytes, bad), message: `${t('file.notUtf8')}${hint}` };
   }
   const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const { line, col } = positionOf(bytes, nul);
-    throw new InputError(`${file}:${line}:${col}: ${t('file.nul')}`);
-  }
+  if (nul >= 0) return { ...positionOf(bytes, nul), message: t('file.nul') };
+  return undefined;
+}
+
+/** Refuses bytes that are not UTF-8, or hold a NUL, naming file:line:col. */
+export function checkText(file: string, bytes: Uint8Array): void {
+  const problem = textProblem(file, bytes);
+  if (problem) throw new InputError(`${file}:${problem.line}:${problem.col}: ${problem.message}`);
 }
 
 /** A text file the firm edits: regular, bounded, UTF-8 without NUL; a leading BOM is dropped. */

@@ -42,7 +42,9 @@ export function parseMetricValue(name: string, value: string | number, config: G
   const cleaned = String(value).replace(/[_,，]/g, '').trim();
   // the way Chinese speakers write counts: 1.5万 = 15 000, 2亿 = 200 000 000
   const chinese = /^(\d+(?:\.\d+)?)\s*(万|亿)$/.exec(cleaned);
-  const n = chinese ? Math.round(Number(chinese[1]) * (chinese[2] === '万' ? 1e4 : 1e8)) : Number(cleaned);
+  // decimal digits only: Number() would also take 0x10, 1e3 and Infinity
+  const decimal = /^\d+(\.\d+)?$/.test(cleaned);
+  const n = chinese ? Math.round(Number(chinese[1]) * (chinese[2] === '万' ? 1e4 : 1e8)) : decimal ? Number(cleaned) : NaN;
   if (cleaned === '' || !Number.isFinite(n) || n < 0) {
     throw new InputError('arg.metricNumber', { name, value: String(value) });
   }

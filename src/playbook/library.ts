@@ -4,10 +4,11 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { createRequire } from 'node:module';
 import { basename, join, resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import { InputError, message, type Problem } from '../errors.js';
+import { CliError, InputError, message, verbatim, type Problem } from '../errors.js';
 import { lastCoveredYear, type WorkCalendar } from '../time/calendar.js';
-import { MAX_FILE_BYTES, parseYaml, type Parsed } from './yaml.js';
+import { parseYaml, type Parsed } from './yaml.js';
 import type { Lang } from './vocabulary.js';
+import { LIMITS, readBoundedBytes, textProblem } from '../fsutil.js';
 import {
   calendarFileSchema,
   gradingSchema,
@@ -32,21 +33,30 @@ export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-function readFile(file: string): { content: Buffer } | { problem: Problem } {
+/**
+ * A file the firm edits, read with a bounded reader: a regular file (not a FIFO or /dev/zero), at
+ * most `max` bytes, UTF-8 without NUL (issue 17, findings 5 and 6); each refusal names file:line:col.
+ */
+export function readFile(file: string, max: number = LIMITS.yaml): { content: Buffer } | { problem: Problem } {
+  let content: Buffer;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) {
-      return { problem: { file, line: 1, col: 1, severity: 'error', message: message('yaml.tooLarge', { size: (size / 1048576).toFixed(1), limit: 1 }) } };
+    if (existsSync(file) && statSync(file).size > max) {
+      const size = statSync(file).size;
+      return { problem: { file, line: 1, col: 1, severity: 'error', message: message('yaml.tooLarge', { size: (size / 1048576).toFixed(1), limit: max >= 1048576 ? max / 1048576 : (max / 1048576).toFixed(2) }) } };
     }
-    return { content: readFileSync(file) };
+    content = readBoundedBytes(file, max);
   } catch (e) {
-    const detail = (e as NodeJS.ErrnoException).code === 'ENOENT' ? message('pb.missingFile') : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const detail = code === 'ENOENT' ? message('pb.missingFile') : code === 'ENOTDIR' ? message('file.notInFolder') : e instanceof CliError ? e.said : verbatim((e as Error).message);
     return { problem: { file, line: 1, col: 1, severity: 'error', message: message('yaml.unreadable', { detail }) } };
   }
+  const bad = textProblem(file, content);
+  if (bad) return { problem: { file, line: bad.line, col: bad.col, severity: 'error', message: bad.message } };
+  return { content };
 }
 
-export function parseFile<S extends z.ZodType>(file: string, schema: S): Parsed<z.output<S>> & { content?: Buffer } {
-  const read = readFile(file);
+export function parseFile<S extends z.ZodType>(file: string, schema: S, max: number = LIMITS.yaml): Parsed<z.output<S>> & { content?: Buffer } {
+  const read = readFile(file, max);
   if ('problem' in read) return { ok: false, problems: [read.problem] };
   return { ...parseYaml(file, read.content, schema), content: read.content };
 }

@@ -1,4 +1,5 @@
 import Mustache from 'mustache';
+import { t } from '../ui/i18n.js';
 
 /** The variables every template may use (SPEC §4); a playbook adds its own `vars`. */
 export const GLOBAL_TEMPLATE_VARS = [
@@ -24,6 +25,8 @@ type Span = [string, string, number, number, ...unknown[]];
 
 /** Checks a logic-less template: no partials, no delimiter changes, only known variables. */
 export function checkTemplate(source: string, known: ReadonlySet<string>): TemplateIssue[] {
+  const deep = tooDeep(source);
+  if (deep !== undefined) return [{ kind: 'syntax', offset: deep, detail: t('tpl.tooDeep', { max: MAX_NESTING }) }];
   let tokens: Span[];
   try {
     tokens = Mustache.parse(source) as unknown as Span[];
@@ -46,6 +49,19 @@ export function checkTemplate(source: string, known: ReadonlySet<string>): Templ
   };
   walk(tokens);
   return issues;
+}
+
+/** Sections within sections: a statement needs a few; ten thousand overflow the parser's stack. */
+export const MAX_NESTING = 32;
+
+/** The offset of the first section opened deeper than MAX_NESTING, before the parser recurses into it. */
+function tooDeep(source: string): number | undefined {
+  let depth = 0;
+  for (const m of source.matchAll(/\{\{\s*([#^/])/g)) {
+    depth += m[1] === '/' ? -1 : 1;
+    if (depth > MAX_NESTING) return m.index;
+  }
+  return undefined;
 }
 
 export type TemplateView = Record<string, unknown>;

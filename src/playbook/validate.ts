@@ -1,10 +1,11 @@
 // `playbooks validate`: every file of the playbooks and templates folders, every problem listed.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LineCounter } from 'yaml';
 import { message, type Problem } from '../errors.js';
 import { checkGrading, checkPlaybook, checkReviewed, checkTeams } from './checks.js';
-import { insideFolder, loadCalendar, parseFile, templatePath } from './library.js';
+import { insideFolder, loadCalendar, parseFile, readFile, templatePath } from './library.js';
+import { LIMITS } from '../fsutil.js';
 import { calendarFileSchema, gradingSchema, playbookSchema, teamsFileSchema, type Playbook, type Team } from './schema.js';
 import { checkTemplate, GLOBAL_TEMPLATE_VARS, type TemplateIssue } from './template.js';
 import { locate, type YamlSource } from './yaml.js';
@@ -138,14 +139,13 @@ function validateTemplates(
     if (!insideFolder(templatesDir, file)) continue; // a link out of the folder: reported where a step names it, never read
     const id = basename(name).replace(/\.(zh|en)\.md$/, '');
     const known = varsByTemplate.get(id) ?? allVars;
-    let source: string;
-    try {
-      source = readFileSync(file, 'utf8');
-    } catch (error) {
-      // a dangling link, a folder named like a template: a problem of that file, not a crash
-      problems.push({ file, line: 1, col: 1, severity: 'error', message: message('tpl.unreadable', { detail: (error as Error).message }) });
+    // a dangling link, a folder named like a template, a FIFO, 50 MB, GBK: a problem of that file, not a crash
+    const read = readFile(file, LIMITS.template);
+    if ('problem' in read) {
+      problems.push(read.problem);
       continue;
     }
+    const source = read.content.toString('utf8');
     // a template no loaded playbook claims may belong to one that failed to load: its vars are unknown,
     // so flagging them would bury the real error under dozens of false ones
     const unclaimed = someUnreadable && !varsByTemplate.has(id);
@@ -185,7 +185,8 @@ export function playbookTemplateProblems(playbooksDir: string, templatesDir: str
   const files = used.flatMap((id) => LANGS.map((lang) => templatePath(templatesDir, id, lang)));
   const suspect = files.some((file) => {
     try {
-      return !file || checkTemplate(readFileSync(file, 'utf8'), known).length > 0;
+      const read = file ? readFile(file, LIMITS.template) : undefined;
+      return !read || 'problem' in read || checkTemplate(read.content.toString('utf8'), known).length > 0;
     } catch {
       return true; // missing or unreadable: the full check says which and where
     }

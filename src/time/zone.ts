@@ -132,6 +132,11 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{
 /** Parses an ISO 8601 instant that names its offset; undefined when it is not one. */
 export function parseInstant(text: string): number | undefined {
   if (!ISO.test(text)) return undefined;
+  // Date.parse rolls 2026-02-30 over to 03-02: an impossible date is refused, not moved
+  const [year, month, day, hour, minute, second] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text)!.slice(1).map((x) => Number(x ?? 0));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || (second ?? 0) > 59) return undefined;
+  if (year! < 1970 || year! > 2199) return undefined;
   const t = Date.parse(text);
   return Number.isNaN(t) ? undefined : t;
 }
