@@ -145,6 +145,8 @@ export type EventPayloads = {
   'reminder.raised': { kind: 'due' | 'overdue'; step: string; dueAt: string };
   /** The events before this one were copied from another store (db copy): its location and chain head. */
   'db.imported': { source: string; head: string; events: number };
+  /** The machine's clock read earlier than the chain's last event: the next event is recorded at that event's time instead. */
+  'clock.skew': { clock: string; last: string };
 };
 
 export type EventType = keyof EventPayloads;

@@ -22,6 +22,7 @@ const SHAPES: Record<string, Record<string, Check>> = {
   'incident.recovered': { note: 'string?', recoveredAt: 'time?' },
   'incident.closed': { forced: 'boolean', pending: 'array', summary: 'string?', reason: 'string?' },
   'db.imported': { source: 'string', head: 'string', events: 'number' },
+  'clock.skew': { clock: 'string', last: 'string' },
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -723,6 +723,8 @@ export const en = {
   'tpl.tooDeep': "sections nested deeper than {max}",
   'config.notFolder': "{dir} is not a folder: --playbooks and --templates name folders",
   'arg.notUtf8': "an argument is not valid UTF-8 (typed in a GBK terminal?): set the terminal to UTF-8 and type it again",
+  'ev.clockSkew': "the clock read {clock}, before the last event ({last}): recorded at the last event's time",
+  'verify.problem.time': "the event is dated before the one before it",
   'key.empty': "SEC_INCIDENT_AUDIT_KEY is set but empty: set the key, or unset the variable for plain SHA-256 chains",
   'help.forceReport': "overwrite an existing report file",
   'statement.notRecorded': "the statement of template {template} was not recorded: {detail}",

@@ -725,6 +725,8 @@ export const zh: Record<MessageKey, string> = {
   'tpl.tooDeep': "区块嵌套超过 {max} 层",
   'config.notFolder': "{dir} 不是目录：--playbooks 和 --templates 应指定目录",
   'arg.notUtf8': "有参数不是有效的 UTF-8（在 GBK 终端中输入？）：请将终端设为 UTF-8 后重新输入",
+  'ev.clockSkew': "系统时钟为 {clock}，早于上一条记录（{last}）：按上一条记录的时间记录",
+  'verify.problem.time': "该记录的时间早于前一条",
   'key.empty': "SEC_INCIDENT_AUDIT_KEY 已设置但为空：请设置密钥，或取消该变量以使用普通 SHA-256 哈希链",
   'help.forceReport': "覆盖已有的报告文件",
   'statement.notRecorded': "模板 {template} 的声明未能记录：{detail}",

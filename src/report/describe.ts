@@ -108,6 +108,8 @@ export function describeEvent(m: Messages, event: EventDraft, teams?: readonly T
       return event.payload.forced
         ? t('ev.closedForced', { count: event.payload.pending.length, reason: event.payload.reason ?? '' })
         : t('ev.closed') + (event.payload.summary ? ` — ${event.payload.summary}` : '');
+    case 'clock.skew':
+      return t('ev.clockSkew', { clock: event.payload.clock, last: event.payload.last });
     case 'db.imported':
       return t('ev.imported', { source: event.payload.source, events: event.payload.events, head: event.payload.head.slice(0, 12) });
   }

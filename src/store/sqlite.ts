@@ -65,7 +65,7 @@ export class SqliteStore implements IncidentStore {
       hasIncident: (id) => this.hasIncident(id),
       isListed: (id) => this.isListed(id),
       nextId: async (prefix, date) => audit.nextId(prefix, date),
-      append: async (id, drafts) => audit.append(id, drafts),
+      append: async (id, drafts, options) => audit.append(id, drafts, options),
       importIncident: async (rows: readonly EventRow[], marker: EventDraft): Promise<IncidentEvent> => {
         // as PostgreSQL's import_events(): a whole incident, numbered from 1, that this store lacks
         const id = rows[0]?.incident_id ?? '';

@@ -233,14 +233,15 @@ export class AuditStore {
     this.keyChecked = true;
   }
 
-  private headStatement?: Database.Statement<[string], { seq: number; hash: string }>;
+  private headStatement?: Database.Statement<[string], { seq: number; hash: string; at: string }>;
   private insertStatement?: Database.Statement<EventRow>;
 
   /** Appends events to an incident's chain. Call inside transact() so the head cannot move. */
-  append(incidentId: string, drafts: readonly EventDraft[]): IncidentEvent[] {
+  append(incidentId: string, drafts: readonly EventDraft[], options: { virtualClock?: boolean } = {}): IncidentEvent[] {
     this.checkKey();
     this.repairListing(incidentId);
-    this.headStatement ??= this.db.prepare('SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1');
+    drafts = monotonic(drafts, this.headAt(incidentId), Boolean(options.virtualClock));
+    this.headStatement ??= this.db.prepare('SELECT seq, hash, at FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1');
     this.insertStatement ??= this.db.prepare(
       'INSERT INTO events (incident_id, seq, at, recorded_at, type, actor, recorded_by, payload, prev_hash, hash) VALUES (@incident_id, @seq, @at, @recorded_at, @type, @actor, @recorded_by, @payload, @prev_hash, @hash)',
     );
@@ -269,6 +270,12 @@ export class AuditStore {
     }
     this.project(incidentId, drafts, seq);
     return stored;
+  }
+
+  /** The time of an incident's last event, -Infinity before its first. */
+  private headAt(incidentId: string): number {
+    const row = this.statement('SELECT at FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1').get(incidentId) as { at: string } | undefined;
+    return row ? Date.parse(row.at) : -Infinity;
   }
 
   /** Keeps the listing projection in step with the log (rebuildable: rebuildProjection). */
@@ -417,3 +424,27 @@ export function storedEvent(row: EventRow): IncidentEvent {
   }
 }
 
+
+/**
+ * Events are never dated before the chain's last (SPEC §6): `at = max(at, last)`. On the wall
+ * clock a clock that went back is said by a `clock.skew` event before the first event it moved;
+ * a drill's virtual clock is only held to the order.
+ */
+export function monotonic(drafts: readonly EventDraft[], lastAt: number, virtualClock: boolean): EventDraft[] {
+  const out: EventDraft[] = [];
+  let last = lastAt;
+  let said = false;
+  for (const draft of drafts) {
+    if (draft.at < last) {
+      if (!virtualClock && !said) {
+        out.push({ type: 'clock.skew', at: last, actor: draft.actor, payload: { clock: new Date(draft.at).toISOString(), last: new Date(last).toISOString() } });
+        said = true;
+      }
+      out.push({ ...draft, at: last } as EventDraft);
+    } else {
+      out.push(draft);
+      last = draft.at;
+    }
+  }
+  return out;
+}

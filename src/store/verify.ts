@@ -3,7 +3,7 @@ import type { KeyVerdict } from './keycheck.js';
 import type { IncidentStore } from './port.js';
 import { canonicalEvent, chainHash, GENESIS, type EventRow } from './hash.js';
 
-export type ChainProblem = 'missing' | 'sequence' | 'link' | 'hash' | 'truncated' | KeyProblem;
+export type ChainProblem = 'missing' | 'sequence' | 'link' | 'hash' | 'truncated' | 'time' | KeyProblem;
 /** The hashes could not be checked: the links were (keycheck.ts). Not "broken". */
 export type KeyProblem = 'key-missing' | 'key-mismatch' | 'key-unexpected';
 
@@ -28,6 +28,7 @@ export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | u
   let expected = 1;
   let prev = GENESIS;
   let count = 0;
+  let lastAt = -Infinity;
   let bad: { seq: number; problem: ChainProblem } | null = null;
   for (const row of rows) {
     count++;
@@ -35,6 +36,9 @@ export function verifyRows(id: string, rows: Iterable<EventRow>, key: string | u
     if (row.seq !== expected) bad = { seq: Math.min(expected, row.seq), problem: row.seq > expected ? 'missing' : 'sequence' };
     else if (row.prev_hash !== prev) bad = { seq: row.seq, problem: 'link' };
     else if (key !== null && chainHash(prev, canonicalEvent(row), key) !== row.hash) bad = { seq: row.seq, problem: 'hash' };
+    // a chain whose times run backwards was written under a clock set back (or re-dated and re-hashed)
+    else if (Date.parse(row.at) < lastAt) bad = { seq: row.seq, problem: 'time' };
+    lastAt = Math.max(lastAt, Date.parse(row.at) || lastAt);
     prev = row.hash;
     expected++;
   }
