@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { makeDirs } from '../fsutil.js';
 import { basename, join, relative } from 'node:path';
 import { incidents, withIncidents } from '../app/incidents.js';
 import { assembleRequest, loadLibrary, type Library } from '../app/library.js';
@@ -15,6 +16,18 @@ import { onTimeShare } from '../drill/verdict.js';
 import { parseFile } from '../playbook/library.js';
 import { locate, type YamlSource } from '../playbook/yaml.js';
 import { readDrillSignals, type DrillSignals } from '../drill/signals.js';
+
+/** A folder reports can be written to: created if missing, refused if a file or not writable. */
+function checkFolder(dir: string): void {
+  try {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('drill.reportDirNotFolder', { dir });
+    makeDirs(dir, 0o700);
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError('drill.reportDirUnwritable', { dir, code: (error as { code?: string }).code ?? '' });
+  }
+}
 
 function scenarioFiles(target: string): string[] {
   if (!existsSync(target)) throw new InputError('drill.notFound', { file: target });
@@ -109,9 +122,12 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
     problems.push(...read.problems);
   }
   if (problems.length) throw new InputError(problems[0]!.message, {}, problems);
+  // the report folder is checked before the first drill is recorded, not after (issue 17, finding 10)
+  if (opts.reportDir) checkFolder(opts.reportDir);
   const source = statementSource(ctx);
   const results: { file: string; outcome: DrillOutcome }[] = [];
   // the drill's clock is virtual: the store keeps its times (a server would stamp its own)
+  try {
   await withIncidents(incidents(ctx, false, { virtualClock: true }), async (service) => {
     for (const { file, scenario, lib, signals } of prepared) {
       // one transaction per drill: one durable write, and no half-recorded drill
@@ -135,6 +151,13 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
       results.push({ file, outcome });
     }
   });
+  } catch (error) {
+    // stopped part-way through a folder: which drills are recorded, so a rerun does not repeat them
+    if (results.length > 0) {
+      ctx.err(ctx.messages.t('drill.recordedBefore', { ids: results.map((r) => `${r.outcome.state.id} (${basename(r.file)})`).join(', ') }));
+    }
+    throw error;
+  }
 
   if (opts.reportDir) {
     const { writeReport } = await import('../app/report-file.js');

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, WorkError } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { formatInZone } from '../time/zone.js';
@@ -40,7 +40,9 @@ export function translate(file: string, error: unknown): never {
   const detail = (error as Error).message;
   if (code === 'SQLITE_NOTADB' || /not a database/.test(detail)) throw new InputError('db.notSqlite', { file });
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS') throw new InputError('db.readonly', { file });
-  if (code === 'SQLITE_BUSY') throw new InputError('db.busy', { file });
+  // the environment, not the input: busy, locked and full are "could not be done" (SPEC §5: exit 1)
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) throw new WorkError('db.busy', { file });
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') throw new WorkError('db.full', { file });
   if (error instanceof InputError) throw error;
   throw new InputError('db.cannotOpen', { file, detail });
 }
