@@ -375,7 +375,7 @@ function buildProgram(run: Run): Command {
         getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,
         getOutHasColors: () => helpColours(io.env) ?? Boolean(io.stdout.isTTY && io.stdout.hasColors?.()),
         getErrHasColors: () => helpColours(io.env) ?? Boolean(io.stderr.isTTY && io.stderr.hasColors?.()),
-        outputError: (text, write) => write(localizeCommanderError(run.messages, text)),
+        outputError: (text, write) => write(terminalSafe(localizeCommanderError(run.messages, text), false)),
       });
   }
   return program;
@@ -395,14 +395,15 @@ function report(run: Run, error: unknown): number {
     // in reading order: by file, then line and column
     const ordered = [...error.problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
     const lines = ordered.map(m.problem);
-    write(`${lines.length > 0 ? '' : `${m.say(error.said)}\n`}${lines.join('\n')}${lines.length ? '\n' : ''}`);
+    // what input put into a message (an id, a key, a value) is shown escaped, never obeyed
+    write(terminalSafe(`${lines.length > 0 ? '' : `${m.say(error.said)}\n`}${lines.join('\n')}${lines.length ? '\n' : ''}`, false));
     return error.exitCode;
   }
   if ((error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError') {
     write(`${m.t('cli.interrupted')}\n`);
     return 130;
   }
-  write(`${m.t('cli.internal', { detail: m.error(error) })}\n`);
+  write(`${terminalSafe(m.t('cli.internal', { detail: m.error(error) }), false)}\n`);
   if (run.io.env.SEC_INCIDENT_DEBUG) write(`${(error as Error)?.stack ?? ''}\n`);
   return 1;
 }

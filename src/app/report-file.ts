@@ -50,7 +50,7 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
-    makeDirs(dir);
+    makeDirs(dir, 0o700); // a report folder is for the firm, whatever the umask says
     fd = openSync(temp, 'wx', 0o600);
     render((chunk) => writeAll(fd!, Buffer.from(chunk, 'utf8')));
     fsyncSync(fd);

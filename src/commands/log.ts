@@ -6,6 +6,7 @@ import { storedEvent } from '../store/store.js';
 import { formatInZone, formatShort, isValidTimeZone } from '../time/zone.js';
 import { malformedEvent } from '../engine/payload-shape.js';
 import { fitToWidth, renderTable } from '../ui/table.js';
+import { terminalSafe } from '../ui/format.js';
 import { unknownIncident } from '../app/incidents.js';
 import { incidentsForReading, withIncidents } from '../app/incidents.js';
 
@@ -40,14 +41,16 @@ export async function run(ctx: Context, [id]: string[]): Promise<number> {
     return 0;
   }
   // a drill says so wherever it is shown
-  const header = opened ? `${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}` : `${id} · ${t('log.noOpening', { id: id! })}`;
+  const header = terminalSafe(opened ? `${id} · ${opened.mode === 'drill' ? `${t('mode.drill')} · ` : ''}${opened.title}` : `${id} · ${t('log.noOpening', { id: id! })}`, false);
   ctx.out(`${fitToWidth(header, ctx.columns)}\n`);
   ctx.out(
     renderTable(ctx.messages, 
       [t('log.col.seq'), t('log.col.at'), t('log.col.type'), t('log.col.actor'), t('log.col.detail')],
       events.map((e) => {
         const by = recorderNote(ctx.messages, e, from);
-        return [String(e.seq), formatShort(e.at, tz), e.type, e.actor, `${describeStored(ctx.messages, e, opened?.teams).replace(/\s+/g, ' ')}${by ? ` — ${by}` : ''}`];
+        // stored text is shown, never obeyed: its escapes are made visible before any colour of ours
+        const cell = (s: string) => terminalSafe(s, false);
+        return [String(e.seq), formatShort(e.at, tz), cell(String(e.type)), cell(String(e.actor)), cell(`${describeStored(ctx.messages, e, opened?.teams).replace(/\s+/g, ' ')}${by ? ` — ${by}` : ''}`)];
       }),
       { width: ctx.columns, wrap: [4] },
     ),

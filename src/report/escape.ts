@@ -24,7 +24,14 @@ const INLINE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>':
 for (const c of '\\`*_[]#|~') INLINE_ESCAPES[c] = `\\${c}`;
 
 // Text md() would leave as it is fails this test: the timeline of a long incident is mostly such text
-const NEEDS_ESCAPING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029&<>\\`*_[\]#|~]|^\s|\s$| {2}|^[-+=]|^\d{1,9}[.)]/;
+const NEEDS_ESCAPING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069&<>\\`*_[\]#|~]|^\s|\s$| {2}|^[-+=]|^\d{1,9}[.)]/;
+// bidi controls reorder what a reader sees (a "gnp.exe" that is an .exe): shown by name instead
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Bidi controls by name, e.g. ⟨U+202E⟩. */
+export function showBidi(text: string): string {
+  return text.replace(BIDI, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}
 
 /**
  * Inline Markdown text, safe in a paragraph, a list item, a heading or a GFM table cell:
@@ -33,8 +40,7 @@ const NEEDS_ESCAPING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029&<>\\`*_[\]#|~]|^
  */
 export function md(text: string): string {
   if (!NEEDS_ESCAPING.test(text)) return text;
-  return oneLine(text)
-    .replace(/[&<>\\`*_[\]#|~]/g, (c) => INLINE_ESCAPES[c]!)
+  return showBidi(oneLine(text).replace(/[&<>\\`*_[\]#|~]/g, (c) => INLINE_ESCAPES[c]!))
     .replace(/^([-+=])/, '\\$1')
     .replace(/^(\d{1,9})([.)])/, '$1\\$2');
 }
@@ -44,7 +50,7 @@ export function md(text: string): string {
  * In a GFM table a pipe splits the cell even inside code, so it is escaped there.
  */
 export function code(text: string, inTable = false): string {
-  let body = oneLine(text);
+  let body = showBidi(oneLine(text));
   if (inTable) body = body.replace(/\|/g, '\\|');
   if (body === '') return '';
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
@@ -55,7 +61,7 @@ export function code(text: string, inTable = false): string {
 
 /** A fenced code block for multi-line text (rendered statements): nothing inside is Markdown. */
 export function codeBlock(text: string, info = 'text'): string {
-  const body = text.replace(/\r\n?/g, '\n').replace(CONTROLS, ' ').replace(/\n+$/, '');
+  const body = showBidi(text.replace(/\r\n?/g, '\n').replace(CONTROLS, ' ').replace(/\n+$/, ''));
   const longest = Math.max(0, ...(body.match(/`{3,}/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}${info}\n${body}\n${fence}`;

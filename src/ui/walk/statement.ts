@@ -1,10 +1,12 @@
 // A step's statement: rendered from its template with what the incident knows, shown, saved on
 // request, and recorded (the rendered text is an event).
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { showBidi } from '../../report/escape.js';
 import { renderedStatement } from '../../engine/decide.js';
 import { definitionOf, type IncidentState, type StepInstance } from '../../engine/fold.js';
 import { readTemplate } from '../../playbook/library.js';
 import { renderStatement } from '../../report/statement.js';
+import { terminalSafe } from '../format.js';
 import { painter } from '../style.js';
 import { writeToAskedFile } from './file-target.js';
 import { confirmQuestion } from './questions.js';
@@ -22,10 +24,13 @@ export async function showStatement(w: Walk, state: IncidentState, step: StepIns
 
   let file: string | undefined;
   if (await w.ask.confirm(confirmQuestion('statement.save', t('ask.saveStatement'), false))) {
-    // like the report: what is said to clients before it is published is not for every reader
-    const saved = await writeToAskedFile(w, 'statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`, (target) =>
-      writeFileSync(target, body.endsWith('\n') ? body : `${body}\n`, { mode: 0o600 }),
-    );
+    // like the report: what is said to clients before it is published is not for every reader;
+    // responders' text is saved as text: escapes and bidi controls made visible, never obeyed
+    const safe = terminalSafe(showBidi(body), false);
+    const saved = await writeToAskedFile(w, 'statement.file', t('ask.statementFile'), `${state.id}-${template}.${lang}.md`, (target) => {
+      writeFileSync(target, safe.endsWith('\n') ? safe : `${safe}\n`, { mode: 0o600 });
+      chmodSync(target, 0o600); // an existing file keeps its mode through writeFileSync
+    });
     if (saved) {
       file = saved.target;
       w.ctx.out(t('walk.statementSaved', { file: saved.target }));
