@@ -328,8 +328,14 @@ function buildProgram(run: Run): Command {
     .option('--json', t('help.json'))
     .action(action(run, () => import('./commands/playbooks.js').then((m) => ({ run: m.show }))));
   playbooks
+    .command('lock')
+    .description(t('cmd.playbooksLock'))
+    .option('--reviewer <name>', t('help.reviewer'))
+    .action(action(run, () => import('./commands/playbooks.js').then((m) => ({ run: m.lock }))));
+  playbooks
     .command('validate')
     .description(t('cmd.playbooksValidate'))
+    .option('--locked', t('help.locked'))
     .option('--json', t('help.json'))
     .action(action(run, () => import('./commands/playbooks.js').then((m) => ({ run: m.validate }))));
 

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { cached, readText } from '../playbook/cache.js';
 import { loadGrading, loadPlaybook, loadTeams, type LoadedPlaybook } from '../playbook/library.js';
 import type { GradingConfig, Team } from '../playbook/schema.js';
+import { lockDrift } from '../playbook/lock.js';
 import { playbookTemplateProblems } from '../playbook/validate.js';
 import { localDate, toLocal } from '../time/zone.js';
 
@@ -51,4 +52,10 @@ export function assembleRequest(
     approvals: ctx.approvals,
     ...fields,
   };
+}
+
+/** A reviewed library (playbooks/lock.yaml) whose files changed since: said before the incident opens. */
+export function warnUnlocked(ctx: Context): void {
+  const drift = lockDrift(ctx.playbooksDir, ctx.templatesDir);
+  if (drift && drift.length > 0) ctx.err(ctx.messages.t('lock.warn', { files: drift.join(', ') }));
 }

@@ -1,7 +1,7 @@
 import { actorOf, faultTimes, parseVars, type OpenFlags } from '../app/flags.js';
 import { incidents, withIncidents } from '../app/incidents.js';
 import { warnIfNotReady } from '../app/readiness.js';
-import { assembleRequest, loadLibrary } from '../app/library.js';
+import { assembleRequest, loadLibrary, warnUnlocked } from '../app/library.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { checkFaultTimes, checkOpenRequest, type OpenRequest } from '../engine/decide.js';
@@ -30,6 +30,7 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   const { t } = ctx.messages;
   const at = ctx.now();
   const request = openRequest(ctx, flags.type!, flags, at);
+  warnUnlocked(ctx);
   // bad input is refused before the database is touched
   checkOpenRequest(request);
   checkFaultTimes(request, at);
@@ -44,3 +45,4 @@ export async function run(ctx: Context, _args: string[], flags: OpenFlags): Prom
   }
   return 0;
 }
+

@@ -1,4 +1,7 @@
 import { approvalNeeds } from '../engine/approvals.js';
+import { defaultActor } from '../config.js';
+import { InputError } from '../errors.js';
+import { LOCK_FILE, lockDrift, writeLock } from '../playbook/lock.js';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { loadPlaybook, loadTeams, playbookIds } from '../playbook/library.js';
@@ -90,12 +93,31 @@ export async function show(ctx: Context, [type]: string[]): Promise<number> {
   return 0;
 }
 
-export async function validate(ctx: Context): Promise<number> {
+export async function lock(ctx: Context, _args: string[], opts: { reviewer?: string }): Promise<number> {
+  const { t } = ctx.messages;
+  const reviewer = (opts.reviewer ?? '').trim() || defaultActor(ctx.env);
+  // only a library that validates is locked: a lock vouches for what was reviewed
+  const today = localDate(toLocal(ctx.now(), ctx.timezone));
+  const { problems } = validateLibrary(ctx.playbooksDir, ctx.templatesDir, today);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new InputError('lock.invalid', {}, errors);
+  const written = writeLock(ctx.playbooksDir, ctx.templatesDir, reviewer, ctx.now());
+  ctx.err(t('lock.written', { count: Object.keys(written.files).length, file: join(ctx.playbooksDir, LOCK_FILE), reviewer }));
+  return 0;
+}
+
+export async function validate(ctx: Context, _args: string[] = [], opts: { locked?: boolean } = {}): Promise<number> {
   const { t } = ctx.messages;
   const today = localDate(toLocal(ctx.now(), ctx.timezone));
   const report = validateLibrary(ctx.playbooksDir, ctx.templatesDir, today);
   const { files } = report;
   const problems = [...report.problems, ...readinessProblems(ctx)];
+  if (opts.locked) {
+    const drift = lockDrift(ctx.playbooksDir, ctx.templatesDir);
+    const lockFile = join(ctx.playbooksDir, LOCK_FILE);
+    if (drift === undefined) problems.push({ file: lockFile, line: 1, col: 1, severity: 'error', message: message('lock.missing') });
+    else for (const key of drift) problems.push({ file: lockFile, line: 1, col: 1, severity: 'error', message: message('lock.differs', { file: key }) });
+  }
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   if (ctx.json) {

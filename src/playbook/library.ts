@@ -27,7 +27,7 @@ export interface LoadedPlaybook {
   sha256: string;
 }
 
-const RESERVED = new Set(['grading', 'teams', 'calendar']);
+const RESERVED = new Set(['grading', 'teams', 'calendar', 'lock']);
 
 export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');

@@ -46,7 +46,7 @@ export function validateLibrary(playbooksDir: string, templatesDir: string, toda
   const playbooks: { playbook: Playbook; source: YamlSource }[] = [];
   let unreadable = 0;
   for (const name of names) {
-    if (['grading.yaml', 'teams.yaml', 'calendar.yaml'].includes(name)) continue;
+    if (['grading.yaml', 'teams.yaml', 'calendar.yaml', 'lock.yaml'].includes(name)) continue;
     const file = join(playbooksDir, name);
     files.push(file);
     const p = parseFile(file, playbookSchema);

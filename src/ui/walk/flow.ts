@@ -15,6 +15,7 @@ import { AuditStore } from '../../store/store.js';
 import { auditKey } from '../../store/hash.js';
 import { refuseUnlessWritable } from '../../store/keycheck.js';
 import { askOpening, type StartFlags } from './intake.js';
+import { warnUnlocked } from '../../app/library.js';
 import { walk } from './loop.js';
 import type { Walk } from './session.js';
 import { activate } from './teams.js';
@@ -31,6 +32,7 @@ export async function startFlow(ctx: Context, ask: Prompter, flags: StartFlags):
       await store.close();
     }
   } else AuditStore.preflight(ctx.db, key);
+  warnUnlocked(ctx);
   const request = await askOpening(ctx, ask, flags);
   if (request.mode === 'real') warnIfNotReady(ctx, request.teams);
   const service = await incidents(ctx);
