@@ -1,8 +1,7 @@
 // File-system helpers shared by the edges (store, report, cache).
 import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from './errors.js';
-import { t } from './ui/i18n.js';
+import { InputError, message, type Message } from './errors.js';
 
 /**
  * mkdir -p, one level at a time. Node's own `recursive: true` spins forever on a path under a
@@ -86,12 +85,12 @@ export function readBoundedBytes(file: string, max: number): Buffer {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(t('file.notRegular', { file }));
-    if (stat.size > max) throw new InputError(t('file.tooLarge', { file, max: sizeForPeople(max) }));
+    if (!stat.isFile()) throw new InputError('file.notRegular', { file });
+    if (stat.size > max) throw new InputError('file.tooLarge', { file, max: sizeForPeople(max) });
     const buffer = Buffer.alloc(Math.min(stat.size, max) + 1);
     let n = 0;
     for (let got = -1; got !== 0 && n < buffer.length; n += got) got = readSync(fd, buffer, n, buffer.length - n, n);
-    if (n > max) throw new InputError(t('file.tooLarge', { file, max: sizeForPeople(max) }));
+    if (n > max) throw new InputError('file.tooLarge', { file, max: sizeForPeople(max) });
     return buffer.subarray(0, n);
   } finally {
     closeSync(fd);
@@ -99,23 +98,23 @@ export function readBoundedBytes(file: string, max: number): Buffer {
 }
 
 /** Where bytes stop being text the firm can have meant: not UTF-8 (GBK named when it looks like it), or a NUL. */
-export function textProblem(file: string, bytes: Uint8Array): { line: number; col: number; message: string } | undefined {
+export function textProblem(file: string, bytes: Uint8Array): { line: number; col: number; message: Message } | undefined {
   const bad = invalidUtf8At(bytes);
   if (bad >= 0) {
     // judged on the rest of that line: the file around it may be good UTF-8 Chinese
     const end = bytes.indexOf(0x0a, bad);
-    const hint = looksLikeGbk(bytes.subarray(bad, end < 0 ? bytes.length : end)) ? t('file.gbkHint', { file }) : '';
-    return { ...positionOf(bytes, bad), message: `${t('file.notUtf8')}${hint}` };
+    const gbk = looksLikeGbk(bytes.subarray(bad, end < 0 ? bytes.length : end));
+    return { ...positionOf(bytes, bad), message: gbk ? message('file.notUtf8Gbk', { file }) : message('file.notUtf8') };
   }
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return { ...positionOf(bytes, nul), message: t('file.nul') };
+  if (nul >= 0) return { ...positionOf(bytes, nul), message: message('file.nul') };
   return undefined;
 }
 
 /** Refuses bytes that are not UTF-8, or hold a NUL, naming file:line:col. */
 export function checkText(file: string, bytes: Uint8Array): void {
   const problem = textProblem(file, bytes);
-  if (problem) throw new InputError(`${file}:${problem.line}:${problem.col}: ${problem.message}`);
+  if (problem) throw new InputError(problem.message, {}, [{ file, line: problem.line, col: problem.col, severity: 'error', message: problem.message }]);
 }
 
 /** A text file the firm edits: regular, bounded, UTF-8 without NUL; a leading BOM is dropped. */

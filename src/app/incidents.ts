@@ -194,7 +194,7 @@ export function playbookDrift(state: IncidentState): Message | undefined {
 /** The store --db names: an SQLite file (created on first write) or a shared PostgreSQL (SPEC §6). */
 export function openStore(ctx: Context, readonly = false): Promise<IncidentStore> {
   if (!readonly) announceDb(ctx);
-  return openIncidentStore(ctx.db, { readonly, key: auditKey(ctx.env), recordedBy: defaultActor(ctx.env), env: ctx.env, warn: ctx.err });
+  return openIncidentStore(ctx.db, { readonly, key: auditKey(ctx.env), recordedBy: defaultActor(ctx.env), env: ctx.env, warn: (said) => ctx.err(ctx.messages.say(said)) });
 }
 
 /** Whether the store may exist: an SQLite file that is not there has no incidents (and is not created to say so). */

@@ -5,11 +5,12 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { anchorLine, type Anchor } from '../store/anchors.js';
-import { t } from '../ui/i18n.js';
-import { openStore, storeExists } from './shared.js';
+import { resolve } from 'node:path';
+import { openStore, storeExists } from '../app/incidents.js';
 
 export async function run(ctx: Context, _args: string[], opts: { out?: string } = {}): Promise<number> {
-  if (opts.out === '') throw new InputError(t('arg.empty', { flag: '--out' }));
+  const { t } = ctx.messages;
+  if (opts.out === '') throw new InputError('arg.empty', { flag: '--out' });
   const anchors: Anchor[] = [];
   if (storeExists(ctx)) {
     const store = await openStore(ctx, true);
@@ -26,11 +27,11 @@ export async function run(ctx: Context, _args: string[], opts: { out?: string } 
   }
   const lines = anchors.map((a) => `${anchorLine(a)}\n`).join('');
   if (opts.out === undefined) {
-    process.stdout.write(lines);
+    if (lines) ctx.out(lines);
     return 0;
   }
   // appended and synced: an anchors file only grows, like the log it witnesses
-  const fd = openSync(opts.out, 'a', 0o600);
+  const fd = openSync(resolve(ctx.cwd, opts.out), 'a', 0o600);
   try {
     writeSync(fd, lines);
     fsyncSync(fd);

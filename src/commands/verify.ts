@@ -1,5 +1,6 @@
 // `verify [id] [--anchors file]`: the hash chains, the listing against the events, the guards, and
 // heads kept outside the database (SPEC §6; issue 17 findings 1, 3, 4).
+import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { printJson } from '../context.js';
 import { InputError } from '../errors.js';
@@ -19,7 +20,7 @@ interface IncidentReport extends ChainReport {
 
 export async function run(ctx: Context, [id]: string[], opts: { anchors?: string } = {}): Promise<number> {
   const { t } = ctx.messages;
-  const anchors = opts.anchors === undefined ? undefined : readAnchors(opts.anchors);
+  const anchors = opts.anchors === undefined ? undefined : readAnchors(resolve(ctx.cwd, opts.anchors));
   if (!storeExists(ctx)) {
     if (id) throw new InputError('incident.unknown', { id, db: ctx.db });
     const lost = anchors ?? [];

@@ -708,7 +708,7 @@ export const en = {
   'file.notRegular': "{file} is not a regular file (a FIFO, a device or a folder cannot be read as one)",
   'file.tooLarge': "{file} is larger than {max}, the most sec-incident reads",
   'file.notUtf8': "not valid UTF-8",
-  'file.gbkHint': " — it looks like GBK: convert it with `iconv -f GBK -t UTF-8 {file}`",
+  'file.notUtf8Gbk': "not valid UTF-8 — it looks like GBK: convert it with `iconv -f GBK -t UTF-8 {file}`",
   'file.nul': "a NUL byte: a text file cannot hold one",
   'anchor.badLine': "{file}:{line}:1: not an anchor line (a JSON object with incident, seq and a 64-hex-digit hash)",
   'verify.anchorLost': "{id}: the anchored head at event {seq} ({hash}…) is no longer in the chain: truncated or rolled back",

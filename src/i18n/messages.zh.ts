@@ -710,7 +710,7 @@ export const zh: Record<MessageKey, string> = {
   'file.notRegular': "{file} 不是普通文件（FIFO、设备或目录无法作为文件读取）",
   'file.tooLarge': "{file} 超过 {max}，超出 sec-incident 的读取上限",
   'file.notUtf8': "不是有效的 UTF-8",
-  'file.gbkHint': " —— 看起来是 GBK 编码：请用 `iconv -f GBK -t UTF-8 {file}` 转换",
+  'file.notUtf8Gbk': "不是有效的 UTF-8 —— 看起来是 GBK 编码：请用 `iconv -f GBK -t UTF-8 {file}` 转换",
   'file.nul': "含有 NUL 字节：文本文件不能包含它",
   'anchor.badLine': "{file}:{line}:1：不是锚点行（应为含 incident、seq 和 64 位十六进制 hash 的 JSON 对象）",
   'verify.anchorLost': "{id}：第 {seq} 条记录处的锚定链头（{hash}…）已不在哈希链中：被截断或回滚",

@@ -1,5 +1,5 @@
 import Mustache from 'mustache';
-import { t } from '../ui/i18n.js';
+import { message, type MessageParam } from '../errors.js';
 
 /** The variables every template may use (SPEC §4); a playbook adds its own `vars`. */
 export const GLOBAL_TEMPLATE_VARS = [
@@ -16,7 +16,7 @@ export const GLOBAL_TEMPLATE_VARS = [
 ] as const;
 
 export type TemplateIssue =
-  | { kind: 'syntax'; offset: number; detail: string }
+  | { kind: 'syntax'; offset: number; detail: MessageParam }
   | { kind: 'partial'; offset: number }
   | { kind: 'delimiters'; offset: number }
   | { kind: 'unknownVar'; offset: number; name: string };
@@ -26,7 +26,7 @@ type Span = [string, string, number, number, ...unknown[]];
 /** Checks a logic-less template: no partials, no delimiter changes, only known variables. */
 export function checkTemplate(source: string, known: ReadonlySet<string>): TemplateIssue[] {
   const deep = tooDeep(source);
-  if (deep !== undefined) return [{ kind: 'syntax', offset: deep, detail: t('tpl.tooDeep', { max: MAX_NESTING }) }];
+  if (deep !== undefined) return [{ kind: 'syntax', offset: deep, detail: message('tpl.tooDeep', { max: MAX_NESTING }) }];
   let tokens: Span[];
   try {
     tokens = Mustache.parse(source) as unknown as Span[];

@@ -3,7 +3,6 @@
 // whole file rolled back to an older copy) no longer holds it, whatever else was edited.
 import { InputError } from '../errors.js';
 import { readBoundedText } from '../fsutil.js';
-import { t } from '../ui/i18n.js';
 
 export interface Anchor {
   incident: string;
@@ -34,7 +33,7 @@ export function readAnchors(file: string): Anchor[] {
     }
     const ok =
       value && typeof value.incident === 'string' && Number.isSafeInteger(value.seq) && (value.seq as number) > 0 && typeof value.hash === 'string' && /^[0-9a-f]{64}$/.test(value.hash);
-    if (!ok) throw new InputError(t('anchor.badLine', { file, line: i + 1 }));
+    if (!ok) throw new InputError('anchor.badLine', { file, line: i + 1 });
     anchors.push({ incident: value!.incident!, seq: value!.seq!, hash: value!.hash!, time: String(value!.time ?? '') });
   });
   return anchors;

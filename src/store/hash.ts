@@ -56,7 +56,7 @@ export function chainHash(prevHash: string, canonical: string, key: string | und
 export function auditKey(env: NodeJS.ProcessEnv): string | undefined {
   const file = env.SEC_INCIDENT_AUDIT_KEY_FILE;
   const direct = env.SEC_INCIDENT_AUDIT_KEY;
-  if (file !== undefined && direct !== undefined) throw new InputError(t('key.both'));
+  if (file !== undefined && direct !== undefined) throw new InputError('key.both');
   const key = file !== undefined ? readKeyFile(file) : direct;
   if (key === undefined) return undefined;
   if (key.trim() === '') throw new InputError('key.empty');
@@ -71,22 +71,22 @@ const KEY_FILE_MAX = 4096;
  * private keys), bounded in size. Its first line is the key; the file is never echoed.
  */
 function readKeyFile(file: string): string {
-  if (file === '') throw new InputError(t('key.fileEmptyName'));
+  if (file === '') throw new InputError('key.fileEmptyName');
   let fd: number;
   try {
     // non-blocking: a FIFO named as the key file must not hang the command
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new InputError(t('key.fileUnreadable', { file, code: (error as { code?: string }).code ?? 'EIO' }));
+    throw new InputError('key.fileUnreadable', { file, code: (error as { code?: string }).code ?? 'EIO' });
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(t('key.fileNotRegular', { file }));
-    if ((stat.mode & 0o077) !== 0) throw new InputError(t('key.fileMode', { file, mode: (stat.mode & 0o777).toString(8).padStart(4, '0') }));
-    if (stat.size > KEY_FILE_MAX) throw new InputError(t('key.fileTooBig', { file, max: KEY_FILE_MAX }));
+    if (!stat.isFile()) throw new InputError('key.fileNotRegular', { file });
+    if ((stat.mode & 0o077) !== 0) throw new InputError('key.fileMode', { file, mode: (stat.mode & 0o777).toString(8).padStart(4, '0') });
+    if (stat.size > KEY_FILE_MAX) throw new InputError('key.fileTooBig', { file, max: KEY_FILE_MAX });
     const buffer = Buffer.alloc(KEY_FILE_MAX + 1);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
-    if (n > KEY_FILE_MAX) throw new InputError(t('key.fileTooBig', { file, max: KEY_FILE_MAX }));
+    if (n > KEY_FILE_MAX) throw new InputError('key.fileTooBig', { file, max: KEY_FILE_MAX });
     return buffer.subarray(0, n).toString('utf8').split(/\r?\n/)[0]!;
   } finally {
     closeSync(fd);

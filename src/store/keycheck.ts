@@ -3,7 +3,6 @@
 // key is refused before it appends, and `verify` can say "key missing" instead of "broken".
 import { createHmac } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { t } from '../ui/i18n.js';
 import { canonicalEvent, chainHash, GENESIS, type EventRow } from './hash.js';
 
 const LABEL = 'sec-incident key check v1';
@@ -48,7 +47,7 @@ export function recordFor(key: string | undefined): string {
 
 /** A writer goes on only when its key is the store's: anything else is refused before an append (exit 2). */
 export function refuseUnlessWritable(verdict: KeyVerdict, location: string): void {
-  if (verdict === 'missing') throw new InputError(t('key.missing', { db: location }));
-  if (verdict === 'mismatch') throw new InputError(t('key.mismatch', { db: location }));
-  if (verdict === 'unexpected') throw new InputError(t('key.unexpected', { db: location }));
+  if (verdict === 'missing') throw new InputError('key.missing', { db: location });
+  if (verdict === 'mismatch') throw new InputError('key.mismatch', { db: location });
+  if (verdict === 'unexpected') throw new InputError('key.unexpected', { db: location });
 }

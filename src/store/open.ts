@@ -1,5 +1,6 @@
 // Which backend a `--db` value selects (SPEC §6): postgres:// or postgresql:// is a shared
 // PostgreSQL store, anything else an SQLite file. The pg client loads only when it is needed.
+import type { Message } from '../errors.js';
 import type { IncidentStore } from './port.js';
 import { isPostgresUrl, parsePgTarget } from './postgres/target.js';
 import { SqliteStore } from './sqlite.js';
@@ -12,7 +13,7 @@ export interface StoreOptions {
   recordedBy?: string;
   env: NodeJS.ProcessEnv;
   /** Where a writer says what it put right (SQLite: a guard recreated, a listing row rebuilt). */
-  warn?: (text: string) => void;
+  warn?: (said: Message) => void;
 }
 
 export { isPostgresUrl };

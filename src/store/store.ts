@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError, WorkError } from '../errors.js';
+import { InputError, message, WorkError, type Message } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
 import { formatInZone } from '../time/zone.js';
@@ -31,7 +31,7 @@ export interface OpenOptions {
   /** recorded_by of the events this store appends: on SQLite the OS user, claimed (SPEC §6). */
   recordedBy?: string;
   /** Where a writer says what it put right (a guard recreated, a listing row rebuilt). */
-  warn?: (text: string) => void;
+  warn?: (said: Message) => void;
 }
 
 /** An SQLite error as the CLI says it (exit 2, naming the file); anything else is thrown as it is. */
@@ -53,7 +53,7 @@ export class AuditStore {
     readonly db: Database.Database,
     private readonly key: string | undefined,
     private readonly recordedBy: string | null = null,
-    private readonly warn: (text: string) => void = () => undefined,
+    private readonly warn: (said: Message) => void = () => undefined,
   ) {}
 
   /** The schema version of the file as opened: a read-only open does not migrate an older one. */
@@ -139,7 +139,7 @@ export class AuditStore {
     this.db.transaction(() => {
       for (const name of missing) this.db.exec(GUARD_TRIGGERS[name]!.sql);
     }).immediate();
-    this.warn(t('guards.restored', { names: missing.join(', '), file: this.file }));
+    this.warn(message('guards.restored', { names: missing.join(', '), file: this.file }));
   }
 
   /** The listing's row of an incident, the fields verify compares. */
@@ -163,7 +163,7 @@ export class AuditStore {
     if (wrong.length === 0) return;
     this.statement('DELETE FROM incidents WHERE id = ?').run(incidentId);
     this.project(incidentId, rows.map(storedEvent), rows[rows.length - 1]!.seq);
-    this.warn(t('listing.rebuilt', { id: incidentId, fields: wrong.join(', ') }));
+    this.warn(message('listing.rebuilt', { id: incidentId, fields: wrong.join(', ') }));
   }
 
   private hasAnyTable(): boolean {
