@@ -72,10 +72,10 @@ describe('a shared PostgreSQL store through the CLI', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`GRANT INSERT ON "${own}".events TO "responders";`);
     expect(first.stdout).not.toMatch(/UPDATE|DELETE/);
-    expect(first.stderr).toContain('at version 2 (was 0)');
+    expect(first.stderr).toContain('at version 3 (was 0)');
     const again = init();
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain('at version 2 (was 2)');
+    expect(again.stderr).toContain('at version 3 (was 3)');
   });
 
   it('8 processes × 50 notes on one incident: every one recorded once, seq contiguous, chain valid', async () => {

@@ -333,15 +333,15 @@ describe('migrations', () => {
   it('PostgreSQL: db init is idempotent and versioned; a store not initialised or newer is refused clearly', async () => {
     const target = parsePgTarget(pgUrl({ schema: pgs.schema() }), process.env);
     expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/no sec-incident store in schema/);
-    expect(await initSchema(target, 'r')).toMatchObject({ from: 0, to: 2 });
-    expect(await initSchema(target, 'r')).toMatchObject({ from: 2, to: 2 });
+    expect(await initSchema(target, 'r')).toMatchObject({ from: 0, to: 3 });
+    expect(await initSchema(target, 'r')).toMatchObject({ from: 3, to: 3 });
     await ownerQuery(`UPDATE "${target.schema}".meta SET value = '99' WHERE key = 'schema_version'`);
     expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/newer sec-incident \(schema 99/);
     expect(messages('en').error(await initSchema(target, 'r').catch((e: unknown) => e))).toMatch(/newer sec-incident/);
   });
 });
 
-describe('PostgreSQL: the change feed (schema 2)', () => {
+describe('PostgreSQL: the change feed (schema 2, migrated to the current one)', () => {
   it('a store at version 1 migrates forward; a responder with the printed grants is heard by a LISTENing walk', async () => {
     const schema = pgs.schema();
     const s = `"${schema}"`;
@@ -349,10 +349,10 @@ describe('PostgreSQL: the change feed (schema 2)', () => {
     await ownerQuery(migrations(schema)[0]!);
     await ownerQuery(`INSERT INTO ${s}.meta VALUES ('schema_version', '1')`);
     const target = parsePgTarget(pgUrl({ schema }), process.env);
-    expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/is at version 1, this sec-incident needs 2: its owner runs `sec-incident db init`/);
+    expect(messages('en').error(await PgStore.open(target).catch((e: unknown) => e))).toMatch(/is at version 1, this sec-incident needs 3: its owner runs `sec-incident db init`/);
     const role = await pgs.role();
     const { from, to, grants } = await initSchema(target, role);
-    expect({ from, to }).toEqual({ from: 1, to: 2 });
+    expect({ from, to }).toEqual({ from: 1, to: 3 });
     await ownerQuery(grants.join('\n'));
     const asResponder = new URL(TEST_PG);
     asResponder.username = role;
