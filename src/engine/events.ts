@@ -49,6 +49,24 @@ export interface GradedPayload {
  * A monitoring export read and graded on (issue 18): what the grade rested on. Times are ISO 8601
  * in the incident's zone; `applied` is the metrics change the import made to the grading.
  */
+/** The figures an import computed from a monitoring export (issue 18), as the log keeps them. */
+export interface SignalsFigures {
+  mentions: number;
+  reposts: number;
+  views: number;
+  comments: number;
+  likes: number;
+  /** Distinct platforms (sources) among the mentions. */
+  platforms: number;
+  /** Hours from the first mention to the end of the window, rounded down to 0.1 h. */
+  hours: number;
+  trend: 'falling' | 'stable' | 'rising';
+  /** Negative among the mentions that carry a sentiment; null when none does. */
+  negativeShare: number | null;
+  /** The mainstream media (grading.yaml's names) found as source or author. */
+  mainstream: string[];
+}
+
 export interface SignalsImportedPayload {
   file: string;
   sha256: string;
@@ -63,18 +81,7 @@ export interface SignalsImportedPayload {
   problems: { line: number; code: string; field?: string; value?: string }[];
   outside: { before: number; after: number };
   window: { from: string; to: string };
-  metrics: {
-    mentions: number;
-    reposts: number;
-    views: number;
-    comments: number;
-    likes: number;
-    platforms: number;
-    hours: number;
-    trend: 'falling' | 'stable' | 'rising';
-    negativeShare: number | null;
-    mainstream: string[];
-  };
+  metrics: SignalsFigures;
   platforms: { platform: string; mentions: number }[];
   series: { hour: string; mentions: number }[];
   applied: Record<string, number | string>;

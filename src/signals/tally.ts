@@ -1,5 +1,6 @@
 // Mentions → the figures a responder grades on (issue 18): row by row, in bounded memory, so an
 // export of a million rows never has to be held. Pure: time comes in as the window.
+import type { SignalsFigures } from '../engine/events.js';
 import type { GradingConfig } from '../playbook/schema.js';
 import { COUNT_FIELDS, SIGNAL_FIELDS, type ColumnPlan, type CountField, type SignalField } from './fields.js';
 import { cellText, MentionClock, parseCount, parseSentiment, type Cell } from './values.js';
@@ -8,7 +9,7 @@ export const HOUR_MS = 3_600_000;
 /** Bad rows shown with their line; all are counted. */
 export const SHOWN_PROBLEMS = 20;
 
-export type Trend = 'falling' | 'stable' | 'rising';
+export type Trend = SignalsFigures['trend'];
 
 /** How signals are read, from grading.yaml (`mainstream:`, `trend:`) or the defaults. */
 export interface SignalsRules {
@@ -48,23 +49,10 @@ export type RowProblem =
   | { code: 'json.syntax' }
   | { code: 'json.notObject' };
 
-export interface SignalsMetrics {
-  mentions: number;
-  reposts: number;
-  views: number;
-  comments: number;
-  likes: number;
-  /** Distinct platforms (sources) among the mentions. */
-  platforms: number;
-  /** Hours from the first mention to the end of the window, rounded down to 0.1 h. */
-  hours: number;
-  trend: Trend;
+/** The recorded figures, and the counts the trend was read from. */
+export interface SignalsMetrics extends SignalsFigures {
   /** Mentions in the last trend window, and in the one before. */
   trendCounts: { last: number; before: number };
-  /** Negative among the mentions that carry a sentiment; null when none does. */
-  negativeShare: number | null;
-  /** The mainstream media (grading.yaml's names) found as source or author. */
-  mainstream: string[];
 }
 
 export interface SignalsSummary {
