@@ -1,7 +1,7 @@
 // File-system helpers shared by the edges (store, report, cache).
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { InputError, message, type Message } from './errors.js';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError, message, WorkError, type Message } from './errors.js';
 
 /**
  * mkdir -p, one level at a time. Node's own `recursive: true` spins forever on a path under a
@@ -132,3 +132,34 @@ export const LIMITS = {
   drill: 1024 * 1024,
   config: 64 * 1024,
 } as const;
+
+/** What a write must find free before it starts (issue 17, build 9): SQLite's journal and pages, a report. */
+export const SPACE = {
+  /** Any action on an SQLite database: a rollback journal or WAL frames plus the new pages. */
+  database: 1024 * 1024,
+  /** Each drill of a folder, over the action's own margin: a long drill is some hundred KB of events. */
+  drill: 256 * 1024,
+  /** Each report file (a long incident's report is larger; the write then fails cleanly, exit 1). */
+  report: 256 * 1024,
+} as const;
+
+/** Bytes free to this user on the file system that holds `path` (or its nearest existing folder); undefined when it cannot be known. */
+export function freeBytes(path: string): number | undefined {
+  let at = resolve(path);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  try {
+    const fs = statfsSync(at);
+    return Number(fs.bavail) * Number(fs.bsize);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses (exit 1, nothing written) a write to `path` when its file system has less than `need`
+ * bytes free: a disk found full before the first write, not half-way through a folder of drills.
+ */
+export function requireFreeSpace(path: string, need: number): void {
+  const free = freeBytes(path);
+  if (free !== undefined && free < need) throw new WorkError('disk.low', { path, free: sizeForPeople(free), need: sizeForPeople(need) });
+}

@@ -14,6 +14,7 @@ import { malformedEvent } from '../engine/payload-shape.js';
 import { cloneState, evolve, fold, type IncidentState } from '../engine/fold.js';
 import { planNotices } from '../notify/outbox.js';
 import { loadCalendar, sha256 } from '../playbook/library.js';
+import { requireFreeSpace, SPACE } from '../fsutil.js';
 import { maskDb } from './config-file.js';
 import { auditKey } from '../store/hash.js';
 import { isPostgresUrl, openIncidentStore } from '../store/open.js';
@@ -36,6 +37,8 @@ export type NoticePlanner = (before: IncidentState | null, after: IncidentState,
 export interface IncidentsOptions {
   /** The drafts' times are a virtual clock (a drill): the store keeps them instead of stamping its own. */
   virtualClock?: boolean;
+  /** Bytes the database's disk must have free before a writer opens it (default SPACE.database). */
+  space?: number;
 }
 
 export class Incidents {
@@ -192,8 +195,12 @@ export function playbookDrift(state: IncidentState): Message | undefined {
 }
 
 /** The store --db names: an SQLite file (created on first write) or a shared PostgreSQL (SPEC §6). */
-export function openStore(ctx: Context, readonly = false): Promise<IncidentStore> {
-  if (!readonly) announceDb(ctx);
+export function openStore(ctx: Context, readonly = false, space: number = SPACE.database): Promise<IncidentStore> {
+  if (!readonly) {
+    // a disk found full before the first write (issue 17, build 9); a server's disk cannot be known here
+    if (!isPostgresUrl(ctx.db)) requireFreeSpace(ctx.db, space);
+    announceDb(ctx);
+  }
   return openIncidentStore(ctx.db, { readonly, key: auditKey(ctx.env), recordedBy: defaultActor(ctx.env), env: ctx.env, warn: (said) => ctx.err(ctx.messages.say(said)) });
 }
 
@@ -207,7 +214,7 @@ export function storeExists(ctx: Context): boolean {
  * that writes also plans the teams' notifications (SPEC §9) into the run's `queued`.
  */
 export async function incidents(ctx: Context, readonly = false, options: IncidentsOptions = {}): Promise<Incidents> {
-  const store = await openStore(ctx, readonly);
+  const store = await openStore(ctx, readonly, options.space);
   return readonly ? new Incidents(store, loadCalendar(ctx.playbooksDir), undefined, options) : new Incidents(store, loadCalendar(ctx.playbooksDir), planNotices, options, ctx.queued);
 }
 

@@ -1,11 +1,11 @@
 // The report file writer, the report's I/O edge: read the log (read-only), check the chain, fold, build, render, and
 // write the file atomically. `report`, the interactive `close` and `drill --report-dir` call it.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
 import { DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
-import { makeDirs } from '../fsutil.js';
+import { makeDirs, requireFreeSpace, SPACE } from '../fsutil.js';
 import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { malformedEvent } from '../engine/payload-shape.js';
 import { evolve, fold, judgedAt, type IncidentState } from '../engine/fold.js';
@@ -48,9 +48,11 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
   }
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  requireFreeSpace(dir, SPACE.report);
   let fd: number | undefined;
   try {
     makeDirs(dir, 0o700); // a report folder is for the firm, whatever the umask says
+    removeStaleTemps(dir, basename(target));
     fd = openSync(temp, 'wx', 0o600);
     render((chunk) => writeAll(fd!, Buffer.from(chunk, 'utf8')));
     fsyncSync(fd);
@@ -61,7 +63,37 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
     if (fd !== undefined) closeSync(fd);
     if (existsSync(temp)) unlinkSync(temp);
     if (error instanceof InputError) throw error;
+    // a disk that filled while writing: could not be done (exit 1), the old file untouched
+    if ((error as { code?: string }).code === 'ENOSPC') throw new WorkError('rep.diskFull', { file: target });
     throw new InputError('rep.cannotWrite', { file: target, detail: verbatim((error as Error).message) });
+  }
+}
+
+/**
+ * The temp files of earlier writes of `name` whose process is gone (killed before its rename,
+ * issue 17 finding 12): removed, so kills do not pile up copies of the report beside it.
+ */
+function removeStaleTemps(dir: string, name: string): void {
+  const prefix = `.${name}.`;
+  for (const entry of readdirSync(dir)) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(prefix.length));
+    if (!match || isAlive(Number(match[1]))) continue;
+    try {
+      unlinkSync(join(dir, entry));
+    } catch {
+      // another writer removed it first, or it is not ours to remove
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'; // alive, another user's
   }
 }
 

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
-import { makeDirs } from '../fsutil.js';
+import { makeDirs, requireFreeSpace, SPACE } from '../fsutil.js';
 import { basename, join, relative } from 'node:path';
 import { incidents, withIncidents } from '../app/incidents.js';
 import { assembleRequest, loadLibrary, type Library } from '../app/library.js';
@@ -123,34 +123,38 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
   }
   if (problems.length) throw new InputError(problems[0]!.message, {}, problems);
   // the report folder is checked before the first drill is recorded, not after (issue 17, finding 10)
-  if (opts.reportDir) checkFolder(opts.reportDir);
+  if (opts.reportDir) {
+    checkFolder(opts.reportDir);
+    requireFreeSpace(opts.reportDir, SPACE.report * prepared.length);
+  }
   const source = statementSource(ctx);
   const results: { file: string; outcome: DrillOutcome }[] = [];
   // the drill's clock is virtual: the store keeps its times (a server would stamp its own)
+  const space = SPACE.database + SPACE.drill * prepared.length;
   try {
-  await withIncidents(incidents(ctx, false, { virtualClock: true }), async (service) => {
-    for (const { file, scenario, lib, signals } of prepared) {
-      // one transaction per drill: one durable write, and no half-recorded drill
-      const outcome = await service.store.transact(() =>
-        runDrill(
-          ctx.messages,
-          service,
-          scenario,
-          assembleRequest(ctx, lib, {
-            title: scenario.drill,
-            mode: 'drill',
-            vars: scenario.vars,
-            inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
-            drill: { scenario: basename(file), start: scenario.start },
-            ...statedTimes(scenario),
-          }),
-          source,
-          signals,
-        ),
-      );
-      results.push({ file, outcome });
-    }
-  });
+    await withIncidents(incidents(ctx, false, { virtualClock: true, space }), async (service) => {
+      for (const { file, scenario, lib, signals } of prepared) {
+        // one transaction per drill: one durable write, and no half-recorded drill
+        const outcome = await service.store.transact(() =>
+          runDrill(
+            ctx.messages,
+            service,
+            scenario,
+            assembleRequest(ctx, lib, {
+              title: scenario.drill,
+              mode: 'drill',
+              vars: scenario.vars,
+              inputs: { indicators: scenario.indicators, metrics: scenario.metrics, impact: scenario.impact },
+              drill: { scenario: basename(file), start: scenario.start },
+              ...statedTimes(scenario),
+            }),
+            source,
+            signals,
+          ),
+        );
+        results.push({ file, outcome });
+      }
+    });
   } catch (error) {
     // stopped part-way through a folder: which drills are recorded, so a rerun does not repeat them
     if (results.length > 0) {
@@ -161,8 +165,17 @@ export async function run(ctx: Context, [target]: string[], opts: { reportDir?: 
 
   if (opts.reportDir) {
     const { writeReport } = await import('../app/report-file.js');
-    for (const { outcome } of results) {
-      await writeReport(ctx, outcome.state.id, { out: join(opts.reportDir, `${outcome.state.id}.md`), format: 'md', force: true });
+    const written: string[] = [];
+    try {
+      for (const { outcome } of results) {
+        await writeReport(ctx, outcome.state.id, { out: join(opts.reportDir, `${outcome.state.id}.md`), format: 'md', force: true });
+        written.push(outcome.state.id);
+      }
+    } catch (error) {
+      // the drills are recorded whatever happened to a report: say so, and which reports are missing
+      const missing = results.map((r) => r.outcome.state.id).filter((id) => !written.includes(id));
+      ctx.err(t('drill.reportsMissing', { ids: results.map((r) => r.outcome.state.id).join(', '), missing: missing.join(', ') }));
+      throw error;
     }
   }
 
