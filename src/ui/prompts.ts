@@ -7,7 +7,8 @@
 import type { Context } from '../context.js';
 import { InputError, InterruptedError, message, type Message, type MessageKey } from '../errors.js';
 import type { Messages } from '../i18n/messages.js';
-import { painter } from './style.js';
+import { terminalSafe } from './format.js';
+import { terminalPainter } from './style.js';
 
 export interface Choice<V> {
   value: V;
@@ -91,7 +92,8 @@ const HELP_KEYS: Record<string, MessageKey> = {
 /** Colours that follow --no-color/NO_COLOR, and inquirer's own words in the chosen language. */
 export function promptTheme(m: Messages, color: boolean) {
   const { t } = m;
-  const c = painter(color);
+  // inquirer writes to the terminal itself: real escape sequences, around text made safe first (onScreen)
+  const c = terminalPainter(color);
   return {
     prefix: { idle: c.blue('?'), done: c.green('✔') },
     indexMode: 'number' as const,
@@ -190,6 +192,27 @@ async function guarded<T>(ask: () => Promise<T>, id: () => string | undefined, g
   }
 }
 
+/**
+ * A question as the terminal may show it: what it says (titles, notes, ids from the log) with
+ * escapes made visible, our own colours written as colour (issue 17, finding 7). Values are not
+ * touched: they are what an answer returns.
+ */
+export function onScreen<Q extends { message: string; choices?: readonly object[] }>(q: Q, color: boolean): Q {
+  const s = (text: string) => terminalSafe(text, color);
+  const choice = (c: object): object => {
+    if (isSeparator(c)) return { separator: s(c.separator) };
+    const x = c as Choice<unknown>;
+    return {
+      ...x,
+      name: s(x.name),
+      ...(x.description !== undefined ? { description: s(x.description) } : {}),
+      ...(x.short !== undefined ? { short: s(x.short) } : {}),
+      ...(typeof x.disabled === 'string' ? { disabled: s(x.disabled) } : {}),
+    };
+  };
+  return { ...q, message: s(q.message), ...(q.choices ? { choices: q.choices.map(choice) } : {}) };
+}
+
 export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
   const { command, ...streams } = options;
   if (!streams.input) requireTerminal(ctx, command);
@@ -211,7 +234,8 @@ export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
     }
   };
   return {
-    async select<V>(q: SelectQuestion<V>) {
+    async select<V>(asked: SelectQuestion<V>) {
+      const q = onScreen(asked, ctx.color);
       if (isKeyed(q)) {
         const [{ keyedSelect }, { Separator }] = await Promise.all([import('./keyed-select.js'), lib()]);
         return held((c) => keyedSelect(keyedConfig(ctx.messages, q, theme, (s) => new Separator(s), ctx.columns) as never, c) as Promise<V>);
@@ -219,22 +243,26 @@ export function createPrompter(ctx: Context, options: PromptOptions): Prompter {
       const { select, Separator } = await lib();
       return held((c) => select(selectConfig(q, theme, (s) => new Separator(s)), c) as Promise<V>);
     },
-    async input(q: InputQuestion) {
+    async input(asked: InputQuestion) {
+      const q = onScreen(asked, ctx.color);
       const { input } = await lib();
       // the transformer sees the line at every keystroke: typed text is never thrown away
       let typed = '';
       const transformer = (value: string, { isFinal }: { isFinal: boolean }) => {
         typed = value;
-        return isFinal ? theme.style.answer(value) : value;
+        const shown = terminalSafe(value, false); // what was typed is echoed, never obeyed
+        return isFinal ? theme.style.answer(shown) : shown;
       };
       return held((c) => input({ ...inputConfig(q, theme), transformer }, c), () => typed === '');
     },
-    async confirm(q: ConfirmQuestion) {
+    async confirm(asked: ConfirmQuestion) {
+      const q = onScreen(asked, ctx.color);
       const { confirm } = await lib();
       // a yes/no is the end of something begun (closing, say): it is answered, not redrawn
       return held((c) => confirm(confirmConfig(q, theme), c), () => false);
     },
-    async checkbox<V>(q: CheckboxQuestion<V>) {
+    async checkbox<V>(asked: CheckboxQuestion<V>) {
+      const q = onScreen(asked, ctx.color);
       const { checkbox, Separator } = await lib();
       // ticks are the responder's work, as typed text is: kept; as tall as the screen allows
       const rows = (streams.output as NodeJS.WriteStream | undefined)?.rows ?? ctx.rows;

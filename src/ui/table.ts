@@ -1,8 +1,10 @@
 // Plain-text tables for the terminal; CJK characters take two columns.
 import type { Messages } from '../i18n/messages.js';
+import { PAINT } from './style.js';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-const ANSI = /\x1b\[[0-9;]*m/g;
+// colour codes take no columns: written ones, and our painter's marked ones (style.ts)
+const ANSI = new RegExp(`(?:\\x1b|${PAINT})\\[[0-9;]*m`, 'g');
 const CLOSING = /^[，。、；：！？）」』》〉】…,.;:!?)]$/u;
 
 export function displayWidth(text: string): number {

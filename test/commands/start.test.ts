@@ -1,6 +1,6 @@
 // Command tests of `start`/`resume`: the real walk, engine and store on a temporary database, with
 // the prompt module replaced by scripted answers.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { incidents } from '../../src/app/incidents.js';
@@ -510,6 +510,30 @@ describe('start: the walk', () => {
     expect(statSync(statement.file!).mode & 0o777).toBe(0o600); // like the report: not for every reader
     expect(readFileSync(statement.file!, 'utf8')).toContain('some clients have experienced problems using the mobile app');
     expect(r.output.join('\n')).toMatch(/^Media\n(  .*\n)*  holding-statement +Publish the holding statement +/m);
+  });
+
+  it('a statement saved over a 0644 file is 0600, and escapes and bidi in the facts are saved visible (issue 17, finding 7/12)', async () => {
+    const r = setup();
+    const target = join(tempDir(), 'holding.md');
+    writeFileSync(target, 'old draft\n', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    script.handler = answers(r, [
+      ...OPENING,
+      ['teams.reached', []],
+      ['teams.noneReached', true],
+      ['action', 'jump'],
+      ['jump', 'holding-statement'],
+      ['action', 'statement'],
+      ['statement.save', true],
+      ['statement.file', target],
+      ['statement.file.overwrite', true],
+      ['action', 'pause'],
+    ]) as never;
+    await run(r.ctx, [], { ...FLAGS, var: ['systems=the app \x1b]0;pwned\x07\x1b[8mhidden \u202Eexe.pdf', 'eta=by 11:30'] });
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const saved = readFileSync(target, 'utf8');
+    expect(saved).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]/);
+    expect(saved).toContain('the app \u241b]0;pwned\u2407\u241b[8mhidden ⟨U+202E⟩exe.pdf');
   });
 
   it('a statement path that cannot be written is said at the prompt and asked again, never an internal error', async () => {

@@ -38,6 +38,20 @@ describe('terminal safety (finding 7)', () => {
     expect(r.stdout).not.toContain(`${ESC}[8m`);
   });
 
+  it('a title holding conceal and a colour is shown escaped by status, list and vars on a colour terminal, our colours kept', () => {
+    const title = `T ${ESC}[8mhidden${ESC}[0m ${ESC}[30;40mblack`;
+    const id = json(run(['open', '--type', 'trading-outage', '--var', `systems=APP${ESC}[8m`, '--impact', 'partial', '--title', title, '--json'])).id;
+    const colour = { FORCE_COLOR: '1', NO_COLOR: '' };
+    for (const args of [['status', id], ['list'], ['vars', id]]) {
+      const r = run(args, colour);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toMatch(/\x1b\[(8|0|30;40)m/);
+      expect(r.stdout).toContain('\u241b[8m');
+    }
+    // the tool's own colour is still colour: the tier is painted in status
+    expect(run(['status', id], colour).stdout).toMatch(/\x1b\[94mmild\x1b\[39m/);
+  });
+
   it('U+202E in a title and a note reaches report.md by name, not as a control', () => {
     const id = json(run(['open', '--type', 'trading-outage', '--var', 'systems=APP', '--impact', 'partial', '--title', 'T\u202Eevil', '--json'])).id;
     run(['step', id, 'confirm-grading', 'note', '--note', 'invoice \u202Egnp.exe']);

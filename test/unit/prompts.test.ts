@@ -2,7 +2,8 @@
 import { checkbox, confirm, input, select, Separator } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import chalk, { type ColorSupportLevel } from 'chalk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { recover } from '../../src/engine/decide.js';
 import { InputError, InterruptedError } from '../../src/errors.js';
@@ -16,6 +17,7 @@ import {
   PromptGaveWay,
   isKeyed,
   keyedConfig,
+  onScreen,
   promptTheme,
   selectConfig,
   type CheckboxQuestion,
@@ -38,6 +40,7 @@ import {
   type LevelAnswer,
 } from '../../src/ui/walk/questions.js';
 import { spinnerAllowed } from '../../src/ui/walk/spinner.js';
+import { painter } from '../../src/ui/style.js';
 import { PLAYBOOKS } from '../helpers.js';
 import { Harness, HOUR, inputs, playbook, T0 } from '../support/engine.js';
 
@@ -383,4 +386,39 @@ describe('spinner', () => {
     [{ json: false }, { isTTY: true, columns: 0 }, false],
     [{ json: false }, { isTTY: true }, false],
   ])('%j on %j: %s', (ctx, stream, allowed) => expect(spinnerAllowed(ctx, stream)).toBe(allowed));
+});
+
+describe('what a prompt shows cannot steer the terminal (issue 17, finding 7)', () => {
+  const ESC = '\x1b';
+  // a terminal with colour, as chalk would detect one
+  let level: ColorSupportLevel;
+  beforeAll(() => {
+    level = chalk.level;
+    chalk.level = 1;
+  });
+  afterAll(() => {
+    chalk.level = level;
+  });
+  it('a choice naming a stored title with conceal is shown escaped; our own colour is written as colour', () => {
+    const c = painter(true);
+    const q = onScreen(
+      {
+        key: 'resume',
+        message: `Resume ${ESC}[2J?`,
+        choices: [{ value: 'INC-1', name: `INC-1 ${c.bold(`T ${ESC}[8mhidden`)}`, description: `${ESC}]0;x\x07` }, { separator: `-- ${ESC}[30m --` }],
+      },
+      true,
+    );
+    const [first, separator] = q.choices as [{ name: string; description: string; value: string }, { separator: string }];
+    expect(first.value).toBe('INC-1');
+    expect(q.message).toBe('Resume \u241b[2J?');
+    expect(first.name).toMatch(/^INC-1 \x1b\[1mT \u241b\[8mhidden\x1b\[22m$/);
+    expect(first.description).toBe('\u241b]0;x\u2407');
+    expect(separator.separator).toBe('-- \u241b[30m --');
+  });
+
+  it('without colour our codes are dropped, the text still escaped', () => {
+    const q = onScreen({ key: 'k', message: `${painter(true).red('late')} ${ESC}[8m` }, false);
+    expect(q.message).toBe('late \u241b[8m');
+  });
 });

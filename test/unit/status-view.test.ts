@@ -4,6 +4,7 @@ import { recover } from '../../src/engine/decide.js';
 import { PHASES } from '../../src/playbook/vocabulary.js';
 import { messages } from '../../src/i18n/messages.js';
 import { terminalSafe } from '../../src/ui/format.js';
+import { PAINT } from '../../src/ui/style.js';
 import { renderStatus } from '../../src/ui/status-view.js';
 import { displayWidth } from '../../src/ui/table.js';
 import { Harness, HOUR, inputs, MIN, playbook, T0 } from '../support/engine.js';
@@ -76,7 +77,10 @@ describe('terminalSafe', () => {
   it('shows the escapes people typed instead of obeying them; keeps our colour codes only when colour is on', () => {
     const typed = 't\x1b[31mRED\x1b]0;pwned\x07\rX\x9b2J\x7f';
     expect(terminalSafe(typed, false)).toBe('t␛[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
-    expect(terminalSafe(typed, true)).toBe('t\x1b[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
+    // a colour code typed is not ours: escaped even on a colour terminal; ours (marked by the painter) are written
+    expect(terminalSafe(typed, true)).toBe('t␛[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
+    expect(terminalSafe(`${PAINT}[31mRED${PAINT}[39m ${typed}`, true)).toBe('\x1b[31mRED\x1b[39m t␛[31mRED␛]0;pwned␇␍X\ufffd2J\ufffd');
+    expect(terminalSafe(`${PAINT}[31mRED${PAINT}[39m`, false)).toBe('RED');
     expect(terminalSafe('line one\n\tindented 中文', false)).toBe('line one\n\tindented 中文');
     expect(terminalSafe('abc\u202edef', false)).toBe('abc\ufffddef'); // a right-to-left override would reorder the line
   });
