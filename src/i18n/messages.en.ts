@@ -854,6 +854,7 @@ export const en = {
   "notify.what.url": "URL",
   "notify.what.secret": "secret",
   "notify.drill": "[DRILL] ",
+  "notify.head": "log head #{seq} {hash}",
   "notify.id": "Notification {id}",
   "notify.part": "(part {n} of {total})",
   "notify.tierLine": "Tier: {tier}; direction: {direction}",

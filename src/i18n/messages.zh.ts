@@ -856,6 +856,7 @@ export const zh: Record<MessageKey, string> = {
   "notify.what.url": " URL ",
   "notify.what.secret": "密钥",
   "notify.drill": "【演练】",
+  "notify.head": "日志链头 #{seq} {hash}",
   "notify.id": "通知编号 {id}",
   "notify.part": "（第 {n}/{total} 条）",
   "notify.tierLine": "分级：{tier}；处置方向：{direction}",

@@ -9,6 +9,8 @@ import { CliError, verbatim, type Message } from '../errors.js';
 import { emptyOutbox, foldOutbox, isDeliverable, MAX_ATTEMPTS, outboxTime, type Outbox, type OutboxEntry } from './outbox.js';
 import { resolveChannel, type ChannelAddress } from './secrets.js';
 import { Sender, type DeliveryResult, type SenderOptions } from './send.js';
+import type { Notice } from './notice.js';
+import { messages } from '../i18n/messages.js';
 
 export interface DeliverOptions {
   actor: string;
@@ -154,14 +156,17 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
   };
   const start = now();
   const lanes = new Map<string, { id: string; entry: OutboxEntry }[]>();
+  const heads = new Map<string, { seq: number; hash: string }>();
   // one commit for all the claims of a pass (run again from the start if the store retries it)
   const wanted = [...ids];
   await service.store.transact(async () => {
     lanes.clear();
+    heads.clear();
     for (const id of wanted) {
       for (const entry of await claim(service, id, { actor: options.actor, by, leaseMs, now: start, accept })) {
         const key = `${entry.queued.channel.type} ${JSON.stringify(entry.queued.channel.url)}`;
         lanes.set(key, [...(lanes.get(key) ?? []), { id, entry }]);
+        if (!heads.has(id)) heads.set(id, await chainHead(service, id));
       }
     }
   });
@@ -173,7 +178,8 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
   await Promise.all(
     [...lanes.values()].map(async (lane) => {
       for (const { id, entry } of lane) {
-        const result = await sender.deliver({ notice: entry.queued.notice, address: addressOf(entry), delivered: entry.delivered, attempts: entry.attempts });
+        const notice = witnessed(entry.queued.notice, heads.get(id));
+        const result = await sender.deliver({ notice, address: addressOf(entry), delivered: entry.delivered, attempts: entry.attempts });
         // a lane goes on only once its answer is in the log: at most one acknowledged, unrecorded message per robot
         await record(id, (state) => resultEvent(entry, result, outboxTime(state, now()), options.actor));
         if (result.outcome === 'sent') summary.sent += 1;
@@ -184,4 +190,20 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
     }),
   );
   return summary;
+}
+
+/** The incident's chain head as it stands after the claim: what the message witnesses. */
+async function chainHead(service: Incidents, id: string): Promise<{ seq: number; hash: string }> {
+  const seq = await service.store.headSeq(id);
+  const [last] = await service.store.eventsAfter(id, seq - 1);
+  return { seq, hash: last?.hash ?? '' };
+}
+
+/**
+ * The notice with the chain's head in its footer (issue 17, build 4): the firm's chat history
+ * then witnesses the log as it stood, as an anchor does — `verify --anchors` can be fed from it.
+ */
+function witnessed(notice: Notice, head: { seq: number; hash: string } | undefined): Notice {
+  if (!head?.hash) return notice;
+  return { ...notice, footer: `${notice.footer} · ${messages(notice.lang).t('notify.head', { seq: head.seq, hash: head.hash })}` };
 }

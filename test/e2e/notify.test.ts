@@ -81,6 +81,18 @@ describe('notifications through the CLI', () => {
     for (const a of wecom) expect(a.body.markdown.content).toMatch(new RegExp(`${incident} \\[\\w+\\] response started`));
     expect(feishu[0]!.body.card.header.title.content).toContain(incident);
     expect(r.stderr).toMatch(new RegExp(`notifications: ${wecom.length * 2} sent, 0 failed, 0 left`));
+    // every message witnesses the log's head as it stood when sent (issue 17, build 4): an
+    // anchor the chat history keeps, which verify --anchors accepts
+    const heads = wecom.map((a) => /log head #(\d+) ([0-9a-f]{64})/.exec(a.body.markdown.content as string));
+    expect(heads.every(Boolean)).toBe(true);
+    const [, seq, hash] = heads[0]!;
+    const log = JSON.parse((await run(['log', incident, '--json'])).stdout) as { seq: number; hash: string }[];
+    expect(log.find((e) => e.seq === Number(seq))?.hash).toBe(hash);
+    const anchors = join(dir, 'chat-anchors.jsonl');
+    writeFileSync(anchors, `${JSON.stringify({ incident, seq: Number(seq), hash, time: '2026-11-28T00:00:00Z' })}\n`);
+    expect((await run(['verify', incident, '--anchors', anchors])).code).toBe(0);
+    writeFileSync(anchors, `${JSON.stringify({ incident, seq: Number(seq), hash: hash!.replace(/^./, (c) => (c === '0' ? '1' : '0')), time: '2026-11-28T00:00:00Z' })}\n`);
+    expect((await run(['verify', incident, '--anchors', anchors])).code).toBe(3);
   });
 
   it('regrade: the change is told, old tier → new', async () => {
