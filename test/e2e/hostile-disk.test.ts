@@ -6,10 +6,10 @@
 // The disks are real small file systems (tmpfs, mounted for each test): CI runs as root on this
 // machine. Where mounting is not allowed the tests fail — they do not pass without checking.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, cli, hasStackTrace, json, tempDir } from '../helpers.js';
+import { BIN, BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, cli, hasStackTrace, json, tempDir } from '../helpers.js';
 
 let dir: string;
 const mounts: string[] = [];
@@ -127,5 +127,22 @@ describe('temp files of killed report writers (finding 12)', () => {
     const r = cli(['report', id, '--out', join(reports, 'r.md'), '--db', db], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(reports).sort()).toEqual(['.other.md.1.00000000.tmp', live, 'r.md'].sort());
+  });
+});
+
+describe('modes (finding 12)', () => {
+  it('a report folder the report creates is 0700 and the report 0600, whatever the umask', () => {
+    const db = join(dir, 'audit.db');
+    const id = json(cli(['open', '--type', 'trading-outage', '--var', 'systems=APP', '--impact', 'partial', '--json', '--db', db], { env })).id as string;
+    const out = join(dir, 'reports', 'q4', 'r.md');
+    // a permissive umask, as a shared jump host may have
+    const r = spawnSync('sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, BIN, 'report', id, '--out', out, '--db', db], {
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(statSync(join(dir, 'reports')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'reports', 'q4')).mode & 0o777).toBe(0o700);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
   });
 });
