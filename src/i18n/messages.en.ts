@@ -447,6 +447,7 @@ export const en = {
   'walk.withdrawnSteps': "Withdrawn, no longer applicable ({count}):",
   'walk.noChanges': "No change to the steps.",
   'walk.teamsIntro': "Teams activated at tier {tier} ({count}):",
+  'walk.memberGone': "no longer in teams.yaml",
   'walk.noMembers': "no members listed in teams.yaml",
   'walk.reachedAt': "reached {at}",
   'walk.notReached': "not reached yet",

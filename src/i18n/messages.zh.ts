@@ -449,6 +449,7 @@ export const zh: Record<MessageKey, string> = {
   'walk.withdrawnSteps': "不再适用的步骤（{count}）：",
   'walk.noChanges': "步骤无变化。",
   'walk.teamsIntro': "{tier}级别启动的应急小组（{count}）：",
+  'walk.memberGone': "已不在 teams.yaml 中",
   'walk.noMembers': "teams.yaml 中未列出成员",
   'walk.reachedAt': "{at} 已联系",
   'walk.notReached': "尚未联系上",
