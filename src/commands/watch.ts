@@ -12,6 +12,7 @@ import { fitToWidth } from '../ui/table.js';
 import { renderBoard, type BoardEntry } from '../ui/watch-board.js';
 import type { Incidents } from '../app/incidents.js';
 import { actorOf } from '../app/flags.js';
+import { currentTeams } from '../app/library.js';
 import { incidents } from '../app/incidents.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, wd: 86_400_000 } as const;
@@ -55,7 +56,8 @@ export async function tick(ctx: Context, service: Incidents, by: string, lead: n
       }, id);
     }
   });
-  const summary = await deliverOutbox(service, ids, { actor, env: ctx.env, now: ctx.now, by });
+  // read at every pass: a watch runs for days, and teams.yaml changes under it
+  const summary = await deliverOutbox(service, ids, { actor, env: ctx.env, directory: currentTeams(ctx), now: ctx.now, by });
   const board: BoardEntry[] = [];
   for (const id of ids) board.push({ state: await service.load(id), outbox: await readOutbox(service, id) });
   return { ...summary, reminders, board };

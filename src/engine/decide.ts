@@ -6,7 +6,7 @@ import type { DecisionDefinition, Firm, GradingConfig, Lang, Playbook, Team, Tie
 import type { TimeContext } from '../time/duration.js';
 import { formatShort } from '../time/zone.js';
 import { closest } from './suggest.js';
-import type { EventDraft, OpenedPayload, SignalsImportedPayload, StatementPayload } from './events.js';
+import { pinTeams, type EventDraft, type OpenedPayload, type SignalsImportedPayload, type StatementPayload } from './events.js';
 import { DEFAULT_APPROVALS, needsSignoff, policyOf, statementStatus, type ApprovalPolicy, type RequestDetail, type StatementStatus } from './approvals.js';
 import { cloneState, definitionOf, evolve, fold, lifecycle, type IncidentState, type StepInstance } from './fold.js';
 
@@ -116,7 +116,8 @@ export function openIncident(id: string, req: OpenRequest, at: number, actor: st
       playbook: { id: req.playbook.definition.id, version: req.playbook.definition.version, sha256: req.playbook.sha256, file: req.playbook.file },
       definition: req.playbook.definition,
       grading: req.grading,
-      teams: req.teams,
+      // names and roles only: the log keeps no phone numbers (issue 17, item 13)
+      teams: pinTeams(req.teams),
       vars: req.vars,
       timezone: req.timezone,
       lang: req.lang,

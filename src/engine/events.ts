@@ -1,6 +1,6 @@
 import type { GradingInputs, GradingResult } from '../grading/grade.js';
 import type { QueuedPayload, SuppressedPayload } from '../notify/outbox.js';
-import type { Firm, GradingConfig, Lang, Playbook, Team, Tier } from '../playbook/schema.js';
+import type { Firm, GradingConfig, Lang, Member, Playbook, Team, Tier } from '../playbook/schema.js';
 import type { ApprovalPolicy, RequestDetail } from './approvals.js';
 
 export type IncidentMode = 'real' | 'drill';
@@ -13,6 +13,23 @@ export interface PinnedPlaybook {
   file: string;
 }
 
+/**
+ * A member as the log pins them: who they are and their role, and the `user` the store knows them
+ * by (approvals are checked against it, SPEC §9) — never how to reach them. The log is evidence kept
+ * for years and copied to auditors; phones, mobiles and Feishu ids are read from the current
+ * teams.yaml when they are needed (issue 17, item 13). Logs from before hold them too: ignored.
+ */
+export type PinnedMember = Pick<Member, 'name' | 'role' | 'user'>;
+export type PinnedTeam = Omit<Team, 'members'> & { members: PinnedMember[] };
+
+/** The teams as an opening pins them: everything but the members' contact details. */
+export function pinTeams(teams: readonly Team[]): PinnedTeam[] {
+  return teams.map((team) => ({
+    ...team,
+    members: team.members.map((m) => ({ name: m.name, ...(m.role !== undefined ? { role: m.role } : {}), ...(m.user !== undefined ? { user: m.user } : {}) })),
+  }));
+}
+
 export interface OpenedPayload {
   type: string;
   title: string;
@@ -20,7 +37,7 @@ export interface OpenedPayload {
   playbook: PinnedPlaybook;
   definition: Playbook;
   grading: GradingConfig;
-  teams: Team[];
+  teams: PinnedTeam[];
   vars: Record<string, string>;
   timezone: string;
   lang: Lang;
@@ -137,7 +154,8 @@ export type EventPayloads = {
   /** A sender took these notifications until `until` (ISO 8601): no other sender sends them meanwhile. */
   'notification.claimed': { ids: string[]; by: string; until: string };
   /** A platform acknowledged every part of it: never sent again. */
-  'notification.sent': { id: string; attempt: number; parts: number; status?: number; code?: number | string };
+  /** `unmentioned`: names the notice would @mention that the current teams.yaml no longer lists (issue 17, item 13). */
+  'notification.sent': { id: string; attempt: number; parts: number; status?: number; code?: number | string; unmentioned?: string[] };
   'notification.failed': {
     id: string;
     attempt: number;

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { EventDraft } from '../engine/events.js';
 import type { IncidentState } from '../engine/fold.js';
 import type { Incidents } from '../app/incidents.js';
-import { CliError, verbatim, type Message } from '../errors.js';
+import { CliError, message, verbatim, type Message } from '../errors.js';
+import { lookUpMentions, type Directory } from './mentions.js';
 import { emptyOutbox, foldOutbox, isDeliverable, MAX_ATTEMPTS, outboxTime, type Outbox, type OutboxEntry } from './outbox.js';
 import { resolveChannel, type ChannelAddress } from './secrets.js';
 import { Sender, type DeliveryResult, type SenderOptions } from './send.js';
@@ -15,6 +16,8 @@ import { messages } from '../i18n/messages.js';
 export interface DeliverOptions {
   actor: string;
   env: NodeJS.ProcessEnv;
+  /** teams.yaml as it is now: whom the notices @mention is looked up there, by name (mentions.ts). */
+  directory: Directory;
   now?: () => number;
   /** Who claims: unique per process. */
   by?: string;
@@ -50,10 +53,13 @@ const addressOf = (entry: OutboxEntry): ChannelAddress => {
 };
 
 /** The outcome as the event that records it. */
-function resultEvent(entry: OutboxEntry, result: DeliveryResult, at: number, actor: string): EventDraft {
+function resultEvent(entry: OutboxEntry, result: DeliveryResult, unmentioned: string[], at: number, actor: string): EventDraft {
   const id = entry.queued.id;
   const codes = { ...(result.status !== undefined ? { status: result.status } : {}), ...(result.code !== undefined ? { code: result.code } : {}) };
-  if (result.outcome === 'sent') return { type: 'notification.sent', at, actor, payload: { id, attempt: result.attempts, parts: result.parts, ...codes } };
+  if (result.outcome === 'sent') {
+    // names only, as the notice holds them: who was not called, for the review to see
+    return { type: 'notification.sent', at, actor, payload: { id, attempt: result.attempts, parts: result.parts, ...codes, ...(unmentioned.length ? { unmentioned } : {}) } };
+  }
   // a missing variable may be set where `watch` runs: tried again, within the attempts allowed
   const retryAt =
     result.attempts < MAX_ATTEMPTS && (result.outcome === 'retryable' || result.code === 'config')
@@ -65,6 +71,12 @@ function resultEvent(entry: OutboxEntry, result: DeliveryResult, at: number, act
     actor,
     payload: { id, attempt: Math.max(result.attempts, entry.attempts + (result.code === 'config' ? 1 : 0)), delivered: result.delivered, ...codes, ...(retryAt ? { retryAt } : {}), ...(result.detail ? { detail: result.detail } : {}) },
   };
+}
+
+/** Who was not @mentioned, and why: said once a team, whatever its channels (the log has each). */
+function unmentionedProblem(entry: OutboxEntry, names: string[], directory: Directory): Message {
+  const where = { team: entry.queued.team, names: names.join(', ') };
+  return 'problem' in directory ? message('notify.unmentioned.unread', { ...where, problem: directory.problem }) : message('notify.unmentioned', where);
 }
 
 const outboxes = new WeakMap<Incidents, Map<string, { seq: number; outbox: Outbox }>>();
@@ -178,14 +190,15 @@ export async function deliverOutbox(service: Incidents, ids: Iterable<string>, o
   await Promise.all(
     [...lanes.values()].map(async (lane) => {
       for (const { id, entry } of lane) {
-        const notice = witnessed(entry.queued.notice, heads.get(id));
+        const { notice, unmentioned } = lookUpMentions(witnessed(entry.queued.notice, heads.get(id)), entry.queued.channel.type, options.directory);
         const result = await sender.deliver({ notice, address: addressOf(entry), delivered: entry.delivered, attempts: entry.attempts });
         // a lane goes on only once its answer is in the log: at most one acknowledged, unrecorded message per robot
-        await record(id, (state) => resultEvent(entry, result, outboxTime(state, now()), options.actor));
+        await record(id, (state) => resultEvent(entry, result, unmentioned, outboxTime(state, now()), options.actor));
         if (result.outcome === 'sent') summary.sent += 1;
         else if (result.outcome === 'retryable' || result.code === 'config') summary.left += 1;
         else summary.failed += 1;
         if (result.detail) summary.problems.push(verbatim(result.detail));
+        if (result.outcome === 'sent' && unmentioned.length > 0) summary.problems.push(unmentionedProblem(entry, unmentioned, options.directory));
       }
     }),
   );

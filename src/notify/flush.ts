@@ -2,6 +2,7 @@
 // left is `watch`'s to deliver. Said on stderr in one line; the values of the robots never.
 import { actorOf } from '../app/flags.js';
 import { incidents, type Incidents } from '../app/incidents.js';
+import { currentTeams } from '../app/library.js';
 import type { Context } from '../context.js';
 import { fitToWidth } from '../ui/table.js';
 import { deliverOutbox } from './deliver.js';
@@ -16,6 +17,7 @@ export async function flush(ctx: Context, ids: string[]): Promise<void> {
     const summary = await deliverOutbox(service, ids, {
       actor: actorOf(ctx, {}),
       env: ctx.env,
+      directory: currentTeams(ctx),
       now: ctx.now,
       deadline: Date.now() + FLUSH_WAIT_MS,
       onlyResolvable: true,
@@ -41,7 +43,10 @@ export function deliverAsYouGo(ctx: Context, service: Incidents): { settle: () =
       again = false;
       // a robot that says "wait a minute" is left to the end of the walk or to `watch`
       const deadline = Date.now() + 8_000;
-      await deliverOutbox(service, [...service.queued], { actor: actorOf(ctx, {}), env: ctx.env, now: ctx.now, deadline, onlyResolvable: true }).catch(() => undefined);
+      // teams.yaml read at each pass: the walk may last an hour, and the file be fixed meanwhile
+      await Promise.resolve()
+        .then(() => deliverOutbox(service, [...service.queued], { actor: actorOf(ctx, {}), env: ctx.env, directory: currentTeams(ctx), now: ctx.now, deadline, onlyResolvable: true }))
+        .catch(() => undefined);
     } while (again);
     running = undefined;
   };

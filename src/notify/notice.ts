@@ -1,6 +1,7 @@
 // What the teams are told, in the incident's language: short, with the incident id, the tier, what
 // to do and the notification's own id. Pure: time and the incident come in as values.
-import type { HandlingDirection, Member, Team, Text, Tier } from '../playbook/schema.js';
+import type { PinnedMember, PinnedTeam } from '../engine/events.js';
+import type { HandlingDirection, Text, Tier } from '../playbook/schema.js';
 import { formatShort } from '../time/zone.js';
 import { messages, type Lang } from '../i18n/messages.js';
 
@@ -41,10 +42,21 @@ export type NoticeEvent =
   | { kind: 'recovered'; recoveredAt: number }
   | { kind: 'closed'; forced: boolean; summary?: string; reason?: string; pending: number };
 
+/**
+ * Whom a notice @mentions, by name: the outbox is part of the log, which keeps no phone numbers
+ * (issue 17, item 13). Outboxes from before also hold the mobile and Feishu id: never read.
+ */
 export interface Mention {
   name: string;
-  mobile?: string;
-  feishu?: string;
+}
+
+/**
+ * A mention as a platform needs it: the member's mobile and Feishu id, from teams.yaml as it is
+ * when sent (both keys present, even when undefined, so only a lookup makes one: mentions.ts).
+ */
+export interface Reachable extends Mention {
+  mobile: string | undefined;
+  feishu: string | undefined;
 }
 
 /** A message before any platform's format: what the outbox records and the encoders render. */
@@ -67,6 +79,9 @@ export interface Notice {
   at: number;
 }
 
+/** A notice as it is sent: its mentions looked up in the current teams.yaml (mentions.ts). */
+export type SendableNotice = Omit<Notice, 'mentions'> & { mentions: Reachable[] };
+
 const MAX_LISTED = 8;
 
 /**
@@ -86,10 +101,9 @@ export function spanLabel(ms: number, lang: Lang): string {
   return messages(lang).t('notify.span.d', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
 }
 
-function mentionsOf(team: Pick<Team, 'members'>): Mention[] {
-  return team.members
-    .filter((m: Member) => m.mobile || m.feishu)
-    .map((m) => ({ name: m.name, ...(m.mobile ? { mobile: m.mobile } : {}), ...(m.feishu ? { feishu: m.feishu } : {}) }));
+// every member as pinned at the opening, by name: how to reach them is looked up when it is sent
+function mentionsOf(team: { members: readonly PinnedMember[] }): Mention[] {
+  return team.members.map((m) => ({ name: m.name }));
 }
 
 function listed<T>(items: readonly T[], render: (item: T) => string, lang: Lang): string[] {
@@ -101,7 +115,7 @@ function listed<T>(items: readonly T[], render: (item: T) => string, lang: Lang)
 export function buildNotice(
   id: string,
   incident: NoticeIncident,
-  team: Pick<Team, 'id' | 'name' | 'duties' | 'members'>,
+  team: Pick<PinnedTeam, 'id' | 'name' | 'duties' | 'members'>,
   event: NoticeEvent,
   at: number,
 ): Notice {

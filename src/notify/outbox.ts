@@ -34,6 +34,8 @@ export interface OutboxEntry {
   sentAt?: number;
   code?: number | string;
   httpStatus?: number;
+  /** Who it went out without @mentioning: no longer in teams.yaml when it was sent (issue 17, item 13). */
+  unmentioned?: string[];
 }
 
 export interface Outbox {
@@ -45,6 +47,11 @@ export interface Outbox {
 
 export function emptyOutbox(): Outbox {
   return { entries: new Map(), reminders: new Set(), suppressed: [] };
+}
+
+/** The names a stored payload lists; nothing from a field an altered log made something else. */
+export function namesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
 }
 
 export const reminderKey = (kind: 'due' | 'overdue', step: string, dueAt: number) => `${kind} ${step} ${dueAt}`;
@@ -71,6 +78,8 @@ export function foldOutbox(events: readonly EventDraft[], outbox: Outbox = empty
         Object.assign(entry, { status: 'sent', attempts: event.payload.attempt, delivered: event.payload.parts, sentAt: event.at, claim: undefined, retryAt: undefined });
         entry.code = event.payload.code;
         entry.httpStatus = event.payload.status;
+        const unmentioned = namesOf(event.payload.unmentioned);
+        if (unmentioned.length) entry.unmentioned = unmentioned;
         break;
       }
       case 'notification.failed': {

@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliError } from '../errors.js';
 import { messages } from '../i18n/messages.js';
-import type { Notice } from './notice.js';
+import type { SendableNotice } from './notice.js';
 import { RateLimiter } from './limiter.js';
 import { backoffMs, classify, CODES, RATE_LIMITS, retryAfterMs, type Outcome } from './outcome.js';
 import { resolveChannel, type ChannelAddress } from './secrets.js';
 import { encodeNotice, signPart } from './wire.js';
 
 export interface Delivery {
-  notice: Notice;
+  notice: SendableNotice;
   address: ChannelAddress;
   /** Parts a platform already acknowledged in an earlier attempt: never sent again. */
   delivered?: number;

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelType } from '../playbook/schema.js';
 import { messages } from '../i18n/messages.js';
-import type { Notice } from './notice.js';
+import type { SendableNotice } from './notice.js';
 
 /** WeCom: a markdown message is at most 4096 bytes of UTF-8. */
 export const WECOM_MARKDOWN_BYTES = 4096;
@@ -72,7 +72,7 @@ export function splitByBytes(text: string, max: number): string[] {
  * The notice as markdown parts of at most `max` bytes each: the title leads every part, the
  * notification id closes it, and a split message says which part it is.
  */
-export function markdownParts(notice: Notice, max: number, head = (title: string) => `**${title}**`): string[] {
+export function markdownParts(notice: SendableNotice, max: number, head = (title: string) => `**${title}**`): string[] {
   const body = notice.lines.join('\n');
   const whole = `${head(notice.title)}\n${body}\n${notice.footer}`;
   if (bytes(whole) <= max) return [whole];
@@ -90,7 +90,7 @@ export function plainFromMarkdown(markdown: string): string {
 
 const json = 'application/json';
 
-function wecomParts(notice: Notice): WirePart[] {
+function wecomParts(notice: SendableNotice): WirePart[] {
   const parts: WirePart[] = markdownParts(notice, WECOM_MARKDOWN_BYTES).map((content) => ({
     body: { msgtype: 'markdown', markdown: { content } },
     contentType: json,
@@ -105,7 +105,7 @@ function wecomParts(notice: Notice): WirePart[] {
   return parts;
 }
 
-function dingtalkParts(notice: Notice): WirePart[] {
+function dingtalkParts(notice: SendableNotice): WirePart[] {
   const mobiles = notice.mentions.flatMap((m) => (m.mobile ? [m.mobile] : []));
   // DingTalk's documented line break in markdown is "\n" with two spaces either side
   const texts = markdownParts(notice, CHAT_BODY_TEXT_BYTES, (title) => `### ${title}`).map((text) => text.replaceAll('\n', '  \n  '));
@@ -124,7 +124,7 @@ function dingtalkParts(notice: Notice): WirePart[] {
   });
 }
 
-function feishuParts(notice: Notice): WirePart[] {
+function feishuParts(notice: SendableNotice): WirePart[] {
   // the card's header carries the title and its note the id: only the lines are split
   const bodies = splitByBytes(notice.lines.join('\n'), CHAT_BODY_TEXT_BYTES);
   const parts: WirePart[] = bodies.map((content, i) => ({
@@ -153,7 +153,7 @@ function feishuParts(notice: Notice): WirePart[] {
   return parts;
 }
 
-function headerColour(notice: Notice): string {
+function headerColour(notice: SendableNotice): string {
   if (notice.drill) return 'grey';
   if (notice.kind === 'overdue') return 'red';
   if (notice.kind === 'due' || notice.kind === 'approval') return 'orange';
@@ -165,14 +165,14 @@ function escapeAttribute(value: string): string {
   return value.replace(/[<>"&]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function webhookParts(notice: Notice): WirePart[] {
+function webhookParts(notice: SendableNotice): WirePart[] {
   const names = notice.mentions.map((m) => m.name);
   const lines = [notice.title, ...notice.lines, ...(names.length ? [messages(notice.lang).t('notify.mention', { names: names.join(', ') })] : []), notice.footer];
   return [{ body: { text: plainFromMarkdown(lines.join('\n')) }, contentType: json }];
 }
 
 /** CloudEvents 1.0, structured content mode: the event itself is the body. */
-export function cloudEvent(notice: Notice): Record<string, unknown> {
+export function cloudEvent(notice: SendableNotice): Record<string, unknown> {
   return {
     specversion: '1.0',
     id: notice.id,
@@ -186,7 +186,7 @@ export function cloudEvent(notice: Notice): Record<string, unknown> {
 }
 
 /** The requests that deliver a notice on a platform, in order. */
-export function encodeNotice(notice: Notice, type: ChannelType): WirePart[] {
+export function encodeNotice(notice: SendableNotice, type: ChannelType): WirePart[] {
   switch (type) {
     case 'wecom':
       return wecomParts(notice);

@@ -1,6 +1,7 @@
 import type { Team, Tier } from '../playbook/schema.js';
 import type { EventDraft } from '../engine/events.js';
 import type { RequestDetail } from '../engine/approvals.js';
+import { namesOf } from '../notify/outbox.js';
 import type { Messages } from '../i18n/messages.js';
 
 /** One line saying what an event recorded, in the language of `m`; teams by name when `teams` knows them. */
@@ -77,8 +78,11 @@ export function describeEvent(m: Messages, event: EventDraft, teams?: readonly T
     }
     case 'notification.claimed':
       return t('ev.notification.claimed', { count: event.payload.ids.length, by: event.payload.by, until: event.payload.until });
-    case 'notification.sent':
-      return t('ev.notification.sent', { id: event.payload.id, attempt: event.payload.attempt });
+    case 'notification.sent': {
+      const base = t('ev.notification.sent', { id: event.payload.id, attempt: event.payload.attempt });
+      const unmentioned = namesOf(event.payload.unmentioned);
+      return unmentioned.length ? `${base}; ${t('ev.notification.unmentioned', { names: unmentioned.join(', ') })}` : base;
+    }
     case 'notification.failed': {
       const p = event.payload;
       const base = t('ev.notification.failed', { id: p.id, attempt: p.attempt, code: String(p.code ?? p.status ?? '—') });

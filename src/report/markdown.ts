@@ -239,7 +239,8 @@ class Renderer {
         `${md(n.title)} (${code(n.id, true)})`,
         md(
           n.outcome === 'sent'
-            ? this.t('rep.notified.sent', { at: this.when(n.sentAt), attempts: n.attempts })
+            ? this.t('rep.notified.sent', { at: this.when(n.sentAt), attempts: n.attempts }) +
+                (n.unmentioned ? `; ${this.t('rep.notified.unmentioned', { names: n.unmentioned.join(', ') })}` : '')
             : this.t(`rep.notified.${n.outcome}`, { attempts: n.attempts, code: String(n.code ?? '—') }),
         ),
       ]),

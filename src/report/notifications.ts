@@ -16,6 +16,8 @@ export interface ReportNotification {
   sentAt: number | null;
   attempts: number;
   code?: number | string;
+  /** Sent without @mentioning these: no longer in teams.yaml when it went (issue 17, item 13). */
+  unmentioned?: string[];
 }
 
 export function notificationsSection(m: Messages, outbox: Outbox, teams: readonly Team[]): ReportNotification[] {
@@ -34,6 +36,7 @@ export function notificationsSection(m: Messages, outbox: Outbox, teams: readonl
       sentAt: e.sentAt ?? null,
       attempts: e.attempts,
       ...(e.code !== undefined && outcome !== 'sent' ? { code: e.code } : {}),
+      ...(e.unmentioned ? { unmentioned: e.unmentioned } : {}),
     });
   }
   for (const s of outbox.suppressed) {

@@ -1,5 +1,6 @@
 // An incident and a team for the notification tests.
-import type { NoticeIncident } from '../../src/notify/notice.js';
+import { lookUpMentions } from '../../src/notify/mentions.js';
+import type { Notice, NoticeIncident, SendableNotice } from '../../src/notify/notice.js';
 import type { Team } from '../../src/playbook/schema.js';
 
 export const incident = (over: Partial<NoticeIncident> = {}): NoticeIncident => ({
@@ -23,3 +24,6 @@ export const team: Team = {
     { name: '李四', phone: '+86 10 0000 0002' },
   ],
 };
+
+/** A notice as the sender has it: its mentions looked up in `teams` (by default the team above). */
+export const sendable = (notice: Notice, teams: Team[] = [team]): SendableNotice => lookUpMentions(notice, 'wecom', { teams }).notice;

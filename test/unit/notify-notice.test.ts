@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNotice, plainText, type NoticeEvent } from '../../src/notify/notice.js';
+import { lookUpMentions } from '../../src/notify/mentions.js';
+import { message } from '../../src/errors.js';
 import { incident, team } from '../support/notify.js';
 
 const AT = Date.parse('2026-11-28T09:00:00+08:00');
@@ -43,11 +45,13 @@ describe('notices, one per occasion SPEC §9 lists', () => {
     expect(buildNotice('INC-1/N1', incident(), team, { kind: 'opened' }, AT).title).not.toMatch(/演练|DRILL/);
   });
 
-  it('mentions the team\'s members who can be reached on a robot, on activation and reminders only', () => {
-    const mentioned = (event: NoticeEvent) => buildNotice('N', incident(), team, event, AT).mentions.map((m) => m.name);
-    expect(mentioned({ kind: 'opened' })).toEqual(['张三']);
-    expect(mentioned({ kind: 'overdue', step: 's', title: step, dueAt: AT - MIN })).toEqual(['张三']);
+  it('mentions the team\'s members by name alone, on activation and reminders only: the outbox holds no mobile or Feishu id', () => {
+    const mentioned = (event: NoticeEvent) => buildNotice('N', incident(), team, event, AT).mentions;
+    expect(mentioned({ kind: 'opened' })).toEqual([{ name: '张三' }, { name: '李四' }]);
+    expect(mentioned({ kind: 'overdue', step: 's', title: step, dueAt: AT - MIN })).toEqual([{ name: '张三' }, { name: '李四' }]);
     expect(mentioned({ kind: 'recovered', recoveredAt: AT })).toEqual([]);
+    const kept = JSON.stringify(buildNotice('N', incident(), team, { kind: 'opened' }, AT));
+    for (const contact of ['13800000001', 'ou_zhangsan', '+86 10 0000 0002']) expect(kept).not.toContain(contact);
   });
 
   it('lists the steps a regrade brought forward, with their due times in the firm\'s zone', () => {
@@ -60,5 +64,42 @@ describe('notices, one per occasion SPEC §9 lists', () => {
     expect(plainText('<@all> <at user_id="all">x</at>\nsecond line')).toBe('‹@all› ‹at user_id="all"›x‹/at› second line');
     const n = buildNotice('N', incident({ title: '<at user_id="all">所有人</at>' }), team, { kind: 'opened' }, AT);
     expect(n.lines.join('\n')).not.toContain('<at');
+  });
+});
+
+describe('whom a notice @mentions is looked up in teams.yaml as it is when sent (issue 17, item 13)', () => {
+  const notice = buildNotice('N', incident(), team, { kind: 'opened' }, AT);
+  const now = (members: typeof team.members) => ({ teams: [{ ...team, members }] });
+
+  it('by team and name: the mobile and Feishu id teams.yaml gives now', () => {
+    const { notice: sent, unmentioned } = lookUpMentions(notice, 'wecom', now([{ name: '张三', mobile: '13900000009', feishu: 'ou_new' }, { name: '李四' }]));
+    expect(sent.mentions).toEqual([
+      { name: '张三', mobile: '13900000009', feishu: 'ou_new' },
+      { name: '李四', mobile: undefined, feishu: undefined },
+    ]);
+    expect(unmentioned).toEqual([]);
+  });
+
+  it('a member no longer listed, or a team gone, is left out of the @mentions and named', () => {
+    expect(lookUpMentions(notice, 'dingtalk', now([{ name: '张三', mobile: '13800000001' }])).unmentioned).toEqual(['李四']);
+    const gone = lookUpMentions(notice, 'feishu', { teams: [{ ...team, id: 'other' }] });
+    expect(gone.notice.mentions).toEqual([]);
+    expect(gone.unmentioned).toEqual(['张三', '李四']);
+  });
+
+  it('an outbox from before, whose mentions carry the mobile of then: only the name is read', () => {
+    const old = { ...notice, mentions: [{ name: '张三', mobile: '13800000001', feishu: 'ou_zhangsan' }] };
+    expect(lookUpMentions(old, 'wecom', now([{ name: '张三', mobile: '13900000009' }])).notice.mentions).toEqual([{ name: '张三', mobile: '13900000009', feishu: undefined }]);
+    expect(lookUpMentions(old, 'wecom', now([])).notice.mentions).toEqual([]);
+  });
+
+  it('teams.yaml unreadable: sent without @mentions, every name said', () => {
+    const r = lookUpMentions(notice, 'wecom', { problem: message('text.verbatim', { text: 'bad yaml' }) });
+    expect(r.notice.mentions).toEqual([]);
+    expect(r.unmentioned).toEqual(['张三', '李四']);
+  });
+
+  it('platforms that cannot mention look nothing up and miss no one', () => {
+    for (const type of ['webhook', 'cloudevents'] as const) expect(lookUpMentions(notice, type, { teams: [] })).toMatchObject({ notice: { mentions: [] }, unmentioned: [] });
   });
 });

@@ -120,9 +120,9 @@ describe('the outbox in the log', () => {
   it('delivers each once: a second pass finds nothing to send', async () => {
     const svc = service(fresh());
     const state = await openAt(svc, Date.now());
-    const first = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env() });
+    const first = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env(), directory: { teams: TEAMS } });
     expect(first).toMatchObject({ sent: 2, failed: 0, left: 0 });
-    const second = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env() });
+    const second = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env(), directory: { teams: TEAMS } });
     expect(second).toMatchObject({ sent: 0, failed: 0, left: 0 });
     expect(robots.of('wecom')).toHaveLength(1);
     expect(robots.of('feishu')).toHaveLength(1);
@@ -136,8 +136,8 @@ describe('the outbox in the log', () => {
     await a.act(state.id, (s, time) => recover(s, undefined, Date.now(), 'tester', time));
     const b = service(file);
     const results = await Promise.all([
-      deliverOutbox(a, [state.id], { actor: 'watch-a', env: env(), by: 'a' }),
-      deliverOutbox(b, [state.id], { actor: 'watch-b', env: env(), by: 'b' }),
+      deliverOutbox(a, [state.id], { actor: 'watch-a', env: env(), directory: { teams: TEAMS }, by: 'a' }),
+      deliverOutbox(b, [state.id], { actor: 'watch-b', env: env(), directory: { teams: TEAMS }, by: 'b' }),
     ]);
     const queued = (await a.store.events(state.id)).filter((e) => e.type === 'notification.queued').length;
     expect(results[0]!.sent + results[1]!.sent).toBe(queued);
@@ -159,7 +159,7 @@ describe('the outbox in the log', () => {
     const svc = service(fresh());
     const state = await openAt(svc, Date.now());
     robots.rateLimit('wecom', 1);
-    const summary = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env(), deadline: Date.now() + 2_000 });
+    const summary = await deliverOutbox(svc, [state.id], { actor: 'watch', env: env(), directory: { teams: TEAMS }, deadline: Date.now() + 2_000 });
     expect(summary).toMatchObject({ sent: 1, left: 1 });
     const failed = (await svc.store.events(state.id)).find((e) => e.type === 'notification.failed');
     expect(failed?.payload).toMatchObject({ attempt: 1, code: 45009, status: 200, delivered: 0, retryAt: expect.any(String) });
@@ -179,7 +179,7 @@ describe('the outbox in the log', () => {
 describe('the walk', () => {
   it('sends what an action queued at once, in the background, and settles before the store closes', async () => {
     const svc = service(fresh());
-    const ctx = { env: env(), now: Date.now, lang: 'en' } as unknown as Context;
+    const ctx = { env: env(), now: Date.now, lang: 'en', playbooksDir: dir } as unknown as Context;
     const sending = deliverAsYouGo(ctx, svc);
     const state = await openAt(svc, Date.now());
     expect(robots.arrivals).toHaveLength(0); // nothing is sent inside the action's transaction

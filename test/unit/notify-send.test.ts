@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildNotice, type Notice } from '../../src/notify/notice.js';
+import { buildNotice, type SendableNotice } from '../../src/notify/notice.js';
 import type { ChannelAddress } from '../../src/notify/secrets.js';
 import { Sender, type SenderOptions } from '../../src/notify/send.js';
 import type { Channel } from '../../src/playbook/schema.js';
 import { Robots, type Platform } from '../support/robots.js';
-import { incident, team } from '../support/notify.js';
+import { incident, sendable, team } from '../support/notify.js';
 
 let robots: Robots;
 beforeAll(async () => {
@@ -40,8 +40,8 @@ const address = (platform: Platform, over: Partial<Channel> = {}): ChannelAddres
   channel: { ...CHANNELS[platform], ...over } as Channel,
 });
 
-const notice = (n = 1, over: Partial<typeof team> = {}): Notice =>
-  buildNotice(`INC-20261128-001/N${n}`, incident(), { ...team, ...over }, { kind: 'opened' }, Date.now());
+const notice = (n = 1, over: Partial<typeof team> = {}): SendableNotice =>
+  sendable(buildNotice(`INC-20261128-001/N${n}`, incident(), { ...team, ...over }, { kind: 'opened' }, Date.now()), [{ ...team, ...over }]);
 
 /** A clock that sleeping moves forward: retries and rate limits without waiting for real. */
 function fakeTime(options: Partial<SenderOptions> = {}) {

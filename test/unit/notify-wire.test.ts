@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { buildNotice, type NoticeIncident } from '../../src/notify/notice.js';
 import { cloudEvent, dingtalkSign, encodeNotice, feishuSign, signPart, splitByBytes, WECOM_MARKDOWN_BYTES } from '../../src/notify/wire.js';
 import { classify } from '../../src/notify/outcome.js';
-import { incident, team } from '../support/notify.js';
+import { incident, sendable, team } from '../support/notify.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const AT = Date.parse('2026-11-28T09:00:00+08:00');
-const opened = (over: Partial<NoticeIncident> = {}) => buildNotice('INC-20261128-001/N1', incident(over), team, { kind: 'opened' }, AT);
+const opened = (over: Partial<NoticeIncident> = {}) => sendable(buildNotice('INC-20261128-001/N1', incident(over), team, { kind: 'opened' }, AT));
 
 describe('splitByBytes', () => {
   it('keeps every piece within the limit and splits at line boundaries', () => {
@@ -43,7 +43,7 @@ describe('WeCom', () => {
 
   it('splits a message over 4096 bytes into parts that each fit and each carry the id', () => {
     const long = { ...team, duties: Array.from({ length: 8 }, () => ({ zh: '处'.repeat(600), en: 'x' })) };
-    const notice = buildNotice('INC-20261128-001/N2', incident(), long, { kind: 'opened' }, AT);
+    const notice = sendable(buildNotice('INC-20261128-001/N2', incident(), long, { kind: 'opened' }, AT), [long]);
     const parts = encodeNotice(notice, 'wecom').filter((p) => p.body.msgtype === 'markdown');
     expect(parts.length).toBeGreaterThan(1);
     for (const [i, p] of parts.entries()) {

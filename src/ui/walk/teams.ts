@@ -1,7 +1,9 @@
 // Team activation: who the tier calls in, what they do, how to reach them, and who was reached.
 import { teamReached } from '../../engine/decide.js';
 import type { IncidentState } from '../../engine/fold.js';
+import type { PinnedTeam } from '../../engine/events.js';
 import type { Team } from '../../playbook/schema.js';
+import { currentTeams } from '../../app/library.js';
 import { formatShort } from '../../time/zone.js';
 import { painter } from '../style.js';
 import { fitToWidth } from '../table.js';
@@ -9,25 +11,34 @@ import { confirmQuestion, reachedQuestion, type Contact } from './questions.js';
 import { record, type Walk } from './session.js';
 import type { Messages } from '../../i18n/messages.js';
 
-export function activatedTeams(state: IncidentState): Team[] {
+/** teams.yaml as it is now: where the walk finds the phones the log does not keep (issue 17, item 13). */
+export type CurrentTeams = ReturnType<typeof currentTeams>;
+
+export function activatedTeams(state: IncidentState): PinnedTeam[] {
   const ids = new Set(state.teams.map((x) => x.team));
   return state.opened.teams.filter((team) => ids.has(team.id));
 }
 
 /** Activated teams nobody has answered for yet: shown on activation, and again on resume. */
-export function unsettledTeams(state: IncidentState): Team[] {
+export function unsettledTeams(state: IncidentState): PinnedTeam[] {
   const answered = new Set(state.reached.map((r) => r.team));
   return activatedTeams(state).filter((team) => !answered.has(team.id));
 }
 
-// a team without listed members is reached as a whole, under its own name
-function contactsOf(m: Messages, team: Team): { name: string; detail: string }[] {
+// a team without listed members is reached as a whole, under its own name; the members are the
+// ones pinned at the opening, their phones those teams.yaml gives now (the log keeps none)
+function contactsOf(m: Messages, team: PinnedTeam, current: CurrentTeams): { name: string; detail: string }[] {
   const { t, text } = m;
   if (team.members.length === 0) return [{ name: text(team.name), detail: t('walk.noMembers') }];
-  return team.members.map((member) => ({ name: member.name, detail: [text(member.role), member.phone].filter(Boolean).join(' · ') }));
+  const listed: Team['members'] | undefined = 'teams' in current ? current.teams.find((x) => x.id === team.id)?.members : undefined;
+  return team.members.map((member) => {
+    const now = listed?.find((x) => x.name === member.name);
+    const reach = now ? now.phone : listed ? t('walk.memberGone') : undefined;
+    return { name: member.name, detail: [text(member.role), reach].filter(Boolean).join(' · ') };
+  });
 }
 
-export function renderTeams(m: Messages, state: IncidentState, teams: Team[], color: boolean): string {
+export function renderTeams(m: Messages, state: IncidentState, teams: PinnedTeam[], color: boolean, current: CurrentTeams): string {
   const { t, text } = m;
   const c = painter(color);
   const tz = state.opened.timezone;
@@ -35,7 +46,7 @@ export function renderTeams(m: Messages, state: IncidentState, teams: Team[], co
   for (const team of teams) {
     lines.push('', `${c.bold(text(team.name))} ${c.dim(`(${team.id})`)}`);
     for (const duty of team.duties) lines.push(`  • ${text(duty)}`);
-    for (const contact of contactsOf(m, team)) {
+    for (const contact of contactsOf(m, team, current)) {
       const reached = state.reached.filter((r) => r.team === team.id && r.member === contact.name).at(-1);
       const mark = reached?.reached ? c.green(t('walk.reachedAt', { at: formatShort(reached.at, tz) })) : reached ? c.yellow(t('walk.notReached')) : '';
       lines.push(`  ☎ ${contact.name}${contact.detail ? ` — ${contact.detail}` : ''}${mark ? `  ${mark}` : ''}`);
@@ -48,14 +59,15 @@ export function renderTeams(m: Messages, state: IncidentState, teams: Team[], co
  * Asks who was reached among `teams` and records one event per contact. On first activation the
  * contacts left unticked are recorded as not reached; later only new confirmations are recorded.
  */
-export async function confirmReached(w: Walk, state: IncidentState, teams: Team[], firstTime: boolean): Promise<IncidentState> {
+export async function confirmReached(w: Walk, state: IncidentState, teams: PinnedTeam[], firstTime: boolean): Promise<IncidentState> {
   const { t, text } = w.ctx.messages;
+  const current = currentTeams(w.ctx);
   const reachedBefore = new Set(state.reached.filter((r) => r.reached).map((r) => `${r.team}\n${r.member}`));
   const groups = teams
     .map((team) => ({
       team: team.id,
       teamName: text(team.name),
-      members: contactsOf(w.ctx.messages, team).filter((m) => !reachedBefore.has(`${team.id}\n${m.name}`)),
+      members: contactsOf(w.ctx.messages, team, current).filter((m) => !reachedBefore.has(`${team.id}\n${m.name}`)),
     }))
     .filter((g) => g.members.length > 0);
   if (groups.length === 0) {
@@ -82,7 +94,7 @@ export async function confirmReached(w: Walk, state: IncidentState, teams: Team[
 }
 
 /** One line a team, with how many contacts and duties: the full list is the `teams` action's. */
-export function renderTeamsCollapsed(m: Messages, teams: Team[], color: boolean): string {
+export function renderTeamsCollapsed(m: Messages, teams: PinnedTeam[], color: boolean): string {
   const { t, text } = m;
   const c = painter(color);
   const lines = teams.map(
@@ -107,6 +119,6 @@ export async function activate(w: Walk, state: IncidentState): Promise<IncidentS
 /** The walk's "teams and contacts" action: every activated team, and whoever is still to reach. */
 export async function reviewTeams(w: Walk, state: IncidentState): Promise<IncidentState> {
   const teams = activatedTeams(state);
-  w.ctx.out(renderTeams(w.ctx.messages, state, teams, w.ctx.color));
+  w.ctx.out(renderTeams(w.ctx.messages, state, teams, w.ctx.color, currentTeams(w.ctx)));
   return confirmReached(w, state, teams, false);
 }
