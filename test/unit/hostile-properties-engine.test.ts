@@ -92,7 +92,7 @@ const tier = fc.constantFrom(...TIERS);
 
 const scenario = fc.record({
   // the regulatory and approvals playbooks hold the decisions and sign-off: as often as the six others
-  library: fc.constantFrom(0, 0, 1, 1, 2),
+  library: fc.constantFrom(0, 0, 1, 1, 2, 2),
   playbook: fc.nat(),
   indicators,
   impact,
@@ -119,8 +119,8 @@ const action = fc.oneof(
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('step' as const), ...common, pick: fc.nat(), pending: fc.boolean(), outcome: fc.constantFrom('done' as const, 'done' as const, 'skip' as const, 'note' as const), option: fc.nat(), byInstance: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('decide' as const), ...common, pick: fc.nat(), option: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const), ...common, pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('draft' as const), ...common, pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('verdict' as const), ...common, pick: fc.nat(), reject: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('draft' as const), ...common, pick: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('verdict' as const), ...common, pick: fc.nat(), reject: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('request' as const), ...common, pick: fc.nat(), refuse: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('recover' as const), ...common, back: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), ...common, force: fc.boolean() }) },
@@ -194,11 +194,14 @@ function decider(a: Action, at: number, lib: Library): (s: IncidentState, time: 
         return step ? reopenStep(s, step.id, 'done too soon', at, actor) : [];
       }
       case 'draft': {
-        const step = pickOf(s.steps.filter((x) => x.status === 'pending' && definitionOf(s, x.stepId).template), a.pick);
+        // a statement under sign-off first: a draft elsewhere is allowed, but asks nobody
+        const pending = s.steps.filter((x) => x.status === 'pending');
+        const signed = pending.filter((x) => definitionOf(s, x.stepId).approval);
+        const step = pickOf(signed.length > 0 ? signed : pending.filter((x) => definitionOf(s, x.stepId).template), a.pick);
         return step ? draftStatement(s, step.id, { text: `draft at ${at} by ${actor}`, lang: s.opened.lang }, at, actor) : [];
       }
       case 'verdict': {
-        const step = pickOf(s.steps.filter((x) => x.status === 'pending' && s.drafts.some((d) => d.step === x.id)), a.pick);
+        const step = pickOf(s.steps.filter((x) => x.status === 'pending' && definitionOf(s, x.stepId).approval && s.drafts.some((d) => d.step === x.id)), a.pick);
         if (!step) return [];
         const writer = claimedWriter(signerName(s, approvalNeeds(definitionOf(s, step.stepId).approval).map((n) => n.team), a.actor));
         return a.reject ? rejectStatement(s, step.id, { reason: 'wrong figures' }, at, writer) : approveStatement(s, step.id, {}, at, writer);
