@@ -76,9 +76,13 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
   let clock = start; // the drill's virtual now: nothing is recorded before it
   /** When the responder policy approves a draft: at the request, or ten minutes after (late). */
   const approveAt = new Map<string, number>();
-  // a statement the scenario signs itself (`approve:`/`reject:` still to come) waits for it
-  const signedByScenario = (stepId: string, instance: string) =>
-    entries.slice(next).some(({ entry: e }) => [e.approve, e.reject].some((x) => x === stepId || x === instance));
+  // a statement the scenario signs itself (`approve:`/`reject:` still to come) waits for it; the
+  // last entry naming each step or occurrence, so the question costs nothing per responder decision
+  const lastSigning = new Map<string, number>();
+  entries.forEach(({ entry: e }, i) => {
+    for (const x of [e.approve, e.reject]) if (x !== undefined) lastSigning.set(x, i);
+  });
+  const signedByScenario = (stepId: string, instance: string) => (lastSigning.get(stepId) ?? -1) >= next || (lastSigning.get(instance) ?? -1) >= next;
   const notBefore = (step: { id: string; stepId: string }) =>
     signedByScenario(step.stepId, step.id) ? Infinity : approveAt.get(step.id);
   for (let actions = 0; ; ) {
