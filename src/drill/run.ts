@@ -2,7 +2,7 @@
 import { CliError, WorkError } from '../errors.js';
 import type { Incidents } from '../app/incidents.js';
 import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, resolveStep, type OpenRequest, type StatementSource } from '../engine/decide.js';
-import { cloneState, definitionOf, evolve as evolveState, lifecycle, type IncidentState } from '../engine/fold.js';
+import { definitionOf, foldOnto, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { EventDraft } from '../engine/events.js';
 import type { DecisionDefinition } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
@@ -35,11 +35,6 @@ function responderOutcome(scenario: Scenario, decision: DecisionDefinition): str
   return scenario.decisions[decision.id] ?? decision.options[0]!.id;
 }
 
-function foldAll(state: IncidentState, drafts: readonly EventDraft[], time: TimeContext): IncidentState {
-  const next = cloneState(state);
-  for (const d of drafts) evolveState(next, d, time);
-  return next;
-}
 export const DRILL_ACTOR = 'drill';
 
 function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
@@ -153,7 +148,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
             for (const [decision, outcome] of Object.entries(e.decide!)) {
               const made = decide(current, { decision, outcome, reason: e.reason?.trim() || t('drill.autoReason') }, at, actor, time);
               drafts.push(...made);
-              current = foldAll(current, made, time);
+              current = foldOnto(current, made, time);
             }
             return drafts;
           }
@@ -187,7 +182,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
     const status = statementStatus(s, def, instance.id);
     if (status.draft && !status.rejection) return { state: s, drafts: [] as EventDraft[] };
     const drafts = draftStatement(s, instance.id, drillDraft(s, instance, statements), at, actor);
-    return { state: foldAll(s, drafts, time), drafts };
+    return { state: foldOnto(s, drafts, time), drafts };
   }
   /** A step under sign-off, drafted and approved by the drill at this moment if it is not yet. */
   function signedNow(s: IncidentState, ref: string, at: number, time: TimeContext) {
@@ -196,7 +191,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
     if (instance.status !== 'pending' || !needsSignoff(s, def) || statementStatus(s, def, instance.id).approved) return { state: s, drafts: [] as EventDraft[] };
     const drafted = draftedNow(s, instance.id, at, time);
     const approvals = policyApprovals(drafted.state, instance.id, at, time);
-    return { state: foldAll(drafted.state, approvals, time), drafts: [...drafted.drafts, ...approvals] };
+    return { state: foldOnto(drafted.state, approvals, time), drafts: [...drafted.drafts, ...approvals] };
   }
 
   const expectations = [...failures, ...judge(m, scenario.expect, state, endAt)];
