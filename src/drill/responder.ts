@@ -1,7 +1,7 @@
 // The drill's simulated responder (SPEC §7): when it acts on steps the timeline does not mention.
 import type { IncidentState, StepInstance } from '../engine/fold.js';
 import { lifecycle, waitsForRecovery } from '../engine/fold.js';
-import { orderedSteps } from '../engine/views.js';
+import { pendingInstances } from '../engine/copy-on-write.js';
 
 export type ResponderPolicy = 'on-time' | 'late' | 'idle';
 
@@ -20,7 +20,7 @@ export function responderTime(step: StepInstance, waitsForRecovery: boolean, pol
   return Math.max(now, policy === 'on-time' ? Math.max(step.applicableAt, step.dueAt - MINUTE) : step.dueAt + 10 * MINUTE);
 }
 
-/** The responder's next completion: the earliest, ties in playbook order. */
+/** The responder's next completion: the earliest, ties in playbook order (repeats by occurrence). */
 export function nextResponderAction(
   state: IncidentState,
   policy: ResponderPolicy,
@@ -30,14 +30,18 @@ export function nextResponderAction(
   notBefore: (step: StepInstance) => number | undefined = () => undefined,
 ): { at: number; step: StepInstance } | undefined {
   if (lifecycle(state) === 'closed') return undefined;
+  // one pass, no sort: called before every action, over steps that grow with each repeat
+  const position = new Map(state.opened.definition.steps.map((s, i) => [s.id, i]));
+  const before = (a: StepInstance, b: StepInstance) =>
+    position.get(a.stepId)! - position.get(b.stepId)! < 0 || (a.stepId === b.stepId && a.occurrence < b.occurrence);
   let best: { at: number; step: StepInstance } | undefined;
-  for (const step of orderedSteps(state)) {
+  for (const step of pendingInstances(state)) {
     if (mentioned.has(step.stepId)) continue;
     const earliest = notBefore(step);
     if (earliest === Infinity) continue;
     const found = responderTime(step, waitsForRecovery(state, step), policy, now);
     const at = found === undefined || earliest === undefined ? found : Math.max(found, earliest);
-    if (at !== undefined && (!best || at < best.at)) best = { at, step };
+    if (at !== undefined && (!best || at < best.at || (at === best.at && before(step, best.step)))) best = { at, step };
   }
   return best;
 }

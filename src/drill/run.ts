@@ -2,7 +2,7 @@
 import { CliError, WorkError } from '../errors.js';
 import type { Incidents } from '../app/incidents.js';
 import { addNote, closeIncident, decide, importSignals, recordStep, recover, regrade, resolveStep, type OpenRequest, type StatementSource } from '../engine/decide.js';
-import { cloneState, definitionOf, evolve as evolveState, lifecycle, type IncidentState } from '../engine/fold.js';
+import { definitionOf, foldOnto, lifecycle, type IncidentState } from '../engine/fold.js';
 import type { EventDraft } from '../engine/events.js';
 import type { DecisionDefinition } from '../playbook/schema.js';
 import type { TimeContext } from '../time/duration.js';
@@ -35,11 +35,6 @@ function responderOutcome(scenario: Scenario, decision: DecisionDefinition): str
   return scenario.decisions[decision.id] ?? decision.options[0]!.id;
 }
 
-function foldAll(state: IncidentState, drafts: readonly EventDraft[], time: TimeContext): IncidentState {
-  const next = cloneState(state);
-  for (const d of drafts) evolveState(next, d, time);
-  return next;
-}
 export const DRILL_ACTOR = 'drill';
 
 function regradeChange(e: TimelineEntry): Partial<GradingInputs> {
@@ -76,9 +71,13 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
   let clock = start; // the drill's virtual now: nothing is recorded before it
   /** When the responder policy approves a draft: at the request, or ten minutes after (late). */
   const approveAt = new Map<string, number>();
-  // a statement the scenario signs itself (`approve:`/`reject:` still to come) waits for it
-  const signedByScenario = (stepId: string, instance: string) =>
-    entries.slice(next).some(({ entry: e }) => [e.approve, e.reject].some((x) => x === stepId || x === instance));
+  // a statement the scenario signs itself (`approve:`/`reject:` still to come) waits for it; the
+  // last entry naming each step or occurrence, so the question costs nothing per responder decision
+  const lastSigning = new Map<string, number>();
+  entries.forEach(({ entry: e }, i) => {
+    for (const x of [e.approve, e.reject]) if (x !== undefined) lastSigning.set(x, i);
+  });
+  const signedByScenario = (stepId: string, instance: string) => (lastSigning.get(stepId) ?? -1) >= next || (lastSigning.get(instance) ?? -1) >= next;
   const notBefore = (step: { id: string; stepId: string }) =>
     signedByScenario(step.stepId, step.id) ? Infinity : approveAt.get(step.id);
   for (let actions = 0; ; ) {
@@ -149,7 +148,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
             for (const [decision, outcome] of Object.entries(e.decide!)) {
               const made = decide(current, { decision, outcome, reason: e.reason?.trim() || t('drill.autoReason') }, at, actor, time);
               drafts.push(...made);
-              current = foldAll(current, made, time);
+              current = foldOnto(current, made, time);
             }
             return drafts;
           }
@@ -183,7 +182,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
     const status = statementStatus(s, def, instance.id);
     if (status.draft && !status.rejection) return { state: s, drafts: [] as EventDraft[] };
     const drafts = draftStatement(s, instance.id, drillDraft(s, instance, statements), at, actor);
-    return { state: foldAll(s, drafts, time), drafts };
+    return { state: foldOnto(s, drafts, time), drafts };
   }
   /** A step under sign-off, drafted and approved by the drill at this moment if it is not yet. */
   function signedNow(s: IncidentState, ref: string, at: number, time: TimeContext) {
@@ -192,7 +191,7 @@ export async function runDrill(m: Messages, service: Incidents, scenario: Scenar
     if (instance.status !== 'pending' || !needsSignoff(s, def) || statementStatus(s, def, instance.id).approved) return { state: s, drafts: [] as EventDraft[] };
     const drafted = draftedNow(s, instance.id, at, time);
     const approvals = policyApprovals(drafted.state, instance.id, at, time);
-    return { state: foldAll(drafted.state, approvals, time), drafts: [...drafted.drafts, ...approvals] };
+    return { state: foldOnto(drafted.state, approvals, time), drafts: [...drafted.drafts, ...approvals] };
   }
 
   const expectations = [...failures, ...judge(m, scenario.expect, state, endAt)];

@@ -4,18 +4,12 @@
 import { pendingRequests, statementStatus, type Writer } from '../engine/approvals.js';
 import type { StatementSource } from '../engine/decide.js';
 import type { EventDraft } from '../engine/events.js';
-import { cloneState, definitionOf, evolve as evolveState, type IncidentState, type StepInstance } from '../engine/fold.js';
+import { definitionOf, foldOnto, type IncidentState, type StepInstance } from '../engine/fold.js';
 import { approveStatement, grantRequest } from '../engine/signoff.js';
 import type { TimeContext } from '../time/duration.js';
 import { messages } from '../i18n/messages.js';
 
 export const drillWriter = (name: string): Writer => ({ actor: name, verified: false, drill: true });
-
-function foldAll(state: IncidentState, drafts: readonly EventDraft[], time: TimeContext): IncidentState {
-  const next = cloneState(state);
-  for (const d of drafts) evolveState(next, d, time);
-  return next;
-}
 
 /** The draft the drill writes: the step's template rendered with the facts, else a line saying so. */
 export function drillDraft(state: IncidentState, step: StepInstance, statements: StatementSource | undefined) {
@@ -49,7 +43,7 @@ export function policyApprovals(state: IncidentState, step: string, at: number, 
     if (name === undefined) return drafts;
     const made = approveStatement(current, step, {}, at, drillWriter(name));
     drafts.push(...made);
-    current = foldAll(current, made, time);
+    current = foldOnto(current, made, time);
   }
 }
 
@@ -62,7 +56,7 @@ export function grantPending(state: IncidentState, requester: string, at: number
     if (name === undefined) continue;
     const made = grantRequest(current, r.request, at, drillWriter(name), time);
     drafts.push(...made);
-    current = foldAll(current, made, time);
+    current = foldOnto(current, made, time);
   }
   return drafts;
 }

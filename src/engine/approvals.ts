@@ -170,21 +170,30 @@ export function inactiveTeams(state: IncidentState, teams: readonly string[]): s
 export const pendingRequests = (state: IncidentState): RequestRecord[] =>
   state.closedAt === null ? state.requests.filter((r) => r.status === 'pending') : [];
 
-/** What the fold keeps of the sign-off events; false for any other event. */
-export function evolveSignoff(state: IncidentState, event: EventDraft & { recordedBy?: string }): boolean {
+type SignoffList = 'drafts' | 'signoffs' | 'requests';
+
+/**
+ * What the fold keeps of the sign-off events; false for any other event. `mutable` gives a list
+ * the fold may change in place (copy-on-write: the state may share it with an earlier one).
+ */
+export function evolveSignoff(
+  state: IncidentState,
+  event: EventDraft & { recordedBy?: string },
+  mutable: <K extends SignoffList>(key: K) => IncidentState[K],
+): boolean {
   const recorded: Recorded = { at: event.at, actor: event.actor, ...(event.recordedBy ? { recordedBy: event.recordedBy } : {}) };
   switch (event.type) {
     case 'statement.drafted':
-      state.drafts.push({ ...event.payload, ...recorded });
+      mutable('drafts').push({ ...event.payload, ...recorded });
       return true;
     case 'statement.approved':
-      state.signoffs.push({ verdict: 'approved', ...event.payload, ...recorded });
+      mutable('signoffs').push({ verdict: 'approved', ...event.payload, ...recorded });
       return true;
     case 'statement.rejected':
-      state.signoffs.push({ verdict: 'rejected', ...event.payload, ...recorded });
+      mutable('signoffs').push({ verdict: 'rejected', ...event.payload, ...recorded });
       return true;
     case 'approval.requested':
-      state.requests.push({ ...event.payload, ...recorded, status: 'pending' });
+      mutable('requests').push({ ...event.payload, ...recorded, status: 'pending' });
       return true;
     case 'approval.granted':
     case 'approval.refused': {
@@ -192,7 +201,7 @@ export function evolveSignoff(state: IncidentState, event: EventDraft & { record
       const p = event.payload;
       // a new object: a cloned state shares the records of the one it was cloned from
       if (i >= 0) {
-        state.requests[i] = {
+        mutable('requests')[i] = {
           ...state.requests[i]!,
           status: event.type === 'approval.granted' ? 'granted' : 'refused',
           decided: {

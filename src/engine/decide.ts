@@ -8,7 +8,8 @@ import { formatShort } from '../time/zone.js';
 import { closest } from './suggest.js';
 import { pinTeams, type EventDraft, type OpenedPayload, type SignalsImportedPayload, type StatementPayload } from './events.js';
 import { DEFAULT_APPROVALS, needsSignoff, policyOf, statementStatus, type ApprovalPolicy, type RequestDetail, type StatementStatus } from './approvals.js';
-import { cloneState, definitionOf, evolve, fold, lifecycle, type IncidentState, type StepInstance } from './fold.js';
+import { definitionOf, fold, foldOnto, lifecycle, type IncidentState, type StepInstance } from './fold.js';
+import { dutyOf, instanceById, latestOf, pendingInstances, pendingOf } from './copy-on-write.js';
 
 export interface OpenRequest {
   type: string;
@@ -44,8 +45,7 @@ const lookAhead = (state: IncidentState, time?: TimeContext): TimeContext =>
  * — and steps withdrawn.
  */
 function withConsequences(before: IncidentState, drafts: EventDraft[], time?: TimeContext): EventDraft[] {
-  const after = cloneState(before);
-  for (const d of drafts) evolve(after, d, lookAhead(before, time));
+  const after = foldOnto(before, drafts, lookAhead(before, time));
   const last = drafts[drafts.length - 1]!;
   const extra: EventDraft[] = [];
   const activated = new Set(after.teams.map((x) => x.team));
@@ -55,15 +55,15 @@ function withConsequences(before: IncidentState, drafts: EventDraft[], time?: Ti
       extra.push({ type: 'team.activated', at: last.at, actor: last.actor, payload: { team: team.id, tier: after.tier } });
       continue;
     }
-    const duty = after.steps.find((s) => s.owner === team.id && s.status !== 'withdrawn');
+    const duty = dutyOf(after, team.id);
     if (duty) extra.push({ type: 'team.activated', at: last.at, actor: last.actor, payload: { team: team.id, tier: after.tier, step: duty.id } });
   }
-  const wasPending = new Set(before.steps.filter((s) => s.status === 'pending').map((s) => s.id));
-  for (const s of after.steps) {
-    if (s.status === 'withdrawn' && wasPending.has(s.id) && s.withdrawnBy) {
-      extra.push({ type: 'step.withdrawn', at: last.at, actor: last.actor, payload: { step: s.id, cause: s.withdrawnBy } });
-    }
-  }
+  // the steps pending before that these events withdrew, in the order of the steps
+  const withdrawn = pendingInstances(before)
+    .map((s) => instanceById(after, s.id))
+    .filter((s): s is StepInstance => s !== undefined && s.status === 'withdrawn' && s.withdrawnBy !== null);
+  if (withdrawn.length > 1) withdrawn.sort((a, b) => after.steps.indexOf(a) - after.steps.indexOf(b));
+  for (const s of withdrawn) extra.push({ type: 'step.withdrawn', at: last.at, actor: last.actor, payload: { step: s.id, cause: s.withdrawnBy! } });
   return [...drafts, ...extra];
 }
 
@@ -244,10 +244,9 @@ export function resolveStep(state: IncidentState, ref: string): StepInstance {
       ? new InputError('step.unknownDidYouMean', { step: ref, playbook: state.playbook.id, suggestion: near.join(', ') })
       : new InputError('step.unknown', { step: ref, playbook: state.playbook.id, known: known.join(', ') });
   }
-  const instances = state.steps.filter((s) => s.stepId === stepId);
-  const found = ref.includes('#')
-    ? instances.find((s) => s.id === ref || (s.occurrence === 1 && ref === `${stepId}#1`))
-    : (instances.find((s) => s.status === 'pending') ?? instances[instances.length - 1]);
+  // `<id>#1` is the first occurrence, whose id is `<id>`
+  const named = ref.includes('#') ? instanceById(state, ref === `${stepId}#1` ? stepId : ref) : undefined;
+  const found = ref.includes('#') ? (named?.stepId === stepId ? named : undefined) : (pendingOf(state, stepId) ?? latestOf(state, stepId));
   if (!found) throw new WorkError('step.notApplicable', { step: ref, tier: state.tier, direction: state.direction });
   return found;
 }

@@ -9,6 +9,7 @@ import type { EventDraft, OpenedPayload, PinnedPlaybook, SignalsImportedPayload,
 export type { WithdrawCause } from './events.js';
 import { evolveSignoff, type DraftRecord, type RequestRecord, type SignoffRecord } from './approvals.js';
 import { applies, dueFrom, earlier, isLate, repeatAfter, untilOf } from './rules.js';
+import { addStep, addStepNote, changeStep, disown, hasLaterOccurrence, instanceById, latestOf, mutableList, mutableRecord, pendingOf, removeStep } from './copy-on-write.js';
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
 
@@ -169,9 +170,8 @@ const untilCause = (def: StepDefinition): WithdrawCause => {
  * Withdraws an open occurrence at `at`. It is late when its due time had passed by `effective` —
  * the moment the withdrawal counts from (the stated recovery time for a recovery recorded late).
  */
-function withdraw(step: StepInstance, at: number, cause: WithdrawCause, effective = at): void {
-  Object.assign(step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: cause });
-  if (step.dueAt !== null && effective > step.dueAt) step.missed = true;
+function withdraw(state: IncidentState, step: StepInstance, at: number, cause: WithdrawCause, effective = at): void {
+  changeStep(state, step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: cause, ...(step.dueAt !== null && effective > step.dueAt ? { missed: true } : {}) });
 }
 
 const facts = (state: IncidentState) => ({ tier: state.tier, direction: state.direction, levels: state.levels, decisions: state.decisions });
@@ -184,28 +184,26 @@ const facts = (state: IncidentState) => ({ tier: state.tier, direction: state.di
 function reconcile(state: IncidentState, at: number, actor: string, tierChanged: boolean, time: TimeContext): void {
   const now = facts(state);
   for (const def of state.opened.definition.steps) {
-    const instances = state.steps.filter((s) => s.stepId === def.id);
-    const current = instances[instances.length - 1];
+    const current = latestOf(state, def.id);
     if (applies(def, now)) {
       const ended = untilCame(state, def);
       if (!current && ended) {
         // it applies, but no occurrence of a repeating step is created once its `until` came
-        state.steps.push({ ...newInstance(def, 1, at, null), status: 'withdrawn', withdrawnAt: at, withdrawnBy: untilCause(def) });
+        addStep(state, { ...newInstance(def, 1, at, null), status: 'withdrawn', withdrawnAt: at, withdrawnBy: untilCause(def) });
       } else if (!current) {
-        const instance = newInstance(def, 1, at, initialDue(def, state, at, time));
-        state.steps.push(instance);
+        const instance = addStep(state, newInstance(def, 1, at, initialDue(def, state, at, time)));
         doneByEarlierDecision(state, instance, def, at, actor, time);
       } else if (current.status === 'withdrawn' && current.withdrawnBy === 'not-applicable' && !ended) {
         // applies again: pending again, due from this moment like any step a regrade brings in
         // (t + due of the tier); an occurrence of a step with no due for the tier, t + its repeat
-        Object.assign(current, { status: 'pending', applicableAt: at, withdrawnAt: null, withdrawnBy: null });
-        current.dueAt = initialDue(def, state, at, time) ?? (current.occurrence > 1 ? (repeatAfter(def, at, time) ?? null) : null);
-        doneByEarlierDecision(state, current, def, at, actor, time);
+        const again = changeStep(state, current, { status: 'pending', applicableAt: at, withdrawnAt: null, withdrawnBy: null });
+        again.dueAt = initialDue(def, state, at, time) ?? (again.occurrence > 1 ? (repeatAfter(def, at, time) ?? null) : null);
+        doneByEarlierDecision(state, again, def, at, actor, time);
       } else if (current.status === 'pending' && tierChanged) {
-        if (!waitsForRecovery(state, current)) current.dueAt = earlier(current.dueAt, dueFrom(def, state.tier, at, time));
+        if (!waitsForRecovery(state, current)) changeStep(state, current, { dueAt: earlier(current.dueAt, dueFrom(def, state.tier, at, time)) });
       }
     } else if (current?.status === 'pending') {
-      withdraw(current, at, 'not-applicable');
+      withdraw(state, current, at, 'not-applicable');
     }
   }
 }
@@ -214,37 +212,38 @@ function reconcile(state: IncidentState, at: number, actor: string, tierChanged:
 function doneByEarlierDecision(state: IncidentState, instance: StepInstance, def: StepDefinition, at: number, actor: string, time: TimeContext): void {
   const outcome = def.decision ? state.decisions[def.decision.id] : undefined;
   if (outcome === undefined) return;
-  finish(state, instance, 'done', at, actor, time);
-  Object.assign(instance, { outcome, byDecision: true });
+  changeStep(state, finish(state, instance, 'done', at, actor, time), { outcome, byDecision: true });
 }
 
-/** Done or skipped: the next occurrence of a repeating step, and the repeats whose `until` it is. */
-function finish(state: IncidentState, step: StepInstance, status: 'done' | 'skipped', at: number, actor: string, time: TimeContext): void {
-  step.status = status;
-  step.completedAt = at;
-  step.actor = actor;
-  const def = definitionOf(state, step.stepId);
+/**
+ * Done or skipped: the next occurrence of a repeating step, and the repeats whose `until` it is.
+ * Returns the step as it now stands in the state (a copy, when the state shared it).
+ */
+function finish(state: IncidentState, step: StepInstance, status: 'done' | 'skipped', at: number, actor: string, time: TimeContext): StepInstance {
+  const mine = changeStep(state, step, { status, completedAt: at, actor });
+  const def = definitionOf(state, mine.stepId);
   if (!state.ended.includes(def.id)) {
-    state.ended.push(def.id);
+    mutableList(state, 'ended').push(def.id);
     // `until: <this step>` comes now, for good (reopening this step does not restart the repeat)
     for (const other of state.opened.definition.steps) {
       if (other.repeat && other.until === def.id) {
-        for (const s of state.steps) if (s.stepId === other.id && s.status === 'pending') withdraw(s, at, 'until');
+        for (const s of state.steps.filter((x) => x.stepId === other.id && x.status === 'pending')) withdraw(state, s, at, 'until');
       }
     }
   }
-  if (def.repeat && !untilCame(state, def) && !state.steps.some((s) => s.stepId === def.id && s.occurrence > step.occurrence)) {
-    state.steps.push(newInstance(def, step.occurrence + 1, at, repeatAfter(def, at, time) ?? null));
+  if (def.repeat && !untilCame(state, def) && !hasLaterOccurrence(state, def.id, mine.occurrence)) {
+    addStep(state, newInstance(def, mine.occurrence + 1, at, repeatAfter(def, at, time) ?? null));
   }
+  return mine;
 }
 
 function recordDecision(state: IncidentState, record: DecisionRecord): void {
-  state.decisionLog.push(record);
-  state.decisions[record.decision] = record.outcome;
+  mutableList(state, 'decisionLog').push(record);
+  mutableRecord(state, 'decisions')[record.decision] = record.outcome;
 }
 
 function findInstance(state: IncidentState, id: string): StepInstance {
-  const instance = state.steps.find((s) => s.id === id);
+  const instance = instanceById(state, id);
   if (!instance) throw new DamagedLogError(message('fold.neverApplied', { step: id }));
   return instance;
 }
@@ -257,7 +256,7 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
     case 'incident.graded': {
       const p = event.payload;
       const previousTier = state.gradings.length ? state.tier : null;
-      state.gradings.push({
+      mutableList(state, 'gradings').push({
         at,
         actor,
         inputs: p.inputs,
@@ -269,7 +268,7 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
       });
       state.inputs = p.inputs;
       state.levels = { ...p.result.levels };
-      if (state.tierHistory.length === 0 || state.tier !== p.tier) state.tierHistory.push({ at, tier: p.tier });
+      if (state.tierHistory.length === 0 || state.tier !== p.tier) mutableList(state, 'tierHistory').push({ at, tier: p.tier });
       if (tierRank(p.tier) > tierRank(state.maxTier)) state.maxTier = p.tier;
       state.tier = p.tier;
       state.direction = p.result.direction;
@@ -278,24 +277,24 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
     }
     case 'team.activated': {
       const p = event.payload;
-      state.teams.push({ team: p.team, at, tier: p.tier, ...(p.step ? { step: p.step } : {}), ...(p.approval ? { approval: true as const } : {}) });
+      mutableList(state, 'teams').push({ team: p.team, at, tier: p.tier, ...(p.step ? { step: p.step } : {}), ...(p.approval ? { approval: true as const } : {}) });
       break;
     }
     case 'team.reached':
-      state.reached.push({ ...event.payload, at, actor });
+      mutableList(state, 'reached').push({ ...event.payload, at, actor });
       break;
     case 'step.completed':
     case 'step.skipped': {
-      const step = findInstance(state, event.payload.step);
+      let step = findInstance(state, event.payload.step);
       const def = definitionOf(state, step.stepId);
       if (event.type === 'step.completed') {
-        step.note = event.payload.note;
+        step = changeStep(state, step, { note: event.payload.note });
         const outcome = event.payload.outcome;
         if (def.decision && outcome !== undefined) {
-          step.outcome = outcome;
+          step = changeStep(state, step, { outcome });
           recordDecision(state, { at, actor, decision: def.decision.id, outcome, previous: state.decisions[def.decision.id] ?? null, step: step.id });
         }
-      } else step.reason = event.payload.reason;
+      } else step = changeStep(state, step, { reason: event.payload.reason });
       finish(state, step, event.type === 'step.completed' ? 'done' : 'skipped', at, actor, time);
       if (def.decision && event.type === 'step.completed' && event.payload.outcome !== undefined) reconcile(state, at, actor, false, time);
       break;
@@ -305,11 +304,8 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
       recordDecision(state, { at, actor, decision: p.decision, outcome: p.outcome, previous: p.previous, ...(p.reason ? { reason: p.reason } : {}) });
       // the decision's own step, still pending, is done by it
       const def = state.opened.definition.steps.find((s) => s.decision?.id === p.decision);
-      const open = def && state.steps.find((s) => s.stepId === def.id && s.status === 'pending');
-      if (open) {
-        finish(state, open, 'done', at, actor, time);
-        Object.assign(open, { outcome: p.outcome, byDecision: true, ...(p.reason ? { note: p.reason } : {}) });
-      }
+      const open = def && pendingOf(state, def.id);
+      if (open) changeStep(state, finish(state, open, 'done', at, actor, time), { outcome: p.outcome, byDecision: true, ...(p.reason ? { note: p.reason } : {}) });
       reconcile(state, at, actor, false, time);
       break;
     }
@@ -317,30 +313,30 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
       const step = findInstance(state, event.payload.step);
       // the next occurrence its completion scheduled goes with it; completing it again schedules anew
       const next = state.steps.findIndex((s) => s.stepId === step.stepId && s.occurrence === step.occurrence + 1 && s.status === 'pending');
-      if (next >= 0) state.steps.splice(next, 1);
-      Object.assign(step, { status: 'pending', completedAt: null, note: undefined, reason: undefined, byDecision: undefined });
-      step.notes.push({ at, actor, text: event.payload.reason });
-      state.reopened.push({ at, actor, step: step.id, reason: event.payload.reason });
+      if (next >= 0) removeStep(state, next);
+      const reopened = changeStep(state, step, { status: 'pending', completedAt: null, note: undefined, reason: undefined, byDecision: undefined });
+      addStepNote(state, reopened, { at, actor, text: event.payload.reason });
+      mutableList(state, 'reopened').push({ at, actor, step: step.id, reason: event.payload.reason });
       break;
     }
     case 'step.withdrawn': {
       const step = findInstance(state, event.payload.step);
-      if (step.status === 'pending') withdraw(step, at, event.payload.cause);
+      if (step.status === 'pending') withdraw(state, step, at, event.payload.cause);
       break;
     }
     case 'note.added': {
-      state.notes.push({ at, actor, text: event.payload.text, step: event.payload.step });
-      if (event.payload.step) findInstance(state, event.payload.step).notes.push({ at, actor, text: event.payload.text });
+      mutableList(state, 'notes').push({ at, actor, text: event.payload.text, step: event.payload.step });
+      if (event.payload.step) addStepNote(state, findInstance(state, event.payload.step), { at, actor, text: event.payload.text });
       break;
     }
     case 'statement.rendered':
-      state.statements.push({ ...event.payload, at, actor });
+      mutableList(state, 'statements').push({ ...event.payload, at, actor });
       break;
     case 'vars.updated':
-      Object.assign(state.vars, event.payload.vars);
+      Object.assign(mutableRecord(state, 'vars'), event.payload.vars);
       break;
     case 'signals.imported':
-      state.signals.push({ ...event.payload, at, actor });
+      mutableList(state, 'signals').push({ ...event.payload, at, actor });
       break;
     case 'incident.recovered': {
       // the stated recovery time: due times count from it, and an occurrence withdrawn now was
@@ -348,13 +344,12 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
       const stated = event.payload.recoveredAt === undefined ? at : Date.parse(event.payload.recoveredAt);
       state.recoveredAt = stated;
       state.recoveryRecordedAt = at;
-      for (const step of state.steps) {
+      for (const step of state.steps.filter((s) => s.status === 'pending')) {
         const def = definitionOf(state, step.stepId);
-        if (step.status !== 'pending') continue;
         if (def.repeat && untilOf(def) === 'recovered') {
-          withdraw(step, at, 'recovered', stated);
+          withdraw(state, step, at, 'recovered', stated);
         } else if (def.from === 'recovered') {
-          step.dueAt = dueFrom(def, state.tier, stated, time) ?? null;
+          changeStep(state, step, { dueAt: dueFrom(def, state.tier, stated, time) ?? null });
         }
       }
       break;
@@ -366,15 +361,15 @@ function applyEvent(state: IncidentState, event: EventDraft, time: TimeContext):
     case 'approval.granted':
     case 'approval.refused':
     case 'db.imported':
-      evolveSignoff(state, event);
+      evolveSignoff(state, event, (key) => mutableList(state, key));
       break;
     case 'incident.closed':
       state.closedAt = at;
       state.closed = event.payload;
       // an occurrence of a step that repeats until the close never holds the close back
-      for (const step of state.steps) {
+      for (const step of state.steps.filter((s) => s.status === 'pending')) {
         const def = definitionOf(state, step.stepId);
-        if (step.status === 'pending' && def.repeat && untilOf(def) === 'closed') withdraw(step, at, 'closed');
+        if (def.repeat && untilOf(def) === 'closed') withdraw(state, step, at, 'closed');
       }
       break;
   }
@@ -436,32 +431,20 @@ export function fold(id: string, events: readonly EventDraft[], time: TimeContex
 }
 
 /**
- * A copy that later events can be folded into without touching the original: the parts a fold
- * changes are copied, the pinned definitions (never changed) are shared.
+ * A copy that later events can be folded into without touching the original, in constant time:
+ * the two share every part until a fold changes one, which it then copies (copy-on-write, above).
+ * Neither changes a shared part in place any more, the original included.
  */
 export function cloneState(state: IncidentState): IncidentState {
-  return {
-    ...state,
-    closed: state.closed && { ...state.closed },
-    inputs: state.inputs,
-    gradings: [...state.gradings],
-    tierHistory: [...state.tierHistory],
-    steps: state.steps.map((s) => ({ ...s, notes: [...s.notes] })),
-    levels: { ...state.levels },
-    decisions: { ...state.decisions },
-    decisionLog: [...state.decisionLog],
-    ended: [...state.ended],
-    teams: [...state.teams],
-    reached: [...state.reached],
-    reopened: [...state.reopened],
-    notes: [...state.notes],
-    statements: [...state.statements],
-    drafts: [...state.drafts],
-    signoffs: [...state.signoffs],
-    requests: [...state.requests],
-    vars: { ...state.vars },
-    signals: [...state.signals],
-  };
+  disown(state);
+  return { ...state };
+}
+
+/** Folds more events onto a state, leaving it as it was: a new state. */
+export function foldOnto(state: IncidentState, events: readonly EventDraft[], time: TimeContext): IncidentState {
+  const next = cloneState(state);
+  for (const event of events) evolve(next, event, time);
+  return next;
 }
 
 /** Folds one more event onto a state (the decider's evolve); mutates and returns it. */

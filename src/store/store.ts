@@ -167,7 +167,7 @@ export class AuditStore {
   }
 
   private hasAnyTable(): boolean {
-    return (this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
+    return (this.statement("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n > 0;
   }
 
   get isEmpty(): boolean {
@@ -340,12 +340,12 @@ export class AuditStore {
   /** The last sequence number of an incident's chain, 0 when it has none. */
   headSeq(incidentId: string): number {
     if (this.isEmpty) return 0;
-    const row = this.db.prepare('SELECT max(seq) AS seq FROM events WHERE incident_id = ?').get(incidentId) as { seq: number | null };
+    const row = this.statement('SELECT max(seq) AS seq FROM events WHERE incident_id = ?').get(incidentId) as { seq: number | null };
     return row.seq ?? 0;
   }
 
   eventsAfter(incidentId: string, seq: number): IncidentEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq').all(incidentId, seq) as EventRow[]).map(rowToEvent);
+    return (this.statement('SELECT * FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq').all(incidentId, seq) as EventRow[]).map(rowToEvent);
   }
 
   hasIncident(incidentId: string): boolean {
