@@ -8,8 +8,9 @@ import { formatShort } from '../time/zone.js';
 import { closest } from './suggest.js';
 import { pinTeams, type EventDraft, type OpenedPayload, type SignalsImportedPayload, type StatementPayload } from './events.js';
 import { DEFAULT_APPROVALS, needsSignoff, policyOf, statementStatus, type ApprovalPolicy, type RequestDetail, type StatementStatus } from './approvals.js';
-import { definitionOf, fold, foldOnto, lifecycle, type IncidentState, type StepInstance } from './fold.js';
+import { definitionOf, facts, fold, foldOnto, lifecycle, untilCame, type IncidentState, type StepInstance } from './fold.js';
 import { dutyOf, instanceById, latestOf, pendingInstances, pendingOf } from './copy-on-write.js';
+import { applies } from './rules.js';
 
 export interface OpenRequest {
   type: string;
@@ -374,6 +375,11 @@ export function reopenStep(state: IncidentState, ref: string, reason: string | u
   const ended = state.steps.filter((s) => s.stepId === stepId && (s.status === 'done' || s.status === 'skipped'));
   const target = ref.includes('#') ? ended.find((s) => s.id === ref || (s.occurrence === 1 && ref === `${stepId}#1`)) : ended[ended.length - 1];
   if (!target || target !== ended[ended.length - 1]) throw new WorkError('step.reopenNothing', { step: ref });
+  // a step the facts took out of scope, or whose repeat has ended, is not open work again (SPEC §4):
+  // a pending occurrence of it would hold the close back until the next regrade withdrew it
+  const def = definitionOf(state, stepId);
+  if (!applies(def, facts(state))) throw new WorkError('step.reopenNotApplicable', { step: target.id });
+  if (untilCame(state, def)) throw new WorkError('step.reopenEnded', { step: target.id });
   if (!reason?.trim()) throw new InputError('step.reopenReason', { step: target.id });
   return [{ type: 'step.reopened', at, actor, payload: { step: target.id, reason } }];
 }

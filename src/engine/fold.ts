@@ -153,7 +153,7 @@ function initialDue(def: StepDefinition, state: IncidentState, at: number, time:
 }
 
 /** Whether a repeating step's `until` has come: then no occurrence is created (SPEC §4). */
-function untilCame(state: IncidentState, def: StepDefinition): boolean {
+export function untilCame(state: IncidentState, def: StepDefinition): boolean {
   if (!def.repeat) return false;
   const until = untilOf(def);
   if (until === 'recovered') return state.recoveredAt !== null;
@@ -174,7 +174,7 @@ function withdraw(state: IncidentState, step: StepInstance, at: number, cause: W
   changeStep(state, step, { status: 'withdrawn', withdrawnAt: at, withdrawnBy: cause, ...(step.dueAt !== null && effective > step.dueAt ? { missed: true } : {}) });
 }
 
-const facts = (state: IncidentState) => ({ tier: state.tier, direction: state.direction, levels: state.levels, decisions: state.decisions });
+export const facts = (state: IncidentState) => ({ tier: state.tier, direction: state.direction, levels: state.levels, decisions: state.decisions });
 
 /**
  * After a regrade or a decision: steps that stop applying are withdrawn, steps that start applying

@@ -790,6 +790,8 @@ export const en = {
   'step.outcomeRequired': "step \"{step}\" records decision \"{decision}\": add --outcome ({known})",
   'step.outcomeNotDecision': "step \"{step}\" records no decision: --outcome means nothing here",
   'step.reopenReason': "reopening step \"{step}\" requires a reason: add --reason",
+  'step.reopenNotApplicable': "step \"{step}\" no longer applies at this tier, direction and these decisions: it cannot be reopened (add a note instead)",
+  'step.reopenEnded': "step \"{step}\" repeats no more (its until has come): it cannot be reopened (add a note instead)",
   'step.reopenNothing': "step \"{step}\" has no done or skipped occurrence to reopen",
   'step.closedNoSteps': "{id} is closed: steps can no longer change (notes and facts still can)",
   'time.unparseable': "{what}: \"{value}\" is not a time (use ISO 8601 with an offset, e.g. 2026-11-28T09:31+08:00, or HH:MM for today)",

@@ -792,6 +792,8 @@ export const zh: Record<MessageKey, string> = {
   'step.outcomeRequired': "步骤“{step}”须记录决策“{decision}”的结论：请加 --outcome（{known}）",
   'step.outcomeNotDecision': "步骤“{step}”不记录决策：--outcome 在此没有意义",
   'step.reopenReason': "重新打开步骤“{step}”须说明理由：请加 --reason",
+  'step.reopenNotApplicable': "步骤“{step}”在当前级别、处置方向和决定下已不适用，不能重新打开（可改为添加备注）",
+  'step.reopenEnded': "步骤“{step}”已停止重复（其结束条件已满足），不能重新打开（可改为添加备注）",
   'step.reopenNothing': "步骤“{step}”没有已完成或已跳过的记录可重新打开",
   'step.closedNoSteps': "{id} 已关闭：步骤不能再变更（仍可添加备注和事实）",
   'time.unparseable': "{what}：“{value}”不是时间（请用带时区的 ISO 8601，如 2026-11-28T09:31+08:00，或当天的 HH:MM）",
