@@ -297,7 +297,7 @@ describe('sec-incident start in a real terminal (tmux)', () => {
     const wrapped = screen.split('\n').filter((l) => l.length > 80);
     expect(wrapped).toEqual([]);
     for (const step of status(t, id).steps) expect(screen).toMatch(new RegExp(`^  ${step.id} +pending +`, 'm'));
-    expect(screen).toMatch(/^Emergency handling and regulatory reporting\n {2}it-diagnosis +pending +due in \d+ min \(\d\d:\d\d\)\n {6}Diagnose/m);
+    expect(screen).toMatch(/^Emergency handling and regulatory reporting\n {2}it-diagnosis +pending +due in \d+ min \((?:\d{4}-\d\d-\d\d )?\d\d:\d\d\)\n {6}Diagnose/m);
 
     for (const args of [['log', id], ['list'], ['playbooks', 'show', 'trading-outage']]) {
       const other = new Terminal(t.dir, t.db);
