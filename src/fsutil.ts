@@ -1,5 +1,5 @@
 // File-system helpers shared by the edges (store, report, cache).
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, statfsSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, message, WorkError, type Message } from './errors.js';
 
@@ -143,13 +143,18 @@ export const SPACE = {
   report: 256 * 1024,
 } as const;
 
-/** Bytes free to this user on the file system that holds `path` (or its nearest existing folder); undefined when it cannot be known. */
+/**
+ * Bytes free to this user on the file system of the folder `path` is written in (`path` itself
+ * when it is a folder); undefined when it cannot be known: the folder is not there yet (the write
+ * says why), or it is a pseudo file system such as /proc, which counts no blocks.
+ */
 export function freeBytes(path: string): number | undefined {
-  let at = resolve(path);
-  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const full = resolve(path);
+  const folder = existsSync(full) && statSync(full).isDirectory() ? full : dirname(full);
   try {
-    const fs = statfsSync(at);
-    return Number(fs.bavail) * Number(fs.bsize);
+    if (!statSync(folder).isDirectory()) return undefined;
+    const fs = statfsSync(folder);
+    return Number(fs.blocks) === 0 ? undefined : Number(fs.bavail) * Number(fs.bsize);
   } catch {
     return undefined;
   }

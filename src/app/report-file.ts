@@ -4,7 +4,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
-import { DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
+import { CliError, DamagedLogError, InputError, message, verbatim, WorkError, type Message } from '../errors.js';
 import { makeDirs, requireFreeSpace, SPACE } from '../fsutil.js';
 import type { IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { malformedEvent } from '../engine/payload-shape.js';
@@ -48,11 +48,11 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
   }
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  requireFreeSpace(dir, SPACE.report);
   let fd: number | undefined;
   try {
     makeDirs(dir, 0o700); // a report folder is for the firm, whatever the umask says
     removeStaleTemps(dir, basename(target));
+    requireFreeSpace(dir, SPACE.report);
     fd = openSync(temp, 'wx', 0o600);
     render((chunk) => writeAll(fd!, Buffer.from(chunk, 'utf8')));
     fsyncSync(fd);
@@ -62,7 +62,7 @@ function writeAtomically(target: string, render: (write: (chunk: string) => void
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     if (existsSync(temp)) unlinkSync(temp);
-    if (error instanceof InputError) throw error;
+    if (error instanceof CliError) throw error;
     // a disk that filled while writing: could not be done (exit 1), the old file untouched
     if ((error as { code?: string }).code === 'ENOSPC') throw new WorkError('rep.diskFull', { file: target });
     throw new InputError('rep.cannotWrite', { file: target, detail: verbatim((error as Error).message) });
