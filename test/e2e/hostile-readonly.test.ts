@@ -124,6 +124,7 @@ describe('a copy with a -wal beside it (finding 8)', () => {
     ['status', () => ['status', id, '--db', join(ro, 'walcopy.db')]],
     ['log', () => ['log', id, '--db', join(ro, 'walcopy.db')]],
     ['report', () => ['report', id, '--out', join(out, 'wal-report.md'), '--force', '--db', join(ro, 'walcopy.db')]],
+    ['db copy', () => ['db', 'copy', '--from', join(ro, 'walcopy.db'), '--to', join(out, 'copied.db')]],
   ])('%s warns, naming the -wal whose events it cannot see', (_command, args) => {
     const r = cli(args());
     expect(r.code).toBe(0);
