@@ -60,7 +60,8 @@ export async function copy(ctx: Context, args: (string | string[])[], opts: Copy
   const key = auditKey(ctx.env);
   const recordedBy = defaultActor(ctx.env);
   const actor = actorOf(ctx, opts);
-  const source = await openIncidentStore(from, { readonly: true, key, recordedBy, env: ctx.env });
+  // a source on read-only media opens immutable, and says so when a -wal beside it goes unread
+  const source = await openIncidentStore(from, { readonly: true, key, recordedBy, env: ctx.env, warn: (said) => ctx.err(ctx.messages.say(said)) });
   let code = 0;
   try {
     // the key is part of each chain's identity: a source the key does not open is not copied

@@ -2,7 +2,7 @@
 // that touches the database.
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InputError, message, WorkError, type Message } from '../errors.js';
 import { makeDirs } from '../fsutil.js';
 import type { EventDraft, IncidentEvent } from '../engine/events.js';
@@ -32,6 +32,53 @@ export interface OpenOptions {
   recordedBy?: string;
   /** Where a writer says what it put right (a guard recreated, a listing row rebuilt). */
   warn?: (said: Message) => void;
+}
+
+// SQLite reads `file:` URIs (immutable=1 below) only when the process enables them, before the
+// native addon loads (better-sqlite3 reads SQLITE_USE_URI then); every plain name is then passed
+// so that it cannot be read as a URI.
+process.env.SQLITE_USE_URI = '1';
+
+/** A file name SQLite takes as a name even with URIs enabled: `file:x.db` is the file `./file:x.db`. */
+function plainName(file: string): string {
+  return file.startsWith('file:') ? `./${file}` : file;
+}
+
+/**
+ * A reader's connection (finding 8). Read-only first: a live database's -wal and -shm are read as
+ * they are. When SQLite cannot open it so because it cannot create the -shm of a WAL database
+ * beside it (a read-only medium, a folder this user cannot write), the file is opened immutable:
+ * no lock, no -shm, the file as it is — and a -wal lying beside it, whose events such an open
+ * cannot see, is said.
+ */
+function openReader(file: string, warn: (said: Message) => void = () => undefined): Database.Database {
+  const db = new Database(plainName(file), { readonly: true, fileMustExist: true, timeout: 10_000 });
+  try {
+    db.pragma('user_version'); // the first read opens the WAL, or cannot
+    return db;
+  } catch (error) {
+    db.close();
+    if (!cannotWriteBeside(file, error)) throw error;
+  }
+  const immutable = new Database(`file:${resolve(file).replace(/[%?#]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}?mode=ro&immutable=1`, {
+    readonly: true,
+    fileMustExist: true,
+  });
+  const wal = `${file}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) warn(message('db.walUnseen', { file, wal }));
+  return immutable;
+}
+
+/** The reader failed because the folder cannot take SQLite's -shm: not for a folder it could write. */
+function cannotWriteBeside(file: string, error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  if (code !== 'SQLITE_CANTOPEN' && !code.startsWith('SQLITE_READONLY')) return false;
+  try {
+    accessSync(dirname(resolve(file)), constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** An SQLite error as the CLI says it (exit 2, naming the file); anything else is thrown as it is. */
@@ -74,11 +121,14 @@ export class AuditStore {
         makeDirs(dirname(file), 0o700);
         closeSync(openSync(file, 'wx', 0o600));
       }
-      const db = new Database(file, { readonly: Boolean(options.readonly), fileMustExist: true, timeout: 10_000 });
+      const db = options.readonly ? openReader(file, options.warn) : new Database(plainName(file), { fileMustExist: true, timeout: 10_000 });
       const store = new AuditStore(file, db, options.key, options.recordedBy ?? null, options.warn);
       store.prepare(Boolean(options.readonly));
       return store;
     } catch (error) {
+      // a writer on a read-only medium: SQLite opened the file for reading and then could not
+      // create the -shm beside it — read-only, not "unable to open"
+      if (!options.readonly && existsSync(file) && cannotWriteBeside(file, error)) throw new InputError('db.readonly', { file });
       translate(file, error);
     }
   }
