@@ -37,7 +37,7 @@ it('shows the board, within 80 columns, and updates when another process records
   tmux('new-session', '-d', '-x', '80', '-y', '24', `${env} '${process.execPath}' '${BIN}' watch --db '${db}'; sleep 600`);
   const board = await waitFor((s) => s.includes(id) && s.includes(next.id), 'the board');
   expect(board).toMatch(/sec-incident watch · \d\d:\d\d · 1 open incident\(s\)/);
-  expect(board).toMatch(new RegExp(`${next.id}\\s+due in .*\\(\\d\\d:\\d\\d\\)`));
+  expect(board).toMatch(new RegExp(`${next.id}\\s+due in .*\\((?:\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d\\)`));
   for (const line of board.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
 
   const done = cli(['step', id, next.id, 'done', '--note', 'done from another terminal', '--db', db]);
