@@ -167,9 +167,14 @@ describe('writes on read-only media (finding 8)', () => {
   });
 });
 
-/** The CLI as `nobody`: root's chmod stops nothing, another user's does. */
+/**
+ * The CLI as `nobody`: root's chmod stops nothing, another user's does. With CAP_DAC_READ_SEARCH
+ * alone, so it can read the CLI and the Node it runs on wherever they are (CI's clone or Node 24
+ * may sit in a 0700 temp folder) while every write stays subject to the modes under test.
+ */
 function asNobody(args: string[]): CliResult {
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], {
+  const caps = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...caps, process.execPath, BIN, ...args], {
     env: cliEnv() as NodeJS.ProcessEnv,
     encoding: 'utf8',
     input: '',
