@@ -11,7 +11,7 @@ import { CliError, DamagedLogError, InputError, message, verbatim, WorkError, ty
 import { openIncident, type OpenRequest } from '../engine/decide.js';
 import type { EventDraft, IncidentEvent, OpenedPayload } from '../engine/events.js';
 import { malformedEvent } from '../engine/payload-shape.js';
-import { cloneState, evolve, fold, type IncidentState } from '../engine/fold.js';
+import { cloneState, evolve, fold, succeedState, type IncidentState } from '../engine/fold.js';
 import { planNotices } from '../notify/outbox.js';
 import { loadCalendar, sha256 } from '../playbook/library.js';
 import { requireFreeSpace, SPACE } from '../fsutil.js';
@@ -152,8 +152,9 @@ export class Incidents {
       if (drafts.length === 0) return { next: before, stored: [] as IncidentEvent[], added: [] as IncidentEvent[] };
       // the stored events, not the drafts: a server's clock may have stamped them
       const stored = await tx.append(id, drafts, this.options);
-      // a new object: callers holding the state from before keep their snapshot
-      const next = cloneState(before);
+      // a new object: callers holding the state from before keep their snapshot — but for the
+      // incident's notes, handed over so a note is not a copy of every note before it (O(n²))
+      const next = succeedState(before);
       for (const event of stored) evolve(next, event, time);
       return { next, stored, added: await this.appendNotices(tx, before, next, drafts) };
     }, id);

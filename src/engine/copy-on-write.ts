@@ -29,6 +29,19 @@ export function disown(state: IncidentState): void {
   owned.delete(state);
 }
 
+/**
+ * Hands the state's incident notes over to `next` (a shallow copy of it) when the state owns them:
+ * `next` appends to them in place, and the state sees those notes too. Only for a state that is
+ * being replaced (the service's own action): copying the whole list once per note made a drill of
+ * n notes O(n²) (BENCHMARKS.md, issue 17). Everything else stays copy-on-write.
+ */
+export function handOverNotes(state: IncidentState, next: IncidentState): void {
+  const notes = state.notes;
+  const had = owned.get(state)?.has(notes) ?? false;
+  disown(state);
+  if (had && next.notes === notes) ownedBy(next).add(notes);
+}
+
 type ListKey = Exclude<{ [K in keyof IncidentState]: IncidentState[K] extends readonly unknown[] ? K : never }[keyof IncidentState], 'steps'>;
 type RecordKey = 'decisions' | 'vars';
 

@@ -9,7 +9,7 @@ import type { EventDraft, OpenedPayload, PinnedPlaybook, SignalsImportedPayload,
 export type { WithdrawCause } from './events.js';
 import { evolveSignoff, type DraftRecord, type RequestRecord, type SignoffRecord } from './approvals.js';
 import { applies, dueFrom, earlier, isLate, repeatAfter, untilOf } from './rules.js';
-import { addStep, addStepNote, changeStep, disown, hasLaterOccurrence, instanceById, latestOf, mutableList, mutableRecord, pendingOf, removeStep } from './copy-on-write.js';
+import { addStep, addStepNote, changeStep, disown, handOverNotes, hasLaterOccurrence, instanceById, latestOf, mutableList, mutableRecord, pendingOf, removeStep } from './copy-on-write.js';
 
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'withdrawn';
 
@@ -438,6 +438,17 @@ export function fold(id: string, events: readonly EventDraft[], time: TimeContex
 export function cloneState(state: IncidentState): IncidentState {
   disown(state);
   return { ...state };
+}
+
+/**
+ * As cloneState, for a state about to be replaced by the copy (the service's own action): the
+ * copy also takes over the incident's notes, so a note is appended in place instead of copying
+ * the list — the one part of the original that may then change (its notes grow with the copy's).
+ */
+export function succeedState(state: IncidentState): IncidentState {
+  const next = { ...state };
+  handOverNotes(state, next);
+  return next;
 }
 
 /** Folds more events onto a state, leaving it as it was: a new state. */

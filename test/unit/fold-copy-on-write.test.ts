@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { closeIncident, decide, recordStep, recover, regrade, reopenStep, resolveStep } from '../../src/engine/decide.js';
 import type { EventDraft } from '../../src/engine/events.js';
-import { cloneState, evolve, fold, foldOnto, waitsForRecovery, type IncidentState } from '../../src/engine/fold.js';
+import { cloneState, evolve, fold, foldOnto, succeedState, waitsForRecovery, type IncidentState } from '../../src/engine/fold.js';
 import { pendingInstances, pendingOf } from '../../src/engine/copy-on-write.js';
 import { nextResponderAction, responderTime } from '../../src/drill/responder.js';
 import { orderedSteps } from '../../src/engine/views.js';
@@ -155,5 +155,38 @@ describe('the step index answers as a pass over the steps would', () => {
         for (const s of instances) expect(resolveStep(state, `${s.stepId}#${s.occurrence}`)).toBe(s);
       }
     }
+  });
+});
+
+describe('the notes handed over to the service\'s next state (a drill of n notes is not O(n²))', () => {
+  const note = (text: string, at: number): EventDraft => ({ type: 'note.added', at, actor: 'r', payload: { text } });
+
+  it('appends in place when the state replaced owned its notes; nothing else of it changes', () => {
+    const events = story();
+    const base = foldOnto(fold('INC-1', events, NO_HOLIDAYS), [note('first', T0 + 20 * HOUR)], NO_HOLIDAYS); // owns its notes now
+    const notes = base.notes;
+    const { notes: _n, ...rest } = base;
+    const before = structuredClone(rest);
+    const next = evolve(succeedState(base), note('second', T0 + 21 * HOUR), NO_HOLIDAYS);
+    expect(next.notes).toBe(notes); // handed over: no copy
+    expect(next.notes.map((n) => n.text).slice(-2)).toEqual(['first', 'second']);
+    const { notes: _m, ...after } = base;
+    expect(after).toEqual(before); // all but the notes as it was
+    // the next state goes on in place too, and a copy of it copies as before
+    const third = evolve(succeedState(next), note('third', T0 + 22 * HOUR), NO_HOLIDAYS);
+    expect(third.notes).toBe(notes);
+    const lookAhead = foldOnto(third, [note('maybe', T0 + 23 * HOUR)], NO_HOLIDAYS);
+    expect(lookAhead.notes).not.toBe(notes);
+    expect(third.notes.map((n) => n.text).at(-1)).toBe('third');
+  });
+
+  it('copies as before when the state shared its notes with another (a look-ahead took a copy)', () => {
+    const base = foldOnto(fold('INC-1', story(), NO_HOLIDAYS), [note('first', T0 + 20 * HOUR)], NO_HOLIDAYS);
+    const kept = cloneState(base); // someone else holds the same notes
+    const frozen = deepFreeze(base.notes);
+    const next = evolve(succeedState(base), note('second', T0 + 21 * HOUR), NO_HOLIDAYS);
+    expect(next.notes).not.toBe(frozen);
+    expect(kept.notes.map((n) => n.text).at(-1)).toBe('first');
+    expect(base.notes.map((n) => n.text).at(-1)).toBe('first');
   });
 });
