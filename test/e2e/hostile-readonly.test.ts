@@ -4,12 +4,12 @@
 // clearly. The medium is a real read-only bind mount (we run as root, so chmod stops nothing);
 // where mounting is impossible the suite fails instead of passing without having tried.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cli, cliEnv, hasStackTrace, json, type CliResult } from '../helpers.js';
+import { cli, cliEnv, hasStackTrace, json, ROOT, type CliResult } from '../helpers.js';
 
 let base: string;
 /** The writable original and the same folder mounted read-only: the auditor's medium. */
@@ -168,14 +168,27 @@ describe('writes on read-only media (finding 8)', () => {
 });
 
 /**
- * The CLI as `nobody`: root's chmod stops nothing, another user's does. With CAP_DAC_READ_SEARCH
- * alone, so it can read the CLI and the Node it runs on wherever they are (CI's clone or Node 24
- * may sit in a 0700 temp folder) while every write stays subject to the modes under test.
+ * The CLI as `nobody`: root's chmod stops nothing, another user's does. `nobody` runs a copy of
+ * the built CLI (its bundle, its SQLite driver, the bundled library) in a folder it can read: CI's
+ * clone may sit in a 0700 temp folder. The Node binary it runs on may too (Node 24's lane), so it
+ * keeps CAP_DAC_READ_SEARCH for the exec alone; every write stays subject to the modes under test.
  */
+let copied: string | undefined;
+function nobodysCli(): string {
+  if (copied) return copied;
+  const root = join(base, 'cli');
+  for (const part of ['bin', 'dist/bundle', 'package.json', 'playbooks', 'templates', 'node_modules/better-sqlite3', 'node_modules/bindings', 'node_modules/file-uri-to-path']) {
+    cpSync(join(ROOT, part), join(root, part), { recursive: true });
+  }
+  execFileSync('chmod', ['-R', 'a+rX', root]);
+  return (copied = join(root, 'bin', 'sec-incident.js'));
+}
+
 function asNobody(args: string[]): CliResult {
   const caps = ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...caps, process.execPath, BIN, ...args], {
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...caps, process.execPath, nobodysCli(), ...args], {
     env: cliEnv() as NodeJS.ProcessEnv,
+    cwd: base,
     encoding: 'utf8',
     input: '',
     timeout: 30_000,
