@@ -177,7 +177,8 @@ let copied: string | undefined;
 function nobodysCli(): string {
   if (copied) return copied;
   const root = join(base, 'cli');
-  for (const part of ['bin', 'dist/bundle', 'package.json', 'playbooks', 'templates', 'node_modules/better-sqlite3', 'node_modules/bindings', 'node_modules/file-uri-to-path']) {
+  // what the bundle loads at run time besides itself: the SQLite driver and the holiday data
+  for (const part of ['bin', 'dist/bundle', 'package.json', 'playbooks', 'templates', 'node_modules/better-sqlite3', 'node_modules/bindings', 'node_modules/file-uri-to-path', 'node_modules/chinese-days']) {
     cpSync(join(ROOT, part), join(root, part), { recursive: true });
   }
   execFileSync('chmod', ['-R', 'a+rX', root]);
