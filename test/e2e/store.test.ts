@@ -79,7 +79,7 @@ describe('tamper-evident log (SPEC §6)', () => {
     const human = run(['verify', id]);
     expect(human.code).toBe(3);
     expect(human.stdout).toContain(`${id}: chain BROKEN at event 5`);
-  });
+  }, 60_000); // a dozen CLI runs: 5 s alone, near 30 s when the machine is shared
 
   it.each([
     ['its last event deleted', (id: string) => `DELETE FROM events WHERE incident_id='${id}' AND seq = (SELECT max(seq) FROM events WHERE incident_id='${id}')`, 'last'],
