@@ -1,5 +1,5 @@
 // Shared test helpers: run the built CLI as a subprocess on temporary files.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,19 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): Record<s
     SEC_INCIDENT_TEMPLATES: TEMPLATES,
     ...extra,
   };
+}
+
+/** As `cli`, without blocking this process: local stand-ins (chat robots) answer from here meanwhile. */
+export function cliAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(env) as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 /** Runs `sec-incident …` with a clean environment (no colour, English unless asked). */

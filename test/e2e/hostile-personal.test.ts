@@ -1,7 +1,6 @@
 // Issue 17, build item 13: the audit log is evidence kept for years and copied to auditors, so it
 // pins no phone, mobile or Feishu id — names and roles only. Notifications find whom to @mention in
 // the current teams.yaml when they send, by name; the log and its outbox hold names alone.
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import type { EventDraft } from '../../src/engine/events.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
 import type { IncidentStore } from '../../src/store/port.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { BIN, PLAYBOOKS, TEMPLATES, cliEnv, json, tempDir, type CliResult } from '../helpers.js';
+import { cliAsync, PLAYBOOKS, TEMPLATES, json, tempDir, type CliResult } from '../helpers.js';
 import { NO_HOLIDAYS, inputs, playbook, request } from '../support/engine.js';
 import { Robots } from '../support/robots.js';
 
@@ -25,18 +24,7 @@ beforeEach(() => {
   robots.arrivals.length = 0;
 });
 
-/** The CLI, without blocking this process: the robots answer from here meanwhile. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(env) as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = cliAsync;
 
 const robotEnv = () => ({
   WECOM_URL: robots.url('wecom'),

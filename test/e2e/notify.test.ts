@@ -1,5 +1,4 @@
 // Notifications end to end: the built CLI, a real store, and stand-in robots on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { planNotices } from '../../src/notify/outbox.js';
 import { teamsFileSchema } from '../../src/playbook/schema.js';
 import { Incidents } from '../../src/app/incidents.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { BIN, PLAYBOOKS, TEMPLATES, tempDir, type CliResult } from '../helpers.js';
+import { cliAsync, PLAYBOOKS, TEMPLATES, tempDir, type CliResult } from '../helpers.js';
 import { HOUR, NO_HOLIDAYS, inputs, playbook, request } from '../support/engine.js';
 import { Robots } from '../support/robots.js';
 
@@ -25,21 +24,7 @@ beforeEach(() => {
 const secrets = () => [robots.options.wecomKey, robots.options.feishuHook, robots.options.feishuSecret, `127.0.0.1:${robots.port}`];
 const robotEnv = () => ({ WECOM_URL: robots.url('wecom'), FS_URL: robots.url('feishu'), FS_SECRET: robots.options.feishuSecret });
 
-/** The CLI, without blocking this process: the robots answer from here meanwhile. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', LANG: 'en_US.UTF-8', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = cliAsync;
 
 /** The bundled playbooks, with every team's group on WeCom and Feishu. */
 function playbooksWithChannels(): string {
