@@ -72,5 +72,5 @@ describe('readers of an altered log (finding 2)', () => {
       const report = cli(['report', id, '--db', db]);
       if (report.code === 0 && seq > 1) expect(report.stderr, `report, event ${seq}`).toMatch(/failed verification|could not be read/);
     }
-  });
+  }, 120_000); // some forty CLI runs: 15 s alone, over a minute beside the suite's PostgreSQL writers
 });
